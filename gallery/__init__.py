@@ -1,0 +1,96 @@
+"""The client-gallery platform: create_app() builds the Flask application."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from gallery.config import ConfigError, Settings
+
+__all__ = ["create_app", "ConfigError", "Settings"]
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record):
+    # SQLite ignores foreign keys unless asked; WAL lets the worker and the app share the file.
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+
+def create_app(config: Settings | dict | None = None) -> Flask:
+    """Build the app from GALLERY_* environment variables; `config` overrides them (tests)."""
+    if isinstance(config, Settings):
+        settings = config.validated()
+    else:
+        settings = Settings.from_env(**(config or {}))
+
+    app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    app.config.update(
+        GALLERY=settings,
+        SECRET_KEY=settings.secret_key,
+        TESTING=settings.env == "testing",
+        SQLALCHEMY_DATABASE_URI=_sqlalchemy_url(settings.database_url),
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        MAX_CONTENT_LENGTH=settings.max_upload_bytes,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.session_cookie_secure,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_CHECK_DEFAULT=False,
+        WTF_CSRF_TIME_LIMIT=None,
+        WTF_CSRF_SSL_STRICT=False,
+        RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
+        RATELIMIT_KEY_PREFIX="gallery-limits",
+        API_TITLE="Gallery API",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        BABEL_DEFAULT_LOCALE="en",
+        BABEL_TRANSLATION_DIRECTORIES="translations",
+        JSON_SORT_KEYS=False,
+    )
+    logging.basicConfig(level=logging.INFO if settings.env != "testing" else logging.WARNING)
+
+    from gallery import extensions, web
+    from gallery.api import api
+
+    extensions.db.init_app(app)
+    extensions.migrate.init_app(app, extensions.db, directory=str(_migrations_dir()))
+    extensions.login_manager.init_app(app)
+    extensions.limiter.init_app(app)
+    extensions.csrf.init_app(app)
+    extensions.babel.init_app(app)
+    api.init_app(app)
+    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    api.spec.components.security_scheme("session", {"type": "apiKey", "in": "cookie", "name": "session"})
+
+    from gallery.errors import register_error_handlers
+
+    register_error_handlers(app)
+    web.register(app, api)
+
+    from gallery import cli
+
+    cli.register(app)
+    return app
+
+
+def _sqlalchemy_url(url: str) -> str:
+    # psycopg 3 is the driver we ship; accept the plain postgresql:// spelling operators use.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _migrations_dir():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent / "migrations"

@@ -1,0 +1,1 @@
+"""Photographer accounts: signup, sessions (flask-login), API tokens."""

@@ -1,0 +1,116 @@
+from flask import current_app
+from flask_login import login_user, logout_user
+from flask_smorest import Blueprint
+from flask_wtf.csrf import generate_csrf
+
+from gallery.accounts import schemas, services
+from gallery.accounts.auth import current_photographer, photographer_required
+from gallery.errors import Problem
+from gallery.extensions import db, limiter
+
+blp = Blueprint("accounts", __name__, url_prefix="/api/v1", description="Photographer accounts and API tokens")
+
+
+def _login_email_key() -> str:
+    from flask import request
+
+    body = request.get_json(silent=True)
+    email = body.get("email") if isinstance(body, dict) else None
+    return f"login-account:{str(email or '').strip().lower()}"
+
+
+def _session_payload(photographer):
+    return {"photographer": photographer, "csrf_token": generate_csrf()}
+
+
+def _failed(response) -> bool:
+    return response.status_code == 401
+
+
+@blp.post("/auth/signup")
+@limiter.limit(lambda: current_app.config["GALLERY"].login_rate_limit_ip)
+@blp.arguments(schemas.SignupSchema)
+@blp.response(201, schemas.SessionSchema)
+def signup(payload):
+    """Create a photographer account and start a session."""
+    photographer = services.create_photographer(**payload)
+    db.session.commit()
+    login_user(photographer)
+    return _session_payload(photographer)
+
+
+@blp.post("/auth/login")
+@limiter.limit(lambda: current_app.config["GALLERY"].login_rate_limit_ip, deduct_when=_failed)
+@limiter.limit(lambda: current_app.config["GALLERY"].login_rate_limit_account, key_func=_login_email_key,
+               deduct_when=_failed)
+@blp.arguments(schemas.LoginSchema)
+@blp.response(200, schemas.SessionSchema)
+def login(payload):
+    """Log in with email and password; sets the session cookie."""
+    photographer = services.authenticate(payload["email"], payload["password"])
+    if photographer is None:
+        raise Problem(401, "Wrong email or password.")
+    login_user(photographer)
+    return _session_payload(photographer)
+
+
+@blp.post("/auth/logout")
+@blp.response(204)
+def logout():
+    """End the session."""
+    logout_user()
+
+
+@blp.get("/auth/csrf")
+@blp.response(200, schemas.SessionSchema(only=["csrf_token"]))
+def csrf_token():
+    """The CSRF token to send as X-CSRF-Token with cookie-authenticated writes."""
+    return {"csrf_token": generate_csrf()}
+
+
+@blp.post("/auth/tokens")
+@photographer_required
+@blp.arguments(schemas.TokenCreateSchema)
+@blp.response(201, schemas.IssuedTokenSchema)
+def create_token(payload):
+    """Issue a long-lived API token; the token is shown only in this response."""
+    token, plain = services.issue_token(current_photographer(), payload["name"])
+    db.session.commit()
+    token.token = plain  # transient: dumped once, never stored
+    return token
+
+
+@blp.get("/auth/tokens")
+@photographer_required
+@blp.response(200, schemas.TokenListSchema)
+def list_tokens():
+    """The account's API tokens (never the secrets)."""
+    return {"items": services.list_tokens(current_photographer())}
+
+
+@blp.delete("/auth/tokens/<token_id>")
+@photographer_required
+@blp.response(204)
+def revoke_token(token_id):
+    """Revoke an API token at once."""
+    services.revoke_token(current_photographer(), token_id)
+    db.session.commit()
+
+
+@blp.get("/me")
+@photographer_required
+@blp.response(200, schemas.PhotographerSchema)
+def me():
+    """The photographer behind this session or token."""
+    return current_photographer()
+
+
+@blp.patch("/me")
+@photographer_required
+@blp.arguments(schemas.PhotographerUpdateSchema(partial=True))
+@blp.response(200, schemas.PhotographerSchema)
+def update_me(changes):
+    """Change studio name, timezone, locale, branding, allowed CORS origins or password."""
+    photographer = services.update_profile(current_photographer(), changes)
+    db.session.commit()
+    return photographer

@@ -1,0 +1,78 @@
+"""How a request proves it is a photographer: session cookie or bearer token.
+
+Cookie-authenticated writes must carry the CSRF token; bearer requests are
+exempt (a browser never attaches a bearer token by itself).
+"""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import g, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from gallery.accounts import services
+from gallery.accounts.models import Photographer
+from gallery.errors import Problem
+from gallery.extensions import csrf, db, login_manager
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return None
+
+
+@login_manager.user_loader
+def _load_from_session(photographer_id: str) -> Photographer | None:
+    return db.session.get(Photographer, photographer_id)
+
+
+@login_manager.request_loader
+def _load_from_bearer(_request) -> Photographer | None:
+    token = bearer_token()
+    if token is None:
+        return None
+    photographer = services.photographer_for_token(token)
+    if photographer is not None:
+        g.authenticated_by_token = True
+    return photographer
+
+
+@login_manager.unauthorized_handler
+def _unauthorized():
+    raise Problem(401, "Log in or send an API token (Authorization: Bearer ...).",
+                  headers={"WWW-Authenticate": 'Bearer realm="gallery"'})
+
+
+def photographer_required(view):
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if bearer_token() and not g.get("authenticated_by_token") and not current_user.is_authenticated:
+            raise Problem(401, "The API token is unknown or revoked.",
+                          headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def current_photographer() -> Photographer:
+    return current_user._get_current_object()
+
+
+def protect_cookie_writes() -> None:
+    """before_request: CSRF check for writes that rely on the session cookie."""
+    if request.method in SAFE_METHODS or bearer_token():
+        return
+    if current_user.is_authenticated and not g.get("authenticated_by_token"):
+        try:
+            csrf.protect()
+        except CSRFError as error:
+            raise Problem(403, f"CSRF check failed: {error.description} Send the token from "
+                               "GET /api/v1/auth/csrf as X-CSRF-Token.") from None

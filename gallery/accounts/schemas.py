@@ -1,0 +1,67 @@
+from marshmallow import Schema, fields, validate
+
+from gallery.core.schemas import Email, Locale, Password, Text, Timezone
+
+
+class SignupSchema(Schema):
+    email = Email(required=True)
+    password = Password(required=True)
+    studio_name = Text(200, required=True)
+    timezone = Timezone(load_default="UTC")
+    locale = Locale(load_default="en")
+
+
+class LoginSchema(Schema):
+    email = fields.String(required=True, validate=validate.Length(max=254))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(max=200))
+
+
+class BrandingSchema(Schema):
+    logo_url = fields.Url(validate=validate.Length(max=500), allow_none=True)
+    accent_color = fields.String(validate=validate.Regexp(r"^#[0-9a-fA-F]{6}$"), allow_none=True)
+    contact_email = Email(allow_none=True)
+    contact_phone = fields.String(validate=validate.Length(max=40), allow_none=True)
+    website = fields.Url(validate=validate.Length(max=500), allow_none=True)
+
+
+class PhotographerSchema(Schema):
+    id = fields.String(dump_only=True)
+    email = fields.String(dump_only=True)
+    studio_name = Text(200)
+    timezone = Timezone()
+    locale = Locale()
+    branding = fields.Nested(BrandingSchema)
+    allowed_origins = fields.List(
+        fields.Url(schemes={"http", "https"}, validate=validate.Length(max=200)), validate=validate.Length(max=20)
+    )
+    created_at = fields.DateTime(dump_only=True)
+
+
+class PhotographerUpdateSchema(PhotographerSchema):
+    password = Password()
+
+
+class SessionSchema(Schema):
+    photographer = fields.Nested(PhotographerSchema)
+    csrf_token = fields.String(metadata={"description": "Send as X-CSRF-Token on cookie-authenticated writes."})
+
+
+class TokenCreateSchema(Schema):
+    name = Text(100, required=True)
+
+
+class TokenSchema(Schema):
+    id = fields.String()
+    name = fields.String()
+    prefix = fields.String()
+    created_at = fields.DateTime()
+    last_used_at = fields.DateTime(allow_none=True)
+    revoked_at = fields.DateTime(allow_none=True)
+
+
+class IssuedTokenSchema(TokenSchema):
+    token = fields.String(metadata={"description": "Shown only in this response."})
+
+
+class TokenListSchema(Schema):
+    items = fields.List(fields.Nested(TokenSchema))

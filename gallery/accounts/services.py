@@ -1,0 +1,93 @@
+"""Account operations, callable from routes, the CLI and tests."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from sqlalchemy import select
+
+from gallery.accounts.models import ApiToken, Photographer
+from gallery.core import clock
+from gallery.core.passwords import hash_password, verify_password
+from gallery.errors import Problem
+from gallery.extensions import db
+
+TOKEN_PREFIX = "gph_"
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def create_photographer(*, email: str, password: str, studio_name: str, timezone: str = "UTC",
+                        locale: str = "en") -> Photographer:
+    email = normalize_email(email)
+    if db.session.scalar(select(Photographer.id).where(Photographer.email == email)):
+        raise Problem(409, "An account with this email already exists.", errors={"email": ["Already registered."]})
+    photographer = Photographer(email=email, password_hash=hash_password(password), studio_name=studio_name,
+                                timezone=timezone, locale=locale, branding={}, allowed_origins=[])
+    db.session.add(photographer)
+    db.session.flush()
+    return photographer
+
+
+def authenticate(email: str, password: str) -> Photographer | None:
+    photographer = db.session.scalar(select(Photographer).where(Photographer.email == normalize_email(email)))
+    if not verify_password(photographer.password_hash if photographer else None, password):
+        return None
+    return photographer
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(photographer: Photographer, name: str) -> tuple[ApiToken, str]:
+    """Return the stored token row and the plain token, which is shown only once."""
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(photographer_id=photographer.id, name=name, token_hash=_digest(plain), prefix=plain[:12])
+    db.session.add(token)
+    db.session.flush()
+    return token, plain
+
+
+def photographer_for_token(plain: str) -> Photographer | None:
+    if not plain.startswith(TOKEN_PREFIX):
+        return None
+    token = db.session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == _digest(plain), ApiToken.revoked_at.is_(None))
+    )
+    if token is None:
+        return None
+    now = clock.now()
+    # Write last-use at most once a minute, not on every request.
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        token.last_used_at = now
+        db.session.commit()
+    return token.photographer
+
+
+def list_tokens(photographer: Photographer) -> list[ApiToken]:
+    return list(db.session.scalars(
+        select(ApiToken).where(ApiToken.photographer_id == photographer.id).order_by(ApiToken.id)
+    ))
+
+
+def revoke_token(photographer: Photographer, token_id: str) -> ApiToken:
+    token = db.session.scalar(
+        select(ApiToken).where(ApiToken.id == token_id, ApiToken.photographer_id == photographer.id)
+    )
+    if token is None:
+        raise Problem(404, "No such token.")
+    if token.revoked_at is None:
+        token.revoked_at = clock.now()
+    return token
+
+
+def update_profile(photographer: Photographer, changes: dict) -> Photographer:
+    password = changes.pop("password", None)
+    if password:
+        photographer.password_hash = hash_password(password)
+    for key, value in changes.items():
+        setattr(photographer, key, value)
+    return photographer

@@ -1,0 +1,1 @@
+"""The photographer's contacts: consent, locale, timezone, important dates, tags."""

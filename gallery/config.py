@@ -1,0 +1,154 @@
+"""Settings from GALLERY_* environment variables, validated once at start.
+
+A bad or missing value stops the app with one line naming the variable, so an
+operator never has to read a traceback to learn that a URL was mistyped.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from urllib.parse import urlparse
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    """One configuration value is wrong; the message names the variable."""
+
+
+def _bool(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise ConfigError(f"GALLERY_{name}: expected true or false, got {raw!r}")
+
+
+def _int(name: str, raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"GALLERY_{name}: expected a whole number, got {raw!r}") from None
+
+
+def _url(name: str, raw: str, schemes: set[str]) -> str:
+    parsed = urlparse(raw)
+    scheme = parsed.scheme.split("+", 1)[0]
+    if scheme not in schemes or (scheme != "sqlite" and not parsed.netloc):
+        raise ConfigError(
+            f"GALLERY_{name}: expected a URL with scheme {' or '.join(sorted(schemes))}, got {raw!r}"
+        )
+    return raw
+
+
+def _list(raw: str) -> list[str]:
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str = "development"  # development | production | testing
+    secret_key: str = ""
+    database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'gallery.db'}"
+    redis_url: str | None = None  # None: jobs run inline, rate limits in memory
+    public_base_url: str = "http://127.0.0.1:5000"
+    storage_backend: str = "local"  # local | s3
+    storage_dir: str = str(PROJECT_ROOT / "var" / "storage")
+    storage_send_header: str | None = None  # None | X-Accel-Redirect | X-Sendfile
+    storage_accel_prefix: str = "/protected/"
+    s3_bucket: str | None = None
+    s3_endpoint_url: str | None = None
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: str | None = None
+    cdn_base_url: str | None = None
+    signed_url_ttl: int = 3600
+    max_upload_bytes: int = 200 * 1024 * 1024
+    max_image_pixels: int = 120_000_000
+    mail_backend: str = "file"  # file | smtp
+    mail_dir: str = str(PROJECT_ROOT / "var" / "mail")
+    mail_from: str = "Gallery <no-reply@localhost>"
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    cors_origins: list[str] = field(default_factory=list)
+    login_rate_limit_ip: str = "20 per minute"
+    login_rate_limit_account: str = "5 per minute"
+    session_cookie_secure: bool = False
+
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
+        environ = dict(os.environ if environ is None else environ)
+        values: dict = {}
+        for f in fields(cls):
+            raw = environ.get(f"GALLERY_{f.name.upper()}")
+            if raw is None:
+                continue
+            values[f.name] = _parse(f.name.upper(), f.type, raw)
+        values.update(overrides)
+        settings = replace(cls(), **values)
+        return settings.validated()
+
+    def validated(self) -> "Settings":
+        if self.env not in {"development", "production", "testing"}:
+            raise ConfigError(f"GALLERY_ENV: expected development, production or testing, got {self.env!r}")
+        _url("DATABASE_URL", self.database_url, {"sqlite", "postgresql", "postgres"})
+        if self.redis_url:
+            _url("REDIS_URL", self.redis_url, {"redis", "rediss", "unix"})
+        _url("PUBLIC_BASE_URL", self.public_base_url, {"http", "https"})
+        if self.storage_backend not in {"local", "s3"}:
+            raise ConfigError(f"GALLERY_STORAGE_BACKEND: expected local or s3, got {self.storage_backend!r}")
+        if self.storage_backend == "s3" and not self.s3_bucket:
+            raise ConfigError("GALLERY_S3_BUCKET: required when GALLERY_STORAGE_BACKEND=s3")
+        if self.s3_endpoint_url:
+            _url("S3_ENDPOINT_URL", self.s3_endpoint_url, {"http", "https"})
+        if self.cdn_base_url:
+            _url("CDN_BASE_URL", self.cdn_base_url, {"http", "https"})
+        if self.storage_send_header not in {None, "X-Accel-Redirect", "X-Sendfile"}:
+            raise ConfigError(
+                f"GALLERY_STORAGE_SEND_HEADER: expected X-Accel-Redirect or X-Sendfile, got {self.storage_send_header!r}"
+            )
+        if self.mail_backend not in {"file", "smtp"}:
+            raise ConfigError(f"GALLERY_MAIL_BACKEND: expected file or smtp, got {self.mail_backend!r}")
+        if self.signed_url_ttl <= 0:
+            raise ConfigError("GALLERY_SIGNED_URL_TTL: must be a positive number of seconds")
+        if self.env == "production":
+            if len(self.secret_key) < 32:
+                raise ConfigError("GALLERY_SECRET_KEY: required in production, at least 32 characters")
+            if self.public_base_url.startswith("http://127.0.0.1"):
+                raise ConfigError("GALLERY_PUBLIC_BASE_URL: required in production (the URL clients open)")
+        if not self.secret_key:
+            return replace(self, secret_key=_development_secret())
+        return self
+
+
+def _parse(name: str, annotation, raw: str):
+    kind = str(annotation)
+    if "bool" in kind:
+        return _bool(name, raw)
+    if "int" in kind:
+        return _int(name, raw)
+    if "list" in kind:
+        return _list(raw)
+    if "None" in kind and raw.strip() == "":
+        return None
+    return raw.strip()
+
+
+def _development_secret() -> str:
+    """Outside production a missing key is generated once and kept under var/,
+    so sessions and signed URLs survive restarts of `make run`."""
+    path = PROJECT_ROOT / "var" / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        path.write_text(key)
+        return key

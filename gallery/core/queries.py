@@ -1,0 +1,13 @@
+"""Query helpers that differ between PostgreSQL and SQLite."""
+from sqlalchemy import exists, func, literal, select, type_coerce
+from sqlalchemy.dialects.postgresql import JSONB
+
+from gallery.extensions import db
+
+
+def json_array_contains(column, value):
+    """`value in column` for a JSON array column, as an indexable SQL predicate."""
+    if db.engine.dialect.name == "postgresql":
+        return type_coerce(column, JSONB).contains([value])
+    each = func.json_each(column).table_valued("value")
+    return exists(select(literal(1)).select_from(each).where(each.c.value == value))

@@ -1,0 +1,65 @@
+"""Marshmallow building blocks shared by the domain schemas."""
+from __future__ import annotations
+
+import re
+from zoneinfo import available_timezones
+
+from email_validator import EmailNotValidError, validate_email
+from marshmallow import Schema, ValidationError, fields, validate
+
+_TIMEZONES = frozenset(available_timezones())
+_LOCALE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?$")
+
+
+class Timezone(fields.String):
+    """An IANA timezone name such as Europe/Oslo."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        name = super()._deserialize(value, attr, data, **kwargs)
+        if name not in _TIMEZONES:
+            raise ValidationError(f"Unknown timezone {name!r}; use an IANA name such as Europe/Oslo.")
+        return name
+
+
+class Locale(fields.String):
+    """A language tag such as en, nb or pt-BR."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        tag = super()._deserialize(value, attr, data, **kwargs)
+        if not _LOCALE.match(tag):
+            raise ValidationError("Not a language tag such as en, nb or pl.")
+        return tag.replace("_", "-")
+
+
+class Email(fields.String):
+    """An email address, checked for syntax (not deliverability) and normalised to lower case."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("validate", validate.Length(max=254))
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        raw = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return validate_email(raw.strip(), check_deliverability=False).normalized.lower()
+        except EmailNotValidError as error:
+            raise ValidationError(f"Not a valid email address: {error}.") from None
+
+
+def Text(max_length: int, **kwargs) -> fields.String:  # noqa: N802 - reads like a field class
+    return fields.String(validate=validate.Length(min=1, max=max_length), **kwargs)
+
+
+def page_schema(item_schema: type[Schema], name: str) -> type[Schema]:
+    """A list response: `{items: [...], next_cursor}`."""
+    return type(name, (Schema,), {
+        "items": fields.List(fields.Nested(item_schema)),
+        "next_cursor": fields.String(allow_none=True),
+    })
+
+
+class Password(fields.String):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("validate", validate.Length(min=10, max=200))
+        kwargs.setdefault("load_only", True)
+        super().__init__(**kwargs)

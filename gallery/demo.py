@@ -1,0 +1,64 @@
+"""The demo studio `make run` serves: a photographer, a client and a gallery."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import select
+
+from gallery.accounts import services as accounts
+from gallery.accounts.models import Photographer
+from gallery.clients import services as clients
+from gallery.galleries import services as galleries
+from gallery.galleries.models import Gallery
+from gallery.extensions import db
+
+DEMO_EMAIL = "demo@example.com"
+DEMO_PASSWORD = "demo-password-123"
+
+
+@dataclass
+class DemoResult:
+    photographer: Photographer
+    gallery: Gallery
+    token: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> list[str]:
+        base = current_app.config["GALLERY"].public_base_url
+        lines = [
+            f"demo photographer: {DEMO_EMAIL} / {DEMO_PASSWORD}",
+            f"demo gallery:      {self.gallery.title} (id {self.gallery.id})",
+        ]
+        if self.token:
+            lines.append(f"demo API token:    {self.token}")
+        lines += [f"API:               {base}/api/v1/me", f"OpenAPI:           {base}/api/v1/openapi.json",
+                  f"health:            {base}/healthz", *self.notes]
+        return lines
+
+
+def seed() -> DemoResult:
+    photographer = db.session.scalar(select(Photographer).where(Photographer.email == DEMO_EMAIL))
+    token = None
+    if photographer is None:
+        photographer = accounts.create_photographer(email=DEMO_EMAIL, password=DEMO_PASSWORD,
+                                                    studio_name="Northlight Studio", timezone="Europe/Oslo")
+        _, token = accounts.issue_token(photographer, "demo")
+    gallery = db.session.scalar(select(Gallery).where(Gallery.photographer_id == photographer.id))
+    if gallery is None:
+        client = clients.create_client(photographer.id, {
+            "name": "Ingrid & Jonas", "email": "ingrid@example.com", "locale": "nb", "timezone": "Europe/Oslo",
+            "marketing_consent": True, "consent_source": "contract, clause 7",
+            "important_dates": [{"kind": "wedding", "date": date(2026, 6, 20), "label": "Wedding day"}],
+            "tags": ["wedding", "2026"],
+        })
+        gallery = galleries.create_gallery(photographer.id, {
+            "title": "Ingrid & Jonas - Wedding", "client_id": client.id, "event_type": "wedding",
+            "shoot_date": date(2026, 6, 20), "selection_limit": 40,
+            "description": "A summer wedding at the fjord.",
+        })
+        galleries.add_set(photographer.id, gallery.id, {"name": "Ceremony"})
+        galleries.add_set(photographer.id, gallery.id, {"name": "Reception"})
+        galleries.publish_gallery(photographer.id, gallery.id)
+    return DemoResult(photographer, gallery, token)

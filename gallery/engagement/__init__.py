@@ -1,0 +1,1 @@
+"""The append-only engagement event log and what is computed from it."""

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from gallery.core import clock
+from gallery.core.types import JSONType, UTCDateTime
+from gallery.extensions import db
+
+EVENT_KINDS = (
+    "gallery_viewed", "photo_viewed", "favourited", "unfavourited", "selection_submitted", "selection_reopened",
+    "downloaded", "zip_downloaded", "shared", "cart_updated", "order_placed", "order_paid", "email_sent",
+    "email_opened", "email_clicked", "unsubscribed", "gallery_published", "visitor_identified", "commented",
+    "feedback_given",
+)
+
+
+class Event(db.Model):
+    """One client action. Rows are only ever inserted; the gallery, visitor and
+    photo ids are kept as plain values (no foreign keys) so history outlives
+    deletions and inserts stay cheap."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        Index("ix_events_photographer_ts", "photographer_id", "ts"),
+        Index("ix_events_gallery_ts", "gallery_id", "ts"),
+        Index("ix_events_client_ts", "client_id", "ts"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    ts: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: clock.now())
+    photographer_id: Mapped[str] = mapped_column(ForeignKey("photographers.id", ondelete="CASCADE"))
+    gallery_id: Mapped[str | None] = mapped_column(String(26))
+    client_id: Mapped[str | None] = mapped_column(String(26))
+    visitor_id: Mapped[str | None] = mapped_column(String(26))
+    photo_id: Mapped[str | None] = mapped_column(String(26))
+    kind: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict] = mapped_column(JSONType, default=dict)

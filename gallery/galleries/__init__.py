@@ -1,0 +1,1 @@
+"""Galleries, sets, photos, renditions and share links."""

@@ -1,0 +1,57 @@
+"""Blueprint registration and the cross-cutting HTTP policy: CSRF, CORS, security headers."""
+from __future__ import annotations
+
+from flask import Flask, current_app, request
+from flask_smorest import Blueprint
+from sqlalchemy import text
+
+from gallery.accounts.auth import protect_cookie_writes
+from gallery.core import cors
+from gallery.errors import Problem
+from gallery.extensions import db
+
+health = Blueprint("health", __name__, description="Service health")
+
+
+@health.get("/healthz")
+@health.response(200, description="The database answers.")
+def healthz():
+    """200 when the database is reachable, 503 otherwise."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception as error:  # noqa: BLE001 - any failure means "not healthy"
+        db.session.rollback()
+        raise Problem(503, f"Database unreachable: {type(error).__name__}") from None
+    return {"status": "ok"}
+
+
+def _blueprints():
+    from gallery.accounts.api import blp as accounts
+    from gallery.clients.api import blp as clients
+    from gallery.galleries.api import blp as galleries
+
+    return [health, accounts, clients, galleries]
+
+
+def register(app: Flask, api) -> None:
+    for blueprint in _blueprints():
+        api.register_blueprint(blueprint)
+    app.before_request(cors.answer_preflight)
+    app.before_request(protect_cookie_writes)
+    app.after_request(cors.add_headers)
+    app.after_request(security_headers)
+
+
+def security_headers(response):
+    headers = response.headers
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+    if response.mimetype in {"application/json", "application/problem+json"}:
+        headers.setdefault("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+        headers.setdefault("Cache-Control", "no-store")
+    if current_app.config["GALLERY"].public_base_url.startswith("https://"):
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    return response

@@ -1,0 +1,204 @@
+"""Shared fixtures: the app on each database, clients, and factories.
+
+Every test that takes `app` runs once on SQLite and once on PostgreSQL
+(GALLERY_TEST_DATABASES narrows that). Tables are emptied after each test, so
+tests may commit freely and worker processes see the same data.
+"""
+from __future__ import annotations
+
+import contextvars
+import itertools
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from flask.testing import FlaskClient
+
+from gallery import create_app
+from gallery.core import clock
+from gallery.extensions import db, limiter
+
+POSTGRES_URL = os.environ.get("GALLERY_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("GALLERY_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+BACKENDS = [b for b in os.environ.get("GALLERY_TEST_DATABASES", "sqlite,postgresql").split(",") if b]
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+CORPUS = Path(os.environ.get("GALLERY_CORPUS", SHARED / "corpus"))
+
+
+def ensure_postgres_database(url: str) -> None:
+    """Create the test database if it is missing; fail loudly if PostgreSQL is down."""
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database})
+            if not exists:
+                conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    finally:
+        admin.dispose()
+
+
+def app_settings(backend: str, tmp: Path, **overrides) -> dict:
+    url = POSTGRES_URL if backend == "postgresql" else f"sqlite:///{tmp / 'test.db'}"
+    settings = {
+        "env": "testing",
+        "database_url": url,
+        "secret_key": "test-secret-key-that-is-long-enough-0123456789",
+        "storage_dir": str(tmp / "storage"),
+        "mail_dir": str(tmp / "mail"),
+        "public_base_url": "http://gallery.test",
+        "redis_url": None,
+    }
+    settings.update(overrides)
+    return settings
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in a fresh context, as in production: without this,
+    the test's pushed app context (and its `g`, and flask-login's cached user)
+    would be shared by every request of the test."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_backend(request):
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def _app(database_backend, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp(database_backend)
+    if database_backend == "postgresql":
+        ensure_postgres_database(POSTGRES_URL)
+    application = create_app(app_settings(database_backend, tmp))
+    application.test_client_class = IsolatedClient
+    with application.app_context():
+        db.drop_all()
+        db.create_all()
+    return application
+
+
+def empty_all_tables() -> None:
+    db.session.rollback()
+    tables = db.metadata.sorted_tables
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        db.session.execute(text("PRAGMA foreign_keys=OFF"))
+        for table in reversed(tables):
+            db.session.execute(table.delete())
+        db.session.execute(text("PRAGMA foreign_keys=ON"))
+    db.session.commit()
+
+
+@pytest.fixture
+def app(_app):
+    """The app with a pushed context; every table is empty again afterwards."""
+    with _app.app_context():
+        yield _app
+        db.session.remove()
+        empty_all_tables()
+        limiter.reset()
+        clock.set_now(None)
+
+
+class ApiClient:
+    """A test client that sends JSON and an optional bearer token on every call."""
+
+    def __init__(self, flask_client, token: str | None = None):
+        self.raw = flask_client
+        self.token = token
+
+    def _headers(self, headers):
+        merged = dict(headers or {})
+        if self.token:
+            merged.setdefault("Authorization", f"Bearer {self.token}")
+        return merged
+
+    def request(self, method, path, *, headers=None, **kwargs):
+        return self.raw.open(path, method=method, headers=self._headers(headers), **kwargs)
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, **kw):
+        return self.request("POST", path, **kw)
+
+    def put(self, path, **kw):
+        return self.request("PUT", path, **kw)
+
+    def patch(self, path, **kw):
+        return self.request("PATCH", path, **kw)
+
+    def delete(self, path, **kw):
+        return self.request("DELETE", path, **kw)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def make_photographer(app):
+    """make_photographer(**fields) -> (photographer, ApiClient authenticated by a bearer token)."""
+    from gallery.accounts import services
+
+    def make(email=None, password="correct horse battery", studio_name="Studio", **fields):
+        photographer = services.create_photographer(
+            email=email or f"photographer{next(_counter)}@example.com", password=password,
+            studio_name=studio_name, **fields)
+        _, token = services.issue_token(photographer, "tests")
+        db.session.commit()
+        return photographer, ApiClient(app.test_client(), token)
+
+    return make
+
+
+@pytest.fixture
+def photographer_api(make_photographer):
+    return make_photographer()[1]
+
+
+@pytest.fixture
+def make_client(app):
+    """make_client(photographer, **fields) -> Client."""
+    from gallery.clients import services
+
+    def make(photographer, **fields):
+        fields.setdefault("name", f"Client {next(_counter)}")
+        client = services.create_client(photographer.id, fields)
+        db.session.commit()
+        return client
+
+    return make
+
+
+@pytest.fixture
+def make_gallery(app):
+    """make_gallery(photographer, publish=False, **fields) -> Gallery."""
+    from gallery.galleries import services
+
+    def make(photographer, publish=False, **fields):
+        fields.setdefault("title", f"Gallery {next(_counter)}")
+        gallery = services.create_gallery(photographer.id, fields)
+        if publish:
+            services.publish_gallery(photographer.id, gallery.id)
+        db.session.commit()
+        return gallery
+
+    return make

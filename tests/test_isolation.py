@@ -1,0 +1,72 @@
+"""Photographer A can never read, change or list anything of photographer B, on every route.
+
+The test walks the app's own URL map, so a new route is covered the day it is
+added: give its path parameters a value in `b_resources` below.
+"""
+import re
+
+import pytest
+
+from gallery.extensions import db
+
+# Routes that are not scoped to a photographer at all.
+PUBLIC_PREFIXES = ("/healthz", "/api/v1/auth/signup", "/api/v1/auth/login", "/api/v1/auth/logout",
+                   "/api/v1/auth/csrf", "/api/v1/openapi.json", "/static/", "/api/v1/share/", "/g/",
+                   "/files/", "/api/v1/payments/", "/u/", "/t/")
+
+
+@pytest.fixture
+def b_resources(make_photographer, make_client, make_gallery):
+    """Everything photographer B owns, keyed by the URL parameter that names it."""
+    from gallery.accounts.models import ApiToken
+    from gallery.galleries import services as galleries
+
+    bob, _ = make_photographer(email="bob@example.com")
+    client = make_client(bob, name="Bob's client", email="c@bob.example")
+    gallery = make_gallery(bob, title="Bob's gallery", client_id=client.id, publish=True)
+    gallery_set = galleries.add_set(bob.id, gallery.id, {"name": "Secret set"})
+    db.session.commit()
+    token = db.session.scalar(db.select(ApiToken).where(ApiToken.photographer_id == bob.id))
+    return {"gallery_id": gallery.id, "client_id": client.id, "set_id": gallery_set.id, "token_id": token.id,
+            "_texts": [gallery.id, client.id, gallery_set.id, "Bob's", "c@bob.example"]}
+
+
+def _routes(app):
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith(PUBLIC_PREFIXES):
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield method, rule
+
+
+def test_photographer_cannot_touch_another_photographers_data(app, make_photographer, b_resources):
+    _, alice = make_photographer(email="alice@example.com")
+    alice.post("/api/v1/galleries", json={"title": "Alice's own"})
+    checked = 0
+    for method, rule in _routes(app):
+        params = re.findall(r"<(?:[^:<>]+:)?([^<>]+)>", rule.rule)
+        missing = [p for p in params if p not in b_resources]
+        assert not missing, f"{rule.rule}: add a value for {missing} to b_resources"
+        path = rule.rule
+        for name in params:
+            path = re.sub(rf"<(?:[^:<>]+:)?{name}>", b_resources[name], path)
+        response = alice.request(method, path, json={} if method in {"POST", "PUT", "PATCH"} else None)
+        text = response.get_data(as_text=True)
+        if params:
+            assert response.status_code in {404, 422, 403}, f"{method} {path} answered {response.status_code}"
+        for secret in b_resources["_texts"]:
+            assert secret not in text, f"{method} {path} leaked {secret!r}"
+        checked += 1
+    assert checked >= 10
+    # Nothing of B's changed.
+    from gallery.galleries.models import Gallery
+    gallery = db.session.get(Gallery, b_resources["gallery_id"])
+    assert gallery is not None and gallery.title == "Bob's gallery"
+
+
+def test_anonymous_requests_are_refused_everywhere(app, b_resources):
+    anonymous = app.test_client()
+    for method, rule in _routes(app):
+        path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: b_resources.get(m.group(1), "x"), rule.rule)
+        response = anonymous.open(path, method=method, json={} if method in {"POST", "PUT", "PATCH"} else None)
+        assert response.status_code == 401, f"{method} {path} answered {response.status_code}"
