@@ -29,8 +29,9 @@ def _blueprints():
     from gallery.accounts.api import blp as accounts
     from gallery.clients.api import blp as clients
     from gallery.galleries.api import blp as galleries
+    from gallery.storage.api import blp as files
 
-    return [health, accounts, clients, galleries]
+    return [health, accounts, clients, galleries, files]
 
 
 def register(app: Flask, api) -> None:

@@ -202,3 +202,69 @@ def make_gallery(app):
         return gallery
 
     return make
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class SmtpServer:
+    """A real SMTP server (aiosmtpd) on loopback; collects parsed messages."""
+
+    def __init__(self):
+        from aiosmtpd.controller import Controller
+
+        self.messages = []
+        server = self
+
+        class Handler:
+            async def handle_DATA(self, _server, _session, envelope):  # noqa: N802 - aiosmtpd's hook name
+                from email import message_from_bytes, policy
+
+                message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
+                message.envelope_recipients = list(envelope.rcpt_tos)
+                server.messages.append(message)
+                return "250 OK"
+
+        self.port = free_port()
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        self.controller.stop()
+
+    def configured(self, app):
+        """Context manager: the app sends through this server while inside."""
+        import dataclasses
+        from contextlib import contextmanager
+
+        @contextmanager
+        def swap():
+            original = app.config["GALLERY"]
+            app.config["GALLERY"] = dataclasses.replace(original, mail_backend="smtp", smtp_host="127.0.0.1",
+                                                        smtp_port=self.port)
+            try:
+                yield self
+            finally:
+                app.config["GALLERY"] = original
+
+        return swap()
+
+    def wait_for(self, count: int, timeout: float = 10.0):
+        import time
+
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return self.messages
+
+
+@pytest.fixture
+def smtp_server():
+    server = SmtpServer()
+    yield server
+    server.stop()

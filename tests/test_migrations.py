@@ -12,7 +12,7 @@ from tests.conftest import POSTGRES_URL, ensure_postgres_database, app_settings
 def _fresh_database_url(backend, tmp_path):
     if backend == "sqlite":
         return f"sqlite:///{tmp_path / 'migrations.db'}"
-    url = POSTGRES_URL.rsplit("/", 1)[0] + "/gallery_migrations_test"
+    url = POSTGRES_URL + "_migrations"
     ensure_postgres_database(url)
     engine = create_engine(url)
     with engine.begin() as conn:

@@ -1,0 +1,1 @@
+"""RQ: queues, thin job functions that call domain services, periodic jobs."""

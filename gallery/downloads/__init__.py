@@ -1,0 +1,1 @@
+"""Single downloads, streaming zip, download PIN and limits."""

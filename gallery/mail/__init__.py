@@ -1,0 +1,1 @@
+"""Outgoing mail: build an EmailMessage, send it by SMTP or write it to var/mail."""

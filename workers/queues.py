@@ -1,0 +1,38 @@
+"""Where jobs go: RQ on Redis when GALLERY_REDIS_URL is set, inline otherwise.
+
+Routes and services call `enqueue(job_function, *args)`; they never talk to
+RQ directly, so the embedded mode (`make run` with no Redis) behaves the same.
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import current_app
+
+log = logging.getLogger(__name__)
+
+QUEUE_NAMES = ("default", "renditions", "mail")
+
+
+def redis_connection():
+    from redis import Redis
+
+    app = current_app._get_current_object()
+    connection = app.extensions.get("gallery_redis")
+    if connection is None:
+        connection = Redis.from_url(app.config["GALLERY"].redis_url)
+        app.extensions["gallery_redis"] = connection
+    return connection
+
+
+def get_queue(name: str = "default"):
+    from rq import Queue
+
+    return Queue(name, connection=redis_connection())
+
+
+def enqueue(func, *args, queue: str = "default", job_timeout: int = 600, job_id: str | None = None, **kwargs):
+    """Run `func(*args, **kwargs)` on a worker, or right now when no Redis is configured."""
+    if not current_app.config["GALLERY"].redis_url:
+        return func(*args, **kwargs)
+    return get_queue(queue).enqueue(func, *args, job_timeout=job_timeout, job_id=job_id, **kwargs)
