@@ -1,7 +1,7 @@
 """Blueprint registration and the cross-cutting HTTP policy: CSRF, CORS, security headers."""
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app
 from flask_smorest import Blueprint
 from sqlalchemy import text
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from gallery.accounts.models import ApiToken, Photographer
 from gallery.core import clock
 from gallery.core.passwords import hash_password, verify_password
+from gallery.core.scoping import get_owned
 from gallery.errors import Problem
 from gallery.extensions import db
 
@@ -74,11 +75,7 @@ def list_tokens(photographer: Photographer) -> list[ApiToken]:
 
 
 def revoke_token(photographer: Photographer, token_id: str) -> ApiToken:
-    token = db.session.scalar(
-        select(ApiToken).where(ApiToken.id == token_id, ApiToken.photographer_id == photographer.id)
-    )
-    if token is None:
-        raise Problem(404, "No such token.")
+    token = get_owned(ApiToken, token_id, photographer_id=photographer.id, detail="No such token.")
     if token.revoked_at is None:
         token.revoked_at = clock.now()
     return token

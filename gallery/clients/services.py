@@ -7,17 +7,13 @@ from gallery.clients.models import Client, ImportantDate
 from gallery.core import clock
 from gallery.core.pagination import Page, paginate
 from gallery.core.queries import json_array_contains
+from gallery.core.scoping import get_owned
 from gallery.errors import Problem
 from gallery.extensions import db
 
 
 def get_client(photographer_id: str, client_id: str) -> Client:
-    client = db.session.scalar(
-        select(Client).where(Client.id == client_id, Client.photographer_id == photographer_id)
-    )
-    if client is None:
-        raise Problem(404, "No such client.")
-    return client
+    return get_owned(Client, client_id, photographer_id=photographer_id, detail="No such client.")
 
 
 def list_clients(photographer_id: str, *, cursor=None, limit=50, q=None, tag=None) -> Page:

@@ -10,6 +10,7 @@ from gallery.clients.services import get_client
 from gallery.core import clock
 from gallery.core.ids import new_id
 from gallery.core.pagination import Page, paginate
+from gallery.core.scoping import get_owned
 from gallery.core.passwords import hash_password
 from gallery.engagement.services import record_event
 from gallery.errors import Problem
@@ -23,12 +24,7 @@ def slugify(text: str) -> str:
 
 
 def get_gallery(photographer_id: str, gallery_id: str) -> Gallery:
-    gallery = db.session.scalar(
-        select(Gallery).where(Gallery.id == gallery_id, Gallery.photographer_id == photographer_id)
-    )
-    if gallery is None:
-        raise Problem(404, "No such gallery.")
-    return gallery
+    return get_owned(Gallery, gallery_id, photographer_id=photographer_id, detail="No such gallery.")
 
 
 def list_galleries(photographer_id: str, *, cursor=None, limit=50, status=None, client_id=None) -> Page:
@@ -123,12 +119,7 @@ def add_set(photographer_id: str, gallery_id: str, data: dict) -> GallerySet:
 
 def get_set(photographer_id: str, gallery_id: str, set_id: str) -> GallerySet:
     gallery = get_gallery(photographer_id, gallery_id)
-    gallery_set = db.session.scalar(
-        select(GallerySet).where(GallerySet.id == set_id, GallerySet.gallery_id == gallery.id)
-    )
-    if gallery_set is None:
-        raise Problem(404, "No such set in this gallery.")
-    return gallery_set
+    return get_owned(GallerySet, set_id, gallery_id=gallery.id, detail="No such set in this gallery.")
 
 
 def update_set(photographer_id: str, gallery_id: str, set_id: str, changes: dict) -> GallerySet:
