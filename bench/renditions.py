@@ -8,7 +8,9 @@ pins itself and every child to one CPU, then alternates rounds of
 - vipsthumbnail, one call per size (--size 2048, 1200, 400, Q=85, metadata stripped),
   timed around the three calls, process start-up included (that is how it is used).
 The best round of each counts (the machine is shared; the minimum is the least disturbed).
-Peak RSS is the largest resident set of the pipeline process / of any vipsthumbnail call.
+Peak RSS is the largest resident set of the pipeline process (which imports the `gallery`
+package, Flask and SQLAlchemy included, as a worker does) / of any vipsthumbnail call.
+One more pipeline run makes the production set (WebP beside preview and thumb), for information.
 
 usage: .venv/bin/python bench/renditions.py [--count N] [--rounds R]
 """
@@ -56,17 +58,17 @@ def run_child(mode: str, photos: list[Path]) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def child_pipeline(photos: list[str]) -> dict:
+def child_pipeline(photos: list[str], with_webp: bool = False) -> dict:
     sys.path.insert(0, str(REPO))
     from dataclasses import replace
 
     from gallery.imaging import DEFAULT_SPECS, process_image
 
-    jpeg_only = [replace(spec, formats=("jpeg",)) for spec in DEFAULT_SPECS]
+    specs = DEFAULT_SPECS if with_webp else [replace(spec, formats=("jpeg",)) for spec in DEFAULT_SPECS]
     sizes = []
     start, cpu_start = time.perf_counter(), time.process_time()
     for photo in photos:
-        result = process_image(photo, jpeg_only)
+        result = process_image(photo, specs)
         sizes.append([(r.width, r.height) for r in result.renditions])
     wall, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -92,11 +94,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=8, help="photos in the set (default 8)")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per side (default 3)")
-    parser.add_argument("--child", choices=["pipeline", "vips"], help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=["pipeline", "pipeline-webp", "vips"], help=argparse.SUPPRESS)
     parser.add_argument("photos", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps((child_pipeline if args.child == "pipeline" else child_vips)(args.photos)))
+        if args.child == "vips":
+            print(json.dumps(child_vips(args.photos)))
+        else:
+            print(json.dumps(child_pipeline(args.photos, with_webp=args.child == "pipeline-webp")))
         return
 
     photos = build_photo_set(args.count)
@@ -117,6 +122,8 @@ def main() -> None:
           f"ratio {best_ours / best_vips:.2f}")
     print(f"BENCH renditions_cpu {cpu_ours:.3f} s/photo vs vipsthumbnail {cpu_vips:.3f} s/photo "
           f"ratio {cpu_ours / cpu_vips:.2f}")
+    webp = run_child("pipeline-webp", photos)  # the production set, for information: no reference
+    print(f"BENCH renditions_with_webp {webp['wall'] / count:.3f} s/photo")
     print(f"BENCH renditions_peak_rss {rss_ours:.0f} MB vs vipsthumbnail {rss_vips:.0f} MB "
           f"ratio {rss_ours / rss_vips:.2f}")
 
