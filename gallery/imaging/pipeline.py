@@ -175,6 +175,8 @@ def _render(image: Image.Image, kind: str, specs: list[RenditionSpec], watermark
     image.load()
     exif = _exif(image)
     orientation = exif.get(_ORIENTATION_TAG, 1)
+    if orientation not in _ORIENTATION:  # 1, absent, or nonsense such as 0, 9 or a string
+        orientation = 1
     icc = image.info.get("icc_profile")
 
     current = colour.to_resizable(image)
@@ -185,7 +187,7 @@ def _render(image: Image.Image, kind: str, specs: list[RenditionSpec], watermark
     current = colour.to_srgb_rgb(current, icc)
     for method in _ORIENTATION.get(orientation, ()):
         current = current.transpose(method)
-    upright = header_size if orientation not in (5, 6, 7, 8) else header_size[::-1]
+    upright = header_size[::-1] if orientation in (5, 6, 7, 8) else header_size
 
     renditions: list[RenderedImage] = []
     for spec in specs:

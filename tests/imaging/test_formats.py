@@ -189,3 +189,11 @@ def test_broken_exif_costs_the_metadata_not_the_photo(blob):
     result = process_image(io.BytesIO(encode(Image.new("RGB", (500, 300), "red"), "JPEG", exif=blob)))
     assert (result.info.width, result.info.height, result.info.taken_at) == (500, 300, None)
     assert all(b"garbage" not in r.data for r in result.renditions)
+
+
+@pytest.mark.parametrize("orientation", [0, 9, 65535])
+def test_nonsense_orientation_is_ignored(orientation):
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    result = process_image(io.BytesIO(encode(Image.new("RGB", (500, 300), "red"), "JPEG", exif=exif.tobytes())))
+    assert (result.info.width, result.info.height) == (500, 300)
