@@ -1,0 +1,72 @@
+"""The photographer's watermark, blended over a rendition."""
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+
+from PIL import Image, ImageDraw, ImageFont
+
+from gallery.imaging.errors import ImageRejected
+from gallery.imaging.specs import Watermark
+
+_MARK_WIDTH = 0.4  # of the picture's width
+_MAX_MARK_PIXELS = 25_000_000
+
+
+def apply_watermark(picture: Image.Image, mark: Watermark) -> Image.Image:
+    """A copy of `picture` (RGB) with the mark centred at the mark's opacity."""
+    drawn = _decode_mark(mark.png) if mark.png else _draw_text(mark.text)
+    layer = _centred_layer(drawn, picture.size)
+    alpha = layer.getchannel("A").point(lambda a: round(a * mark.opacity))
+    layer.putalpha(alpha)
+    out = picture.convert("RGBA")
+    out.alpha_composite(layer)
+    return out.convert("RGB")
+
+
+def _centred_layer(mark: Image.Image, size: tuple[int, int]) -> Image.Image:
+    width = max(1, round(size[0] * _MARK_WIDTH))
+    height = max(1, round(mark.height * width / mark.width))
+    if height > size[1] * 0.8:  # a tall mark on a wide picture: fit the height instead
+        height = max(1, round(size[1] * 0.8))
+        width = max(1, round(mark.width * height / mark.height))
+    mark = mark.resize((width, height), Image.Resampling.LANCZOS)
+    layer = Image.new("RGBA", size, (0, 0, 0, 0))
+    layer.paste(mark, ((size[0] - width) // 2, (size[1] - height) // 2))
+    return layer
+
+
+@lru_cache(maxsize=8)
+def _decode_mark(png: bytes) -> Image.Image:
+    try:
+        with Image.open(io.BytesIO(png), formats=["PNG"]) as mark:
+            if mark.width * mark.height > _MAX_MARK_PIXELS:
+                raise ImageRejected("The watermark image is too large; use a PNG under 25 megapixels.")
+            return mark.convert("RGBA")
+    except ImageRejected:
+        raise
+    except Exception as exc:
+        raise ImageRejected("The watermark could not be read; upload it again as a PNG file.") from exc
+
+
+@lru_cache(maxsize=8)
+def _draw_text(text: str) -> Image.Image:
+    """The text in white with a dark outline, on transparency, cropped to its box."""
+    font = _scalable_font(64)
+    if font is not None:
+        box = ImageDraw.Draw(Image.new("L", (1, 1))).textbbox((0, 0), text, font=font, stroke_width=3)
+    else:  # older Pillow without a bundled scalable font: draw the bitmap font small, scale it up
+        font = ImageFont.load_default()
+        box = ImageDraw.Draw(Image.new("L", (1, 1))).textbbox((0, 0), text, font=font, stroke_width=1)
+    stroke = 3 if isinstance(font, ImageFont.FreeTypeFont) else 1
+    drawn = Image.new("RGBA", (box[2] - box[0] + 2 * stroke, box[3] - box[1] + 2 * stroke), (0, 0, 0, 0))
+    ImageDraw.Draw(drawn).text((stroke - box[0], stroke - box[1]), text, font=font, fill=(255, 255, 255, 255),
+                               stroke_width=stroke, stroke_fill=(0, 0, 0, 160))
+    return drawn
+
+
+def _scalable_font(size: int):
+    try:
+        return ImageFont.load_default(size=size)  # Pillow >= 10.1 with FreeType
+    except (TypeError, AttributeError, OSError, ImportError):
+        return None
