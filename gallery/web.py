@@ -30,8 +30,9 @@ def _blueprints():
     from gallery.clients.api import blp as clients
     from gallery.galleries.api import blp as galleries
     from gallery.storage.api import blp as files
+    from gallery.store.api import blp as store
 
-    return [health, accounts, clients, galleries, files]
+    return [health, accounts, clients, galleries, files, store]
 
 
 def register(app: Flask, api) -> None:

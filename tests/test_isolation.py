@@ -27,8 +27,24 @@ def b_resources(make_photographer, make_client, make_gallery):
     gallery_set = galleries.add_set(bob.id, gallery.id, {"name": "Secret set"})
     db.session.commit()
     token = db.session.scalar(db.select(ApiToken).where(ApiToken.photographer_id == bob.id))
+    store = _b_store(bob, gallery, client)
     return {"gallery_id": gallery.id, "client_id": client.id, "set_id": gallery_set.id, "token_id": token.id,
-            "_texts": [gallery.id, client.id, gallery_set.id, "Bob's", "c@bob.example"]}
+            **store, "_texts": [gallery.id, client.id, gallery_set.id, "Bob's", "c@bob.example", *store.values()]}
+
+
+def _b_store(bob, gallery, client):
+    """B's price sheet, coupon and order (placed by a visitor of B's gallery)."""
+    from gallery.store import services as store
+
+    sheet = store.create_price_sheet(bob.id, {"name": "Bob's prices", "currency": "EUR", "products": [
+        {"kind": "digital_gallery", "name": "All photos", "price": 10000}]})
+    gallery.price_sheet_id = sheet.id
+    coupon = store.create_coupon(bob.id, {"code": "BOBS-ONLY", "percent_off": 10})
+    buyer = store.Buyer(visitor_id="01visitorofbobsgallery0000", client_id=client.id, email="c@bob.example")
+    store.replace_cart(gallery, buyer, [{"product_id": sheet.products[0].id, "quantity": 1}])
+    order = store.place_order(gallery, buyer)
+    db.session.commit()
+    return {"price_sheet_id": sheet.id, "coupon_id": coupon.id, "order_id": order.id}
 
 
 def _routes(app):

@@ -36,6 +36,8 @@ class GallerySchema(Schema):
     password = fields.String(load_only=True, allow_none=True, validate=validate.Length(min=4, max=200),
                              metadata={"description": "Gallery password for share links; null removes it."})
     has_password = fields.Boolean(dump_only=True)
+    price_sheet_id = fields.String(allow_none=True, validate=validate.Length(max=26),
+                                   metadata={"description": "The price sheet the gallery's store sells from."})
     sets = fields.List(fields.Nested(SetSchema), dump_only=True)
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)

@@ -1,0 +1,133 @@
+"""Store routes: price sheets, coupons and orders for the photographer; the payment webhook."""
+from flask import request
+from flask_smorest import Blueprint
+
+from gallery.accounts.auth import current_photographer, photographer_required
+from gallery.extensions import db
+from gallery.store import schemas, services
+
+blp = Blueprint("store", __name__, url_prefix="/api/v1", description="Store: price sheets, coupons, orders")
+
+
+@blp.get("/price-sheets")
+@photographer_required
+@blp.arguments(schemas.PageArgsSchema, location="query")
+@blp.response(200, schemas.PriceSheetPageSchema)
+def list_price_sheets(args):
+    """Price sheets with their products, newest first."""
+    return services.list_price_sheets(current_photographer().id, **args)
+
+
+@blp.post("/price-sheets")
+@photographer_required
+@blp.arguments(schemas.PriceSheetSchema)
+@blp.response(201, schemas.PriceSheetDumpSchema)
+def create_price_sheet(payload):
+    """Create a price sheet with its products inline (prices in minor units of its currency)."""
+    sheet = services.create_price_sheet(current_photographer().id, schemas.price_sheet_fields(payload))
+    db.session.commit()
+    return sheet
+
+
+@blp.get("/price-sheets/<price_sheet_id>")
+@photographer_required
+@blp.response(200, schemas.PriceSheetDumpSchema)
+def get_price_sheet(price_sheet_id):
+    """One price sheet with its products (inactive ones included)."""
+    return services.get_price_sheet(current_photographer().id, price_sheet_id)
+
+
+@blp.patch("/price-sheets/<price_sheet_id>")
+@photographer_required
+@blp.arguments(schemas.PriceSheetSchema(partial=True))
+@blp.response(200, schemas.PriceSheetDumpSchema)
+def update_price_sheet(changes, price_sheet_id):
+    """Change a price sheet; `products`, when given, replaces the product list."""
+    sheet = services.update_price_sheet(current_photographer().id, price_sheet_id,
+                                        schemas.price_sheet_fields(changes))
+    db.session.commit()
+    return sheet
+
+
+@blp.get("/coupons")
+@photographer_required
+@blp.arguments(schemas.CouponQuerySchema, location="query")
+@blp.response(200, schemas.CouponPageSchema)
+def list_coupons(args):
+    """Coupons, newest first; filter by client, gallery or source (a retention rule)."""
+    return services.list_coupons(current_photographer().id, **args)
+
+
+@blp.post("/coupons")
+@photographer_required
+@blp.arguments(schemas.CouponSchema)
+@blp.response(201, schemas.CouponSchema)
+def create_coupon(payload):
+    """Create a coupon: percent or amount off and/or free shipping, with limits and validity."""
+    coupon = services.create_coupon(current_photographer().id, payload)
+    db.session.commit()
+    return coupon
+
+
+@blp.get("/coupons/<coupon_id>")
+@photographer_required
+@blp.response(200, schemas.CouponSchema)
+def get_coupon(coupon_id):
+    """One coupon with its use count."""
+    return services.get_coupon(current_photographer().id, coupon_id)
+
+
+@blp.patch("/coupons/<coupon_id>")
+@photographer_required
+@blp.arguments(schemas.CouponPatchSchema)
+@blp.response(200, schemas.CouponSchema)
+def update_coupon(changes, coupon_id):
+    """Withdraw a coupon (`disabled`), or change its end date or use limit."""
+    coupon = services.update_coupon(current_photographer().id, coupon_id, changes)
+    db.session.commit()
+    return coupon
+
+
+@blp.get("/orders")
+@photographer_required
+@blp.arguments(schemas.OrderQuerySchema, location="query")
+@blp.response(200, schemas.OrderPageSchema)
+def list_orders(args):
+    """Orders, newest first; filter by status, gallery, client or placement time."""
+    return services.list_orders(current_photographer().id, **args)
+
+
+@blp.get("/orders/<order_id>")
+@photographer_required
+@blp.response(200, schemas.OrderSchema)
+def get_order(order_id):
+    """One order with its price snapshot."""
+    return services.get_order(current_photographer().id, order_id)
+
+
+@blp.patch("/orders/<order_id>")
+@photographer_required
+@blp.arguments(schemas.OrderPatchSchema)
+@blp.response(200, schemas.OrderSchema)
+def update_order(changes, order_id):
+    """Move an order through its statuses (mark paid, in production, shipped...) or set tracking."""
+    order = services.change_order_status(current_photographer().id, order_id, changes.get("status"),
+                                         tracking=changes.get("tracking"))
+    paid_now = changes.get("status") == "paid"
+    db.session.commit()
+    if paid_now:
+        services.notify_order(order.id, "paid")
+    return order
+
+
+@blp.post("/payments/<provider>/webhook")
+@blp.response(200, schemas.WebhookAnswerSchema)
+@blp.doc(requestBody={"content": {"application/json": {"schema": {"type": "object"}}},
+                      "description": "The provider's signed event (Stripe-Signature: t=...,v1=...)."})
+def payment_webhook(provider):
+    """Payment provider events, verified by HMAC signature and applied once."""
+    outcome, paid_order = services.handle_payment_webhook(provider, request.get_data(cache=False), request.headers)
+    db.session.commit()
+    if paid_order is not None:
+        services.notify_order(paid_order.id, "paid")
+    return {"received": True, "outcome": outcome}
