@@ -8,7 +8,10 @@ from gallery.store import money
 from gallery.store.models import ORDER_STATUSES, PRODUCT_KINDS
 
 MAX_AMOUNT = 100_000_000  # minor units; far above any real order, far below integer overflow
-Amount = lambda **kw: fields.Integer(validate=validate.Range(min=0, max=MAX_AMOUNT), **kw)  # noqa: E731
+
+def Amount(minimum: int = 0, **kwargs) -> fields.Integer:  # noqa: N802 - reads like a field class
+    """Minor units: a whole number (strict: 12.5 cents is refused, never truncated)."""
+    return fields.Integer(strict=True, validate=validate.Range(min=minimum, max=MAX_AMOUNT), **kwargs)
 
 
 class Currency(fields.String):
@@ -36,13 +39,17 @@ class ProductDumpSchema(ProductSchema):
     position = fields.Integer()
 
 
+def _percent(value: Decimal) -> None:
+    if not 0 <= value <= 100:
+        raise ValidationError("Must be between 0 and 100 percent.")
+
+
 class PriceSheetSchema(Schema):
     id = fields.String(dump_only=True)
     name = Text(120, required=True)
     currency = Currency(required=True)
-    tax_rate = fields.Decimal(places=2, as_string=True, load_default=Decimal(0),
-                              validate=validate.Range(min=0, max=100),
-                              metadata={"description": "Percent, e.g. \"25.00\"."})
+    tax_rate = fields.Decimal(places=2, validate=_percent,
+                              metadata={"description": "Percent, 0 to 100, e.g. \"25.00\"; default 0."})
     tax_included = fields.Boolean(load_default=True, metadata={"description": "Prices include tax (EU style)."})
     shipping_flat = Amount(load_default=0)
     free_shipping_over = Amount(allow_none=True)
@@ -77,10 +84,10 @@ class CouponSchema(Schema):
                          metadata={"description": "Generated when not given; matched case-insensitively."})
     description = fields.String(allow_none=True, validate=validate.Length(max=500))
     percent_off = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=100))
-    amount_off = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=MAX_AMOUNT))
+    amount_off = Amount(1, allow_none=True)
     currency = Currency(allow_none=True)
     free_shipping = fields.Boolean(load_default=False)
-    minimum_order = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=MAX_AMOUNT))
+    minimum_order = Amount(1, allow_none=True)
     valid_from = fields.AwareDateTime(allow_none=True)
     valid_until = fields.AwareDateTime(allow_none=True)
     max_uses = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=1_000_000))
