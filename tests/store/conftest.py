@@ -108,3 +108,35 @@ def fill_cart(shop, buyer, *lines):
     view = services.replace_cart(shop.gallery, buyer, items)
     db.session.commit()
     return view
+
+
+class FakeCheckoutClient:
+    """Stands in for the provider's network API (the one thing we may fake): records sessions it creates."""
+
+    def __init__(self):
+        self.sessions = []
+
+    def create_session(self, params):
+        session = {"id": f"cs_test_{len(self.sessions) + 1}", "url": f"https://checkout.test/pay/{len(self.sessions) + 1}",
+                   "params": params}
+        self.sessions.append(session)
+        return session
+
+
+WEBHOOK_SECRET = "whsec_test_0123456789abcdef"
+
+
+@pytest.fixture
+def stripe(app):
+    """The app with the hosted-checkout provider configured; yields the fake checkout client."""
+    import dataclasses
+
+    original = app.config["GALLERY"]
+    app.config["GALLERY"] = dataclasses.replace(original, stripe_secret_key="sk_test_x",
+                                                stripe_webhook_secret=WEBHOOK_SECRET)
+    fake = app.extensions["store_checkout_client"] = FakeCheckoutClient()
+    try:
+        yield fake
+    finally:
+        app.config["GALLERY"] = original
+        app.extensions.pop("store_checkout_client", None)
