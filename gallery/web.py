@@ -31,8 +31,9 @@ def _blueprints():
     from gallery.galleries.api import blp as galleries
     from gallery.storage.api import blp as files
     from gallery.store.api import blp as store
+    from gallery.store.api import share_blp as store_share
 
-    return [health, accounts, clients, galleries, files, store]
+    return [health, accounts, clients, galleries, files, store, store_share]
 
 
 def register(app: Flask, api) -> None:

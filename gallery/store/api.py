@@ -1,9 +1,11 @@
-"""Store routes: price sheets, coupons and orders for the photographer; the payment webhook."""
-from flask import request
+"""Store routes: price sheets, coupons and orders for the photographer; the payment webhook;
+cart and checkout for a share link's visitor."""
+from flask import current_app, request
 from flask_smorest import Blueprint
 
 from gallery.accounts.auth import current_photographer, photographer_required
 from gallery.extensions import db
+from gallery.galleries.access import share_access
 from gallery.store import schemas, services
 
 blp = Blueprint("store", __name__, url_prefix="/api/v1", description="Store: price sheets, coupons, orders")
@@ -131,3 +133,50 @@ def payment_webhook(provider):
     if paid_order is not None:
         services.notify_order(paid_order.id, "paid")
     return {"received": True, "outcome": outcome}
+
+
+share_blp = Blueprint("store_share", __name__, url_prefix="/api/v1/share",
+                      description="Store for a share link's visitor: cart and checkout")
+
+
+def _buyer(access) -> services.Buyer:
+    """The identified visitor, attributed to their client (or the gallery's, on the client's own link)."""
+    from gallery.clients.models import Client
+
+    client_id = access.client_id
+    client = db.session.get(Client, client_id) if client_id else None
+    visitor = access.visitor
+    return services.Buyer(visitor_id=visitor.id, client_id=client_id, email=visitor.email, name=visitor.name,
+                          locale=client.locale if client else "en", role=access.role)
+
+
+@share_blp.get("/<token>/cart")
+@share_blp.response(200, schemas.CartSchema)
+@share_access(require_visitor=True)
+def get_cart(access):
+    """The visitor's cart in this gallery, priced from the gallery's price sheet."""
+    return services.get_cart(access.gallery, _buyer(access))
+
+
+@share_blp.put("/<token>/cart")
+@share_blp.arguments(schemas.CartPutSchema)
+@share_blp.response(200, schemas.CartSchema)
+@share_access(require_visitor=True)
+def put_cart(payload, access):
+    """Replace the cart's items (product, photo of this gallery, quantity 1-100, options per product kind)."""
+    cart = services.replace_cart(access.gallery, _buyer(access), payload["items"])
+    db.session.commit()
+    return cart
+
+
+@share_blp.post("/<token>/orders")
+@share_blp.arguments(schemas.CheckoutSchema)
+@share_blp.response(201, schemas.BuyerOrderSchema)
+@share_access(require_visitor=True)
+def checkout(payload, access):
+    """Check out the cart: an order with a price snapshot; `checkout_url` when paying online."""
+    return_url = f"{current_app.config['GALLERY'].public_base_url}/g/{access.link.token}"
+    order = services.place_order(access.gallery, _buyer(access), return_url=return_url, **payload)
+    db.session.commit()
+    services.notify_order(order.id, "placed")
+    return order

@@ -140,3 +140,27 @@ def stripe(app):
     finally:
         app.config["GALLERY"] = original
         app.extensions.pop("store_checkout_client", None)
+
+
+@pytest.fixture
+def make_visitor_api(app):
+    """make_visitor_api(gallery, email, role="client", client=None) -> (token, Visitor, ApiClient): a verified
+    visitor of a fresh share link, sending its visitor token as a bearer token."""
+    from gallery.core import clock
+    from gallery.core.ids import new_token
+    from gallery.galleries.access import issue_visitor_token
+    from gallery.galleries.models import ShareLink
+    from gallery.proofing.models import Visitor
+    from tests.conftest import ApiClient
+
+    def make(gallery, email, role="client", client=None, name=None):
+        link = ShareLink(gallery_id=gallery.id, token=new_token(), role=role)
+        db.session.add(link)
+        db.session.flush()
+        visitor = Visitor(gallery_id=gallery.id, share_link_id=link.id, email=email, name=name,
+                          client_id=client.id if client is not None else None, verified_at=clock.now())
+        db.session.add(visitor)
+        db.session.commit()
+        return link.token, visitor, ApiClient(app.test_client(), issue_visitor_token(link, visitor))
+
+    return make
