@@ -185,17 +185,22 @@ class CartPutSchema(Schema):
     items = fields.List(fields.Nested(CartItemSchema), required=True, validate=validate.Length(max=200))
 
 
-class CartLineSchema(Schema):
+class LineSchema(Schema):
+    """A line of a cart or an order: a product, maybe a photo, a quantity and the price."""
+
     id = fields.String()
-    product_id = fields.String()
-    product_name = fields.String()
+    product_id = fields.String(allow_none=True)
     product_kind = fields.String()
+    product_name = fields.String()
     photo_id = fields.String(allow_none=True)
     quantity = fields.Integer()
     options = fields.Dict()
     unit_price = fields.Integer()
     line_total = fields.Integer()
-    available = fields.Boolean()
+
+
+class CartLineSchema(LineSchema):
+    available = fields.Boolean(metadata={"description": "False when the product is no longer sold."})
 
 
 class CartSchema(Schema):
@@ -223,17 +228,8 @@ class CheckoutSchema(Schema):
     note = fields.String(allow_none=True, validate=validate.Length(max=2000))
 
 
-class OrderItemSchema(Schema):
-    id = fields.String()
-    product_id = fields.String(allow_none=True)
-    product_kind = fields.String()
-    product_name = fields.String()
-    photo_id = fields.String(allow_none=True)
+class OrderItemSchema(LineSchema):
     photo_filename = fields.String(allow_none=True)
-    unit_price = fields.Integer()
-    quantity = fields.Integer()
-    line_total = fields.Integer()
-    options = fields.Dict()
 
 
 class OrderSchema(Schema):
