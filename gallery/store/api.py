@@ -113,12 +113,12 @@ def get_order(order_id):
 @blp.response(200, schemas.OrderSchema)
 def update_order(changes, order_id):
     """Move an order through its statuses (mark paid, in production, shipped...) or set tracking."""
+    before = services.get_order(current_photographer().id, order_id).status
     order = services.change_order_status(current_photographer().id, order_id, changes.get("status"),
                                          tracking=changes.get("tracking"))
-    paid_now = changes.get("status") == "paid"
     db.session.commit()
-    if paid_now:
-        services.notify_order(order.id, "paid")
+    if order.status != before and order.status in ("paid", "shipped"):
+        services.notify_order(order.id, order.status)
     return order
 
 

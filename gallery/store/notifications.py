@@ -28,7 +28,8 @@ def _summary(order: Order) -> list[str]:
 
 
 def send_order_mails(order_id: str, event: str) -> None:
-    """`event`: "placed" (buyer confirmation + photographer notice) or "paid" (buyer receipt + notice)."""
+    """`event`: "placed" (buyer confirmation + photographer notice), "paid" (buyer receipt + notice) or
+    "shipped" (buyer only, with the tracking reference)."""
     order = db.session.get(Order, order_id)
     if order is None:
         return
@@ -41,6 +42,13 @@ def send_order_mails(order_id: str, event: str) -> None:
         buyer_subject = f"Your order {order.id} with {studio}"
         buyer_text = f"Thank you for your order.\n\n{summary}\n\n{pay}"
         studio_subject = f"New order {order.id}: {format_money(order.total, order.currency)}"
+    elif event == "shipped":
+        tracking = f"Tracking: {order.tracking}\n" if order.tracking else ""
+        if order.email:
+            send(build_message(to=order.email, to_name=order.name, subject=f"Your order {order.id} is on its way",
+                               text=f"{studio} has shipped your order.\n{tracking}\n{summary}\n",
+                               reply_to=photographer.email))
+        return
     else:
         buyer_subject = f"Payment received for order {order.id}"
         buyer_text = f"{studio} has received your payment. Thank you!\n\n{summary}\n"

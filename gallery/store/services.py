@@ -489,7 +489,9 @@ def get_buyer_order(gallery: Gallery, buyer: Buyer, order_id: str) -> Order:
 
 def get_order(photographer_id: str, order_id: str, *, lock: bool = False) -> Order:
     stmt = select(Order).where(Order.id == order_id, Order.photographer_id == photographer_id)
-    order = db.session.scalar(stmt.with_for_update() if lock else stmt)
+    if lock:  # re-read under the row lock, even if this session loaded the order before
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    order = db.session.scalar(stmt)
     if order is None:
         raise Problem(404, "No such order.")
     return order

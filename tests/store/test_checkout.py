@@ -102,6 +102,9 @@ def test_photographer_lists_and_moves_orders_through_the_status_machine(make_sho
     assert [o["id"] for o in api.get(f"/api/v1/orders?client_id={shop.client.id}").json["items"]] == [orders[0].id]
     assert api.get("/api/v1/orders?status=paid").json["items"] == []
     assert api.get("/api/v1/orders?status=lost").status_code == 422
+    assert len(api.get("/api/v1/orders?placed_after=2000-01-01T00:00:00Z").json["items"]) == 2
+    assert api.get("/api/v1/orders?placed_before=2000-01-01T00:00:00Z").json["items"] == []
+    assert api.get("/api/v1/orders?cursor=garbage").status_code == 400
 
     order_id = orders[0].id
     illegal = api.patch(f"/api/v1/orders/{order_id}", json={"status": "shipped"})
@@ -112,10 +115,15 @@ def test_photographer_lists_and_moves_orders_through_the_status_machine(make_sho
         smtp_server.wait_for(2)
     assert {m["To"] for m in smtp_server.messages} == {shop.client.email, shop.photographer.email}
     assert any(m["Subject"].startswith("Payment received") for m in smtp_server.messages)
-    for status in ("in_production", "shipped"):
-        assert api.patch(f"/api/v1/orders/{order_id}", json={"status": status}).json["status"] == status
-    tracked = api.patch(f"/api/v1/orders/{order_id}", json={"tracking": "Posten 70701"}).json
-    assert tracked["tracking"] == "Posten 70701" and tracked["status"] == "shipped"
+    assert api.patch(f"/api/v1/orders/{order_id}", json={"status": "in_production"}).json["status"] == "in_production"
+    with smtp_server.configured(app):
+        shipped = api.patch(f"/api/v1/orders/{order_id}", json={"status": "shipped", "tracking": "Posten 70701"})
+        assert shipped.json["tracking"] == "Posten 70701" and shipped.json["status"] == "shipped"
+        smtp_server.wait_for(3)
+        assert api.patch(f"/api/v1/orders/{order_id}", json={"tracking": "Posten 70702"}).json["tracking"] == \
+            "Posten 70702"
+    assert smtp_server.messages[2]["Subject"] == f"Your order {order_id} is on its way"
+    assert "Tracking: Posten 70701" in smtp_server.messages[2].get_content() and len(smtp_server.messages) == 3
     assert api.patch(f"/api/v1/orders/{order_id}", json={"status": "pending_payment"}).status_code == 409
     assert api.patch(f"/api/v1/orders/{order_id}", json={"status": "delivered"}).json["status"] == "delivered"
     assert api.patch(f"/api/v1/orders/{order_id}", json={"status": "refunded"}).json["status"] == "refunded"
