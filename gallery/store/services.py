@@ -18,6 +18,7 @@ from typing import Callable
 
 from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from gallery.core import clock
 from gallery.core.pagination import Page, paginate
@@ -327,7 +328,9 @@ def gallery_price_sheet(gallery: Gallery) -> PriceSheet:
 
 
 def _cart(gallery: Gallery, buyer: Buyer, *, create: bool) -> Cart | None:
-    cart = db.session.scalar(select(Cart).where(Cart.gallery_id == gallery.id, Cart.visitor_id == buyer.visitor_id))
+    # Items and their products in two more queries, not one a line.
+    cart = db.session.scalar(select(Cart).where(Cart.gallery_id == gallery.id, Cart.visitor_id == buyer.visitor_id)
+                             .options(selectinload(Cart.items).selectinload(CartItem.product)))
     if cart is None and create:
         cart = Cart(photographer_id=gallery.photographer_id, gallery_id=gallery.id, visitor_id=buyer.visitor_id,
                     client_id=buyer.client_id)
