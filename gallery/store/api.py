@@ -180,3 +180,11 @@ def checkout(payload, access):
     db.session.commit()
     services.notify_order(order.id, "placed")
     return order
+
+
+@share_blp.get("/<token>/orders/<order_id>")
+@share_blp.response(200, schemas.BuyerOrderSchema)
+@share_access(require_visitor=True)
+def get_buyer_order(order_id, access):
+    """One of the visitor's own orders in this gallery (e.g. its status after the hosted checkout)."""
+    return services.get_buyer_order(access.gallery, _buyer(access), order_id)

@@ -56,6 +56,8 @@ def test_coupon_api_and_validation(make_shop, make_photographer):
     problem(api.post("/api/v1/coupons", json={"percent_off": 5, "gallery_id": other.gallery.id}), 404)
     disabled = api.patch(f"/api/v1/coupons/{created.json['id']}", json={"disabled": True}).json
     assert disabled["disabled"] is True
+    assert "max_uses" in problem(api.patch(f"/api/v1/coupons/{created.json['id']}", json={"max_uses": 0}), 422)["errors"]
+    assert api.patch(f"/api/v1/coupons/{created.json['id']}", json={"disabled": False}).json["disabled"] is False
     assert [c["code"] for c in api.get("/api/v1/coupons").json["items"]] == [generated["code"], "SUMMER-25"]
     problem(other.api.get(f"/api/v1/coupons/{created.json['id']}"), 404)
 
@@ -119,6 +121,8 @@ def test_total_and_per_client_limits(make_shop, make_buyer):
     _checkout(shop, anonymous, "TWICE")
     assert _refusal(shop, make_buyer(), "TWICE") == "This coupon has been used up."
     assert db.session.get(Coupon, coupon.id).uses == 2
+    body = problem(shop.api.patch(f"/api/v1/coupons/{coupon.id}", json={"max_uses": 1}), 422)
+    assert body["detail"] == "The coupon has already been used 2 times."
     # Cancelling an unpaid order gives its use back.
     services.change_order_status(pid, first.id, "cancelled")
     db.session.commit()

@@ -41,6 +41,10 @@ def test_visitor_fills_cart_and_checks_out(make_shop, make_visitor_api, smtp_ser
     assert events["order_placed"].client_id == shop.client.id and events["order_placed"].visitor_id == visitor.id
     assert events["cart_updated"].client_id == shop.client.id
     assert db.session.get(Coupon, coupon["id"]).uses == 1
+    # The visitor can read their own order back, nobody else can.
+    assert visitor_api.get(f"{base}/orders/{order['id']}").json["total"] == 15300
+    other_token, _, other_visitor = make_visitor_api(shop.gallery, "friend@example.com", role="guest")
+    problem(other_visitor.get(f"/api/v1/share/{other_token}/orders/{order['id']}"), 404)
     # The photographer sees it.
     listed = shop.api.get(f"/api/v1/orders?gallery_id={shop.gallery.id}").json["items"]
     assert [o["id"] for o in listed] == [order["id"]] and listed[0]["visitor_id"] == visitor.id
