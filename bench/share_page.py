@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._serve import Gunicorn, bench_line  # noqa: E402
+from bench.lib.serve import Gunicorn, bench_line  # noqa: E402
 
 POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench_share")
 PHOTOS = 3000

@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._serve import Gunicorn, bench_line, memory_kib  # noqa: E402
+from bench.lib.serve import Gunicorn, bench_line, memory_kib  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out" / "zip"
 FILES = int(os.environ.get("BENCH_ZIP_FILES", 100))
