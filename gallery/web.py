@@ -29,9 +29,10 @@ def _blueprints():
     from gallery.accounts.api import blp as accounts
     from gallery.clients.api import blp as clients
     from gallery.galleries.api import blp as galleries
+    from gallery.galleries.photos_api import blp as photos
     from gallery.storage.api import blp as files
 
-    return [health, accounts, clients, galleries, files]
+    return [health, accounts, clients, galleries, photos, files]
 
 
 def register(app: Flask, api) -> None:

@@ -96,6 +96,9 @@ class Photo(TimestampMixin, db.Model):
     placeholder_color: Mapped[str | None] = mapped_column(String(7))
     # Direct uploads: the S3 multipart upload id while parts are being sent.
     upload_id: Mapped[str | None] = mapped_column(String(1024))
+    # Worker bookkeeping: when the current processing attempt started, and how many there were.
+    processing_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    processing_attempts: Mapped[int] = mapped_column(Integer, default=0)
 
     renditions: Mapped[list["Rendition"]] = relationship(
         back_populates="photo", cascade="all, delete-orphan", passive_deletes=True
