@@ -80,7 +80,7 @@ def parse_streamed_upload(request) -> tuple[dict, HashingSpool | None, str | Non
         raise Problem(415, "Send the photo as multipart/form-data with a `file` field.")
     settings = current_app.config["GALLERY"]
     parser = FormDataParser(stream_factory=stream_factory, max_content_length=settings.max_upload_bytes + 1024 * 1024,
-                            max_form_memory_size=64 * 1024)
+                            max_form_memory_size=1024 * 1024)
     _, form, files = parser.parse(request.stream, request.mimetype, request.content_length, request.mimetype_params)
     upload = files.get("file")
     if upload is None:
