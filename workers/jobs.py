@@ -53,8 +53,16 @@ def app_job(func):
     return wrapper
 
 
-def photo_job_id(photo_id: str) -> str:
-    return f"photo-{photo_id}"
+def photo_job_id(photo_id: str, attempts: int) -> str:
+    # One id per attempt: a job left in RQ's registries by a killed worker never collides with its successor.
+    return f"photo-{photo_id}-{attempts}"
+
+
+def _attempts(photo_id: str) -> int:
+    from gallery.extensions import db
+    from gallery.galleries.models import Photo
+
+    return db.session.scalar(db.select(Photo.processing_attempts).where(Photo.id == photo_id)) or 0
 
 
 @app_job
@@ -73,7 +81,8 @@ def enqueue_process_photo(photo_id: str):
     from workers.queues import enqueue, is_inline
 
     retry = None if is_inline() else Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS)
-    return enqueue(process_photo, photo_id, queue="renditions", job_id=photo_job_id(photo_id), retry=retry,
+    job_id = photo_job_id(photo_id, _attempts(photo_id))
+    return enqueue(process_photo, photo_id, queue="renditions", job_id=job_id, retry=retry,
                    job_timeout=current_app.config["GALLERY"].photo_job_timeout)
 
 
@@ -86,7 +95,8 @@ def _is_queued(photo_id: str) -> bool:
     if is_inline():
         return False
     try:
-        status = Job.fetch(photo_job_id(photo_id), connection=redis_connection()).get_status()
+        job = Job.fetch(photo_job_id(photo_id, _attempts(photo_id)), connection=redis_connection())
+        status = job.get_status()
     except NoSuchJobError:
         return False
     return status in {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED, JobStatus.STARTED}
