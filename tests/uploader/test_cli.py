@@ -1,0 +1,104 @@
+"""The photographer's uploader against the app served over real HTTP."""
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from gallery.extensions import db
+from gallery.galleries.models import Photo
+from gallery.uploader.cli import upload_command
+from tests.conftest import free_port
+from tests.uploads_support import PHOTOS, swapped_settings, wait_for
+
+SCRIPT = Path(sys.executable).parent / "gallery-upload"
+
+
+@pytest.fixture
+def served(app):
+    """The app on a real HTTP port (threaded), for clients outside the test client."""
+    port = free_port()
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    server.shutdown()
+    thread.join(10)
+
+
+def _count(gallery_id, status=None):
+    db.session.expire_all()
+    stmt = db.select(db.func.count(Photo.id)).where(Photo.gallery_id == gallery_id)
+    if status:
+        stmt = stmt.where(Photo.status == status)
+    return db.session.scalar(stmt)
+
+
+def _run(url, token, gallery_id, folder, *args):
+    return upload_command.main([str(folder), "--gallery", gallery_id, "--url", url, "--token", token, "--quiet",
+                                *args], standalone_mode=False)
+
+
+def test_an_interrupted_run_resumes_without_duplicates(app, served, make_photographer, make_gallery, tmp_path):
+    photographer, api = make_photographer()
+    gallery = make_gallery(photographer)
+    folder = tmp_path / "export"
+    shutil.copytree(PHOTOS, folder)
+    (folder / "README.txt").write_text("not a photo")
+    (folder / ".DS_Store").write_bytes(b"\0\0")
+    env = {**os.environ, "GALLERY_API_TOKEN": api.token}
+    first = subprocess.Popen([str(SCRIPT), str(folder), "--gallery", gallery.id, "--url", served, "--jobs", "1"],
+                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    wait_for(lambda: _count(gallery.id, "ready") >= 3, timeout=120, interval=0.02)
+    os.killpg(first.pid, signal.SIGKILL)  # the laptop's lid closes
+    first.wait(10)
+    interrupted_at = _count(gallery.id)
+    assert 3 <= interrupted_at < 24
+
+    result = subprocess.run([str(SCRIPT), str(folder), "--gallery", gallery.id, "--url", served, "--jobs", "3"],
+                            env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert _count(gallery.id) == 24 and _count(gallery.id, "ready") == 24
+    summary = result.stdout.strip().splitlines()[-1]
+    uploaded, skipped = (int(summary.split(", ")[i].split()[-1]) for i in (0, 1))
+    assert skipped >= 3 and uploaded + skipped == 24 and "not images 1" in summary
+    assert "README.txt" in result.stderr  # reported, not uploaded
+
+    again = subprocess.run([str(SCRIPT), str(folder), "--gallery", gallery.id, "--url", served, "-q"],
+                           env=env, capture_output=True, text=True, timeout=120)
+    assert "uploaded 0, already there 24" in again.stdout
+
+
+def test_direct_upload_to_s3_single_and_multipart(app, s3, served, make_photographer, make_gallery, tmp_path):
+    photographer, api = make_photographer()
+    gallery = make_gallery(photographer)
+    folder = tmp_path / "shoot"
+    folder.mkdir()
+    shutil.copy(PHOTOS / "landscape_5.jpg", folder)
+    (folder / "big.jpg").write_bytes((PHOTOS / "portrait_2.jpg").read_bytes() + b"\0" * (6 * 1024 * 1024))
+    five_mib = 5 * 1024 * 1024
+    with swapped_settings(app, storage_backend="s3", direct_upload_multipart_threshold=five_mib,
+                          direct_upload_part_size=five_mib, s3_bucket=s3.bucket,
+                          s3_endpoint_url=s3.client.meta.endpoint_url, s3_access_key_id="testing",
+                          s3_secret_access_key="testing"):
+        _run(served, api.token, gallery.id, folder, "--jobs", "2")
+    photos = db.session.scalars(db.select(Photo).where(Photo.gallery_id == gallery.id)).all()
+    assert sorted((p.original_filename, p.status) for p in photos) == [("big.jpg", "ready"), ("landscape_5.jpg", "ready")]
+    assert s3.size(next(p for p in photos if p.original_filename == "big.jpg").storage_key) > five_mib
+
+
+def test_bad_token_and_unknown_gallery_fail_clearly(app, served, make_photographer, make_gallery, tmp_path):
+    import click
+
+    photographer, api = make_photographer()
+    gallery = make_gallery(photographer)
+    shutil.copy(PHOTOS / "landscape_5.jpg", tmp_path)
+    with pytest.raises(click.ClickException, match="401"):
+        _run(served, "wrong-token", gallery.id, tmp_path)
+    with pytest.raises(click.ClickException, match="404"):
+        _run(served, api.token, "0" * 26, tmp_path)
