@@ -65,6 +65,12 @@ class HashingSpool:
     def __getattr__(self, name):  # seek, read, tell, close ... of the file
         return getattr(self.file, name)
 
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.file.close()
+
 
 def parse_streamed_upload(request) -> tuple[dict, HashingSpool | None, str | None]:
     """(form fields, spooled file, its client file name) of a multipart request, never
@@ -150,35 +156,47 @@ def upload_through_app(photographer_id: str, gallery_id: str, request) -> Upload
     """Multipart upload: stream to a temp file (hashing), check, store, enqueue processing."""
     gallery = get_gallery(photographer_id, gallery_id)
     form, spool, filename = parse_streamed_upload(request)
-    try:
-        claimed = _check_sha256(form.get("sha256"))
-        actual = spool.digest.hexdigest()
-        if claimed and not hmac.compare_digest(claimed, actual):
-            raise Problem(422, "The file's sha256 does not match the one sent; it was damaged on the way. "
-                               "Upload it again.", errors={"sha256": [f"Received content hashes to {actual}."]},
-                          received_sha256=actual)
-        set_id = form.get("set_id") or None
-        photo_service.check_set(gallery.id, set_id)
-        existing = _duplicate_or_clear(gallery.id, actual)
-        if existing is not None:
-            return UploadResult(existing, duplicate=True)
-        kind = sniff_image_type(spool.head)
-        reason = EMPTY if spool.size == 0 else None if kind else NOT_ACCEPTED
-        # A rejected file still gets a row (status failed, reason), so the photographer sees which file
-        # failed and why; its bytes are not kept.
-        photo = _new_photo(gallery.id, filename=filename, sha256=actual, size=spool.size, set_id=set_id,
-                           content_type=CONTENT_TYPES.get(kind), status="failed" if reason else "processing")
-        photo.failure_reason = reason
+    with spool:
+        return ingest(gallery.id, spool, filename, claimed_sha256=_check_sha256(form.get("sha256")),
+                      set_id=form.get("set_id") or None)
+
+
+def ingest_file(photographer_id: str, gallery_id: str, path, *, set_id: str | None = None) -> UploadResult:
+    """A file on this machine into a gallery (the demo seed, operators' imports)."""
+    gallery = get_gallery(photographer_id, gallery_id)
+    with HashingSpool() as spool, open(path, "rb") as source:
+        while block := source.read(1024 * 1024):
+            spool.write(block)
+        return ingest(gallery.id, spool, os.path.basename(path), set_id=set_id)
+
+
+def ingest(gallery_id: str, spool: "HashingSpool", filename: str | None, *, claimed_sha256: str | None = None,
+           set_id: str | None = None) -> UploadResult:
+    """Check a spooled upload, store it and start processing (or report the duplicate / the rejection)."""
+    actual = spool.digest.hexdigest()
+    if claimed_sha256 and not hmac.compare_digest(claimed_sha256, actual):
+        raise Problem(422, "The file's sha256 does not match the one sent; it was damaged on the way. "
+                           "Upload it again.", errors={"sha256": [f"Received content hashes to {actual}."]},
+                      received_sha256=actual)
+    photo_service.check_set(gallery_id, set_id)
+    existing = _duplicate_or_clear(gallery_id, actual)
+    if existing is not None:
+        return UploadResult(existing, duplicate=True)
+    kind = sniff_image_type(spool.head)
+    reason = EMPTY if spool.size == 0 else None if kind else NOT_ACCEPTED
+    # A rejected file still gets a row (status failed, reason), so the photographer sees which file
+    # failed and why; its bytes are not kept.
+    photo = _new_photo(gallery_id, filename=filename, sha256=actual, size=spool.size, set_id=set_id,
+                       content_type=CONTENT_TYPES.get(kind), status="failed" if reason else "processing")
+    photo.failure_reason = reason
+    if not reason:
+        spool.seek(0)
+        get_storage().save(photo.storage_key, spool, content_type=photo.content_type)
+    winner = _commit_or_duplicate(photo)
+    if winner is not None:
         if not reason:
-            spool.seek(0)
-            get_storage().save(photo.storage_key, spool, content_type=photo.content_type)
-        winner = _commit_or_duplicate(photo)
-        if winner is not None:
-            if not reason:
-                get_storage().delete(photo.storage_key)
-            return UploadResult(winner, duplicate=True)
-    finally:
-        spool.close()
+            get_storage().delete(photo.storage_key)
+        return UploadResult(winner, duplicate=True)
     if not reason:
         start_processing(photo)
     return UploadResult(photo)

@@ -156,3 +156,17 @@ def test_rejected_images_are_not_retried(app, rq_redis, make_photographer, make_
     assert Job.fetch(jobs.photo_job_id(photo_id, 0), connection=rq_redis).get_status() == "finished"
     assert refresh_photo(photo_id).status == "failed"
     assert Queue("renditions", connection=rq_redis).count == 0
+
+
+def test_a_watermarked_gallery_gets_a_watermarked_rendition(app, make_photographer, make_gallery):
+    photographer, api = make_photographer()
+    gallery = make_gallery(photographer, watermark=True)
+    photo = upload(api, gallery.id, PHOTOS / "landscape_1.jpg").json["photo"]
+    names = {(r["name"], r["format"]) for r in photo["renditions"]}
+    assert ("watermarked", "jpeg") in names
+    # Turned off later: reprocessing removes the watermarked rendition and its object.
+    key = next(r.storage_key for r in refresh_photo(photo["id"]).renditions if r.name == "watermarked")
+    api.patch(f"/api/v1/galleries/{gallery.id}", json={"watermark": False})
+    jobs.process_photo(photo["id"])
+    assert "watermarked" not in {r.name for r in refresh_photo(photo["id"]).renditions}
+    assert not get_storage().exists(key)
