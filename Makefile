@@ -8,15 +8,17 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test worker bench services system-packages migrate migration clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml scripts/install-pillow-simd.sh | system-packages
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
+	bash scripts/install-pillow-simd.sh $(PY)
 	touch $(STAMP)
 
 install: $(STAMP)
 
-# Debian packages some tests and benchmarks drive (headless Chromium, libvips for the reference).
+# Debian packages some tests and benchmarks drive (headless Chromium, libvips for the reference)
+# and Pillow-SIMD's build dependencies.
 system-packages:
 	@bash scripts/system-packages.sh
 

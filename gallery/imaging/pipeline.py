@@ -183,6 +183,8 @@ def _render(image: Image.Image, kind: str, specs: list[RenditionSpec], watermark
     current = colour.to_resizable(image)
     if current.size != first_size:
         current = current.resize(first_size, Image.Resampling.LANCZOS)
+    if current is not image:
+        image.close()  # frees the decoded pixels now, not when the caller lets go of the image
     current = colour.to_srgb_rgb(current, icc)
     for method in _ORIENTATION.get(orientation, ()):
         current = current.transpose(method)
