@@ -102,3 +102,53 @@ def test_bad_token_and_unknown_gallery_fail_clearly(app, served, make_photograph
         _run(served, "wrong-token", gallery.id, tmp_path)
     with pytest.raises(click.ClickException, match="404"):
         _run(served, api.token, "0" * 26, tmp_path)
+
+
+def test_uploads_through_the_app_stream_in_constant_memory(app, make_photographer, make_gallery, tmp_path):
+    """A 40 MB upload never sits in the app's memory: the parser spools it to disk, hashing as it goes."""
+    import json
+    import tracemalloc
+
+    photographer, api = make_photographer()
+    gallery = make_gallery(photographer)
+    big = tmp_path / "big.jpg"
+    with big.open("wb") as out:
+        out.write((PHOTOS / "landscape_1.jpg").read_bytes())
+        for _ in range(40):
+            out.write(b"\0" * (1024 * 1024))
+    peaks = []
+
+    def measured(environ, start_response):
+        # Only the app's own work on the request (not the dev server's socket draining around it).
+        start = tracemalloc.get_traced_memory()[0] if tracemalloc.is_tracing() else 0
+        if tracemalloc.is_tracing():
+            tracemalloc.reset_peak()
+        body = b"".join(app(environ, start_response))
+        if tracemalloc.is_tracing():
+            peaks.append(tracemalloc.get_traced_memory()[1] - start)
+        return [body]
+
+    port = free_port()
+    server = make_server("127.0.0.1", port, measured, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+
+    def post(path):
+        # The client is another process (the photographer's laptop).
+        code = ("import httpx, sys; f = open(sys.argv[3], 'rb'); r = httpx.post(sys.argv[1], timeout=120, "
+                "headers={'Authorization': 'Bearer ' + sys.argv[2]}, files={'file': ('big.jpg', f, 'image/jpeg')}); "
+                "print(r.text)")
+        result = subprocess.run([sys.executable, "-c", code, f"http://127.0.0.1:{port}/api/v1/galleries/{gallery.id}/photos",
+                                 api.token, str(path)], capture_output=True, text=True, timeout=120, check=True)
+        return json.loads(result.stdout)
+
+    try:
+        assert post(PHOTOS / "landscape_2.jpg")["photo"]["status"] == "ready"  # warm up: imports, caches
+        tracemalloc.start()
+        try:
+            response = post(big)
+        finally:
+            tracemalloc.stop()
+    finally:
+        server.shutdown()
+    assert response["photo"]["status"] == "ready" and response["photo"]["bytes"] == big.stat().st_size
+    assert len(peaks) == 1 and peaks[0] < 4 * 1024 * 1024, f"peak {peaks} bytes for a {big.stat().st_size} byte upload"
