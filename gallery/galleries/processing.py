@@ -25,6 +25,7 @@ from gallery.storage import ObjectNotFound, get_storage, keys
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
+ABANDONED_AFTER = timedelta(days=2)
 INTERNAL_FAILURE = "We could not process this photo because of an error on our side; it has been logged."
 
 
@@ -159,4 +160,19 @@ def reconcile(enqueue_photo, is_queued) -> dict:
     for photo in unqueued_processing_photos(is_queued):
         enqueue_photo(photo.id)
         requeued.append(photo.id)
-    return {"requeued": requeued, "failed": failed}
+    return {"requeued": requeued, "failed": failed, "abandoned": expire_abandoned_uploads()}
+
+
+def expire_abandoned_uploads(now=None) -> list[str]:
+    """Direct uploads never completed within ABANDONED_AFTER: failed (visible, with a reason), and the
+    bucket's unfinished multipart upload aborted so its parts stop costing storage."""
+    cutoff = (now or clock.now()) - ABANDONED_AFTER
+    photos = list(db.session.scalars(select(Photo).where(Photo.status == "uploading", Photo.updated_at < cutoff)
+                                      .limit(500)))
+    storage = get_storage()
+    for photo in photos:
+        if photo.upload_id and hasattr(storage, "abort_multipart"):
+            storage.abort_multipart(photo.storage_key, photo.upload_id)
+        photo.upload_id = None
+        _fail(photo, "The upload was started but never completed; upload the file again.")
+    return [photo.id for photo in photos]

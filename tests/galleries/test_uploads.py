@@ -172,3 +172,17 @@ def test_direct_upload_on_local_storage_points_to_the_form_upload(make_photograp
     assert response.json["photo"] is None
     bad = api.post(f"/api/v1/galleries/{gallery.id}/uploads", json={"filename": "", "bytes": 0, "sha256": "x"})
     assert bad.status_code == 422 and {"filename", "bytes", "sha256"} <= set(bad.json["errors"])
+
+
+def test_upload_settings_are_validated_with_the_variable_named():
+    import pytest
+
+    from gallery.config import ConfigError, Settings
+
+    with pytest.raises(ConfigError, match="GALLERY_DIRECT_UPLOAD_PART_SIZE"):
+        Settings.from_env({"GALLERY_DIRECT_UPLOAD_PART_SIZE": "1000"})
+    with pytest.raises(ConfigError, match="GALLERY_DIRECT_UPLOAD_MULTIPART_THRESHOLD"):
+        Settings.from_env({"GALLERY_DIRECT_UPLOAD_MULTIPART_THRESHOLD": "6000000",
+                           "GALLERY_DIRECT_UPLOAD_PART_SIZE": "8000000"})
+    with pytest.raises(ConfigError, match="GALLERY_PHOTO_JOB_TIMEOUT"):
+        Settings.from_env({"GALLERY_PHOTO_JOB_TIMEOUT": "soon"})

@@ -82,10 +82,7 @@ def test_direct_upload_to_s3_single_and_multipart(app, s3, served, make_photogra
     shutil.copy(PHOTOS / "landscape_5.jpg", folder)
     (folder / "big.jpg").write_bytes((PHOTOS / "portrait_2.jpg").read_bytes() + b"\0" * (6 * 1024 * 1024))
     five_mib = 5 * 1024 * 1024
-    with swapped_settings(app, storage_backend="s3", direct_upload_multipart_threshold=five_mib,
-                          direct_upload_part_size=five_mib, s3_bucket=s3.bucket,
-                          s3_endpoint_url=s3.client.meta.endpoint_url, s3_access_key_id="testing",
-                          s3_secret_access_key="testing"):
+    with swapped_settings(app, direct_upload_multipart_threshold=five_mib, direct_upload_part_size=five_mib):
         _run(served, api.token, gallery.id, folder, "--jobs", "2")
     photos = db.session.scalars(db.select(Photo).where(Photo.gallery_id == gallery.id)).all()
     assert sorted((p.original_filename, p.status) for p in photos) == [("big.jpg", "ready"), ("landscape_5.jpg", "ready")]

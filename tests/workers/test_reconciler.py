@@ -14,7 +14,8 @@ from gallery.extensions import db
 from gallery.galleries import processing
 from gallery.galleries.models import Photo
 from tests.conftest import SHARED
-from tests.uploads_support import refresh_photo, run_worker_burst, upload, wait_for, worker_process
+from tests.uploads_support import (refresh_photo, run_worker_burst, swapped_settings, upload, wait_for,
+                                   worker_process)
 from workers import jobs, schedule
 
 
@@ -43,9 +44,9 @@ def test_a_worker_killed_mid_job_leaves_no_photo_stuck(app, rq_redis, pro_photo,
     assert photo.status == "processing" and photo.processing_attempts == 1 and not photo.renditions
 
     # While the attempt could still be running, the reconciler leaves it alone.
-    assert jobs.reconcile_photos() == {"requeued": [], "failed": []}
+    assert jobs.reconcile_photos() == {"requeued": [], "failed": [], "abandoned": []}
     with clock.frozen(_stale(app)):
-        assert jobs.reconcile_photos() == {"requeued": [photo_id], "failed": []}
+        assert jobs.reconcile_photos() == {"requeued": [photo_id], "failed": [], "abandoned": []}
     with worker_process(app, "--burst", "--no-schedule") as worker:
         output = worker.communicate(timeout=120)[0].decode()
     photo = refresh_photo(photo_id)
@@ -79,7 +80,7 @@ def test_the_reconciler_gives_up_after_repeated_interruptions(app, rq_redis, mak
     db.session.add(photo)
     db.session.commit()
     with clock.frozen(_stale(app)):
-        assert jobs.reconcile_photos() == {"requeued": [], "failed": [photo.id]}
+        assert jobs.reconcile_photos() == {"requeued": [], "failed": [photo.id], "abandoned": []}
     photo = refresh_photo(photo.id)
     assert photo.status == "failed" and "interrupted" in photo.failure_reason
 
@@ -98,3 +99,20 @@ def test_periodic_jobs_are_enqueued_once_per_period_across_workers(app, rq_redis
 def test_the_worker_command_refuses_unknown_queues(app):
     result = app.test_cli_runner().invoke(args=["gallery", "worker", "--queues", "nope", "--burst"])
     assert result.exit_code != 0 and "unknown queue" in result.output
+
+
+def test_direct_uploads_never_completed_expire(app, s3, make_photographer, make_gallery):
+    photographer, api = make_photographer()
+    gallery = make_gallery(photographer)
+    with swapped_settings(app, direct_upload_multipart_threshold=5 * 1024 * 1024):
+        answer = api.post(f"/api/v1/galleries/{gallery.id}/uploads", json={
+            "filename": "huge.tif", "bytes": 50 * 1024 * 1024, "sha256": "e" * 64}).json
+        assert answer["plan"]["strategy"] == "multipart"
+        photo_id = answer["photo"]["id"]
+        assert jobs.reconcile_photos()["abandoned"] == []
+        with clock.frozen(clock.now() + processing.ABANDONED_AFTER + timedelta(minutes=1)):
+            assert jobs.reconcile_photos()["abandoned"] == [photo_id]
+        uploads = s3.client.list_multipart_uploads(Bucket=s3.bucket).get("Uploads", [])
+    photo = refresh_photo(photo_id)
+    assert photo.status == "failed" and "never completed" in photo.failure_reason and photo.upload_id is None
+    assert uploads == []
