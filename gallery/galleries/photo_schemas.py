@@ -115,7 +115,8 @@ class HashCheckSchema(Schema):
 
 
 class HashCheckResultSchema(Schema):
-    existing = fields.Dict(keys=fields.String(), values=fields.Nested(PhotoSchema(only=("id", "status", "original_filename"))),
+    existing = fields.Dict(keys=fields.String(),
+                           values=fields.Nested(PhotoSchema(only=("id", "status", "original_filename"))),
                            metadata={"description": "sha256 -> the photo already in the gallery."})
 
 

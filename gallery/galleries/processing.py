@@ -103,7 +103,8 @@ def process_photo(photo_id: str) -> Photo | None:
             if row is None:
                 row = Rendition(photo_id=photo.id, name=rendition.name, format=rendition.format)
                 photo.renditions.append(row)
-            row.storage_key, row.width, row.height, row.bytes = key, rendition.width, rendition.height, len(rendition.data)
+            row.storage_key, row.width, row.height = key, rendition.width, rendition.height
+            row.bytes = len(rendition.data)
             made.add((rendition.name, rendition.format))
         for name_format, row in existing.items():
             if name_format not in made:  # e.g. WebP no longer pays, or the watermark was turned off
@@ -113,6 +114,7 @@ def process_photo(photo_id: str) -> Photo | None:
         photo.width, photo.height = info.width, info.height
         photo.taken_at = info.taken_at
         photo.placeholder_color = info.placeholder_color
+        photo.content_type = f"image/{info.source_format}"  # what it is, not what the client declared
         photo.status, photo.failure_reason, photo.processing_started_at = "ready", None, None
         db.session.commit()
         return photo

@@ -89,12 +89,12 @@ def parse_streamed_upload(request) -> tuple[dict, HashingSpool | None, str | Non
                             max_form_memory_size=1024 * 1024)
     _, form, files = parser.parse(request.stream, request.mimetype, request.content_length, request.mimetype_params)
     upload = files.get("file")
+    for extra in spools:  # only one file per request is kept
+        if upload is None or extra is not upload.stream:
+            extra.close()
     if upload is None:
-        for spool in spools:
-            spool.close()
         raise Problem(422, "No file in the upload.", errors={"file": ["Missing file field."]})
-    spool = next(s for s in spools if s is upload.stream)
-    return {k: form.get(k) for k in form.keys()}, spool, upload.filename
+    return {k: form.get(k) for k in form.keys()}, upload.stream, upload.filename
 
 
 def _clean_filename(name: str | None) -> str:
@@ -206,7 +206,7 @@ def start_processing(photo: Photo) -> None:
     """Queue the rendition job (runs inline without Redis)."""
     from gallery.galleries.processing import TransientStorageError
     from workers import jobs
-    from workers.queues import enqueue, is_inline
+    from workers.queues import is_inline
 
     try:
         jobs.enqueue_process_photo(photo.id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import BinaryIO, Iterator
 
 import boto3
+from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from flask import Response, redirect
@@ -20,7 +21,9 @@ CHUNK = 1024 * 1024
 # Short: the app's own signed /files/ URL is the revocable credential; this one only lasts the redirect.
 SERVE_TTL = 60
 UPLOAD_TTL = 3600
-MULTIPART_CHUNK = 16 * 1024 * 1024
+# Streams above 16 MB go up in 8 MB parts, two at a time: memory stays bounded (~16 MB) whatever the size.
+TRANSFER = TransferConfig(multipart_threshold=16 * 1024 * 1024, multipart_chunksize=8 * 1024 * 1024,
+                          max_concurrency=2)
 
 
 def _missing(error: ClientError) -> bool:
@@ -52,7 +55,7 @@ class S3Storage:
         counter = _CountingReader(stream)
         extra = {"ContentType": content_type} if content_type else {}
         # upload_fileobj switches to multipart for big streams: constant memory whatever the size.
-        self.client.upload_fileobj(counter, self.bucket, key, ExtraArgs=extra)
+        self.client.upload_fileobj(counter, self.bucket, key, ExtraArgs=extra, Config=TRANSFER)
         return counter.count
 
     def save_bytes(self, key: str, data: bytes, *, content_type: str | None = None) -> int:
