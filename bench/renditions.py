@@ -8,6 +8,9 @@ pins itself and every child to one CPU, then alternates rounds of
 - vipsthumbnail, one call per size (--size 2048, 1200, 400, Q=85, metadata stripped),
   timed around the three calls, process start-up included (that is how it is used).
 The best round of each counts (the machine is shared; the minimum is the least disturbed).
+Wall time is the headline; CPU time (user + system, process start-up of vipsthumbnail
+included, of the long-lived pipeline process not) is printed too: on a busy machine it is
+the steadier of the two.
 Peak RSS is the largest resident set of the pipeline process (which imports the `gallery`
 package, Flask and SQLAlchemy included, as a worker does) / of any vipsthumbnail call.
 One more pipeline run makes the production set (WebP beside preview and thumb), for information.

@@ -2,13 +2,13 @@
 # Debian packages the tests and benchmarks need. Installed once; a no-op afterwards.
 set -euo pipefail
 needed=()
-command -v chromium >/dev/null || needed+=(chromium)
-command -v vipsthumbnail >/dev/null || needed+=(libvips-tools)
 # Build dependencies of Pillow-SIMD (scripts/install-pillow-simd.sh).
 command -v cc >/dev/null || needed+=(gcc)
 for pkg in python3-dev libjpeg62-turbo-dev zlib1g-dev liblcms2-dev libwebp-dev libtiff-dev libfreetype-dev; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || needed+=("$pkg")
 done
+command -v chromium >/dev/null || needed+=(chromium)
+command -v vipsthumbnail >/dev/null || needed+=(libvips-tools)
 [ ${#needed[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ]; then
   echo "FATAL: missing Debian packages: ${needed[*]} (run as root or: sudo apt-get install ${needed[*]})" >&2

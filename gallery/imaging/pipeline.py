@@ -17,12 +17,11 @@ import contextlib
 import io
 import logging
 import os
-import warnings
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import BinaryIO, Iterator
 
-from PIL import Image, ImageCms
+from PIL import Image
 
 from gallery.imaging import colour
 from gallery.imaging.errors import ImageRejected
@@ -134,7 +133,7 @@ def _open_header(fp: BinaryIO, kind: str) -> Image.Image:
     """Read the header with the sniffed format's plugin only. Calling the plugin's factory
     (what Image.open does after identifying) skips Pillow's own process-wide pixel limit,
     which _check_size replaces with ours and a readable message."""
-    factory, accept = Image.OPEN[_PIL_FORMATS[kind]]
+    factory, _accept = Image.OPEN[_PIL_FORMATS[kind]]
     image = factory(fp, "")
     if image.width < 1 or image.height < 1:
         raise ImageRejected("The file is truncated or damaged: its header gives no picture size.")
@@ -173,11 +172,11 @@ def _render(image: Image.Image, kind: str, specs: list[RenditionSpec], watermark
     first_size = _fit(header_size, specs[0].long_edge)
     if kind == "jpeg":
         image.draft(image.mode, first_size)  # DCT scaling: decode at 1/2, 1/4 or 1/8 when that is still enough
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-        image.load()
-    exif = image.getexif()
+    image.load()
+    exif = _exif(image)
     orientation = exif.get(_ORIENTATION_TAG, 1)
+    if orientation not in _ORIENTATION:  # 1, absent, or nonsense such as 0, 9 or a string
+        orientation = 1
     icc = image.info.get("icc_profile")
 
     current = colour.to_resizable(image)
@@ -188,7 +187,7 @@ def _render(image: Image.Image, kind: str, specs: list[RenditionSpec], watermark
     current = colour.to_srgb_rgb(current, icc)
     for method in _ORIENTATION.get(orientation, ()):
         current = current.transpose(method)
-    upright = header_size if orientation not in (5, 6, 7, 8) else header_size[::-1]
+    upright = header_size[::-1] if orientation in (5, 6, 7, 8) else header_size
 
     renditions: list[RenderedImage] = []
     for spec in specs:
@@ -213,6 +212,14 @@ def _encode(spec: RenditionSpec, picture: Image.Image) -> list[RenderedImage]:
         if webp.tell() < jpeg.tell():  # WebP only where it pays
             out.append(RenderedImage(spec.name, "webp", webp.getvalue(), *picture.size))
     return out
+
+
+def _exif(image: Image.Image) -> Image.Exif:
+    try:
+        return image.getexif()
+    except Exception:  # broken EXIF costs the orientation and the date, not the photo
+        log.info("ignoring unreadable EXIF", exc_info=True)
+        return Image.Exif()
 
 
 def _taken_at(exif: Image.Exif) -> datetime | None:

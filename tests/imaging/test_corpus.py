@@ -125,3 +125,17 @@ def test_a_file_object_works_like_a_path():
     from_bytes = process_image(io.BytesIO(path.read_bytes()))
     assert [r.data for r in from_file.renditions] == [r.data for r in processed("Canon_40D.jpg").renditions]
     assert [r.data for r in from_bytes.renditions] == [r.data for r in from_file.renditions]
+
+
+def test_the_same_input_gives_the_same_bytes():
+    """Jobs may run twice (retries, the reconciler): the result must not change."""
+    again = process_image(CORPUS / "photos" / "portrait_6.jpg")
+    assert again == processed("portrait_6.jpg")
+
+
+def test_the_callers_file_stays_open():
+    with open(CORPUS / "photos" / "Canon_40D.jpg", "rb") as handle:
+        process_image(handle)
+        assert not handle.closed
+        handle.seek(0)
+        assert handle.read(3) == b"\xff\xd8\xff"

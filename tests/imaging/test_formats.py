@@ -177,3 +177,23 @@ def test_placeholder_colour_is_the_dominant_colour():
     picture = Image.new("RGB", (800, 600), (200, 30, 40))
     picture.paste((20, 20, 20), (0, 0, 200, 150))  # a small dark corner does not win
     assert process_image(io.BytesIO(encode(picture, "PNG"))).info.placeholder_color == "#c81e28"
+
+
+@pytest.mark.parametrize("blob", [
+    b"Exif\x00\x00II*\x00\xff\xff\xff\x7f",  # first IFD beyond the end
+    b"Exif\x00\x00MM\x00*\x00\x00\x00\x08\x00\x05\x01\x12",  # entries cut short
+    b"Exif\x00\x00garbage!garbage",
+])
+@pytest.mark.filterwarnings("ignore:Corrupt EXIF data")
+def test_broken_exif_costs_the_metadata_not_the_photo(blob):
+    result = process_image(io.BytesIO(encode(Image.new("RGB", (500, 300), "red"), "JPEG", exif=blob)))
+    assert (result.info.width, result.info.height, result.info.taken_at) == (500, 300, None)
+    assert all(b"garbage" not in r.data for r in result.renditions)
+
+
+@pytest.mark.parametrize("orientation", [0, 9, 65535])
+def test_nonsense_orientation_is_ignored(orientation):
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    result = process_image(io.BytesIO(encode(Image.new("RGB", (500, 300), "red"), "JPEG", exif=exif.tobytes())))
+    assert (result.info.width, result.info.height) == (500, 300)
