@@ -66,4 +66,9 @@ def seed_demo_command():
 
 
 def register(app: Flask) -> None:
+    from gallery.uploader.cli import upload_command
+    from workers.cli import worker_command
+
+    gallery_cli.add_command(worker_command)
+    gallery_cli.add_command(upload_command)
     app.cli.add_command(gallery_cli)

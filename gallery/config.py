@@ -68,6 +68,10 @@ class Settings:
     signed_url_ttl: int = 3600
     max_upload_bytes: int = 200 * 1024 * 1024
     max_image_pixels: int = 120_000_000
+    # Direct uploads to S3: one presigned PUT up to this size, multipart parts of part_size above it.
+    direct_upload_multipart_threshold: int = 64 * 1024 * 1024
+    direct_upload_part_size: int = 16 * 1024 * 1024
+    photo_job_timeout: int = 300  # seconds a rendition job may run before RQ kills it
     mail_backend: str = "file"  # file | smtp
     mail_dir: str = str(PROJECT_ROOT / "var" / "mail")
     mail_from: str = "Gallery <no-reply@localhost>"
@@ -126,6 +130,12 @@ class Settings:
             raise ConfigError("GALLERY_STRIPE_SECRET_KEY and GALLERY_STRIPE_WEBHOOK_SECRET: set both or neither")
         if not 0 < self.payment_webhook_tolerance <= 3600:
             raise ConfigError("GALLERY_PAYMENT_WEBHOOK_TOLERANCE: expected 1 to 3600 seconds")
+        if self.direct_upload_part_size < 5 * 1024 * 1024:
+            raise ConfigError("GALLERY_DIRECT_UPLOAD_PART_SIZE: S3 needs parts of at least 5 MiB (5242880)")
+        if self.direct_upload_multipart_threshold < self.direct_upload_part_size:
+            raise ConfigError("GALLERY_DIRECT_UPLOAD_MULTIPART_THRESHOLD: must be at least the part size")
+        if self.photo_job_timeout < 10:
+            raise ConfigError("GALLERY_PHOTO_JOB_TIMEOUT: at least 10 seconds")
         if self.signed_url_ttl <= 0:
             raise ConfigError("GALLERY_SIGNED_URL_TTL: must be a positive number of seconds")
         if self.env == "production":

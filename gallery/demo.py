@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select
@@ -61,4 +62,29 @@ def seed() -> DemoResult:
         galleries.add_set(photographer.id, gallery.id, {"name": "Ceremony"})
         galleries.add_set(photographer.id, gallery.id, {"name": "Reception"})
         galleries.publish_gallery(photographer.id, gallery.id)
-    return DemoResult(photographer, gallery, token)
+    result = DemoResult(photographer, gallery, token)
+    seed_photos(photographer, gallery, result)
+    return result
+
+
+DEMO_PHOTOS = Path(__file__).resolve().parent / "demo_photos"
+
+
+def seed_photos(photographer: Photographer, gallery: Gallery, result: DemoResult) -> None:
+    """Real photos through the real pipeline (inline without Redis), split over the gallery's sets."""
+    from gallery.galleries import uploads
+    from gallery.galleries.models import Photo
+
+    if db.session.scalar(select(Photo.id).where(Photo.gallery_id == gallery.id).limit(1)):
+        return
+    files = sorted(DEMO_PHOTOS.glob("*.jpg"))
+    sets = [s.id for s in gallery.sets] or [None]
+    db.session.commit()  # the gallery and its sets exist before photos are committed one by one
+    photos = []
+    for index, path in enumerate(files):
+        set_id = sets[index * len(sets) // len(files)]
+        photos.append(uploads.ingest_file(photographer.id, gallery.id, path, set_id=set_id).photo)
+    if photos and gallery.cover_photo_id is None:
+        gallery.cover_photo_id = photos[0].id
+    ready = sum(1 for photo in photos if photo.status == "ready")
+    result.notes.append(f"demo photos:       {ready} of {len(files)} ready (from gallery/demo_photos, CC BY-SA 4.0)")

@@ -29,6 +29,7 @@ def _blueprints():
     from gallery.accounts.api import blp as accounts
     from gallery.clients.api import blp as clients
     from gallery.galleries.api import blp as galleries
+    from gallery.galleries.photos_api import blp as photos
     from gallery.storage.api import blp as files
     from gallery.galleries.share_links_api import blp as share_links
     from gallery.proofing.api import blp as share
@@ -38,8 +39,8 @@ def _blueprints():
     from gallery.store.api import blp as store
     from gallery.store.api import share_blp as store_share
 
-    return [health, accounts, clients, galleries, files, share_links, share, selections, share_downloads, activity,
-            store, store_share]
+    return [health, accounts, clients, galleries, photos, files, share_links, share, selections, share_downloads,
+            activity, store, store_share]
 
 
 def register(app: Flask, api) -> None:

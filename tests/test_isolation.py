@@ -25,12 +25,16 @@ def b_resources(make_photographer, make_client, make_gallery):
     client = make_client(bob, name="Bob's client", email="c@bob.example")
     gallery = make_gallery(bob, title="Bob's gallery", client_id=client.id, publish=True)
     gallery_set = galleries.add_set(bob.id, gallery.id, {"name": "Secret set"})
+    from gallery.galleries.models import Photo
+    photo = Photo(gallery_id=gallery.id, original_filename="Bob's photo.jpg", storage_key=f"originals/{gallery.id}/p",
+                  sha256="b" * 64, status="ready")
+    db.session.add(photo)
     db.session.commit()
     token = db.session.scalar(db.select(ApiToken).where(ApiToken.photographer_id == bob.id))
     share = _bobs_share_link_and_selection(gallery)
     store = _b_store(bob, gallery, client)
     return {"gallery_id": gallery.id, "client_id": client.id, "set_id": gallery_set.id, "token_id": token.id,
-            **share, **store, "_texts": [gallery.id, client.id, gallery_set.id, "Bob's", "c@bob.example",
+            **share, **store, "photo_id": photo.id, "_texts": [gallery.id, photo.id, client.id, gallery_set.id, "Bob's", "c@bob.example",
                                          *share.values(), *store.values()]}
 
 

@@ -31,8 +31,16 @@ def get_queue(name: str = "default"):
     return Queue(name, connection=redis_connection())
 
 
-def enqueue(func, *args, queue: str = "default", job_timeout: int = 600, job_id: str | None = None, **kwargs):
-    """Run `func(*args, **kwargs)` on a worker, or right now when no Redis is configured."""
+def enqueue(func, *args, queue: str = "default", job_timeout: int = 600, job_id: str | None = None,
+            retry=None, **kwargs):
+    """Run `func(*args, **kwargs)` on a worker, or right now when no Redis is configured.
+
+    `retry` is an `rq.Retry` (backoff between attempts); inline runs try once.
+    """
     if not current_app.config["GALLERY"].redis_url:
         return func(*args, **kwargs)
-    return get_queue(queue).enqueue(func, *args, job_timeout=job_timeout, job_id=job_id, **kwargs)
+    return get_queue(queue).enqueue(func, *args, job_timeout=job_timeout, job_id=job_id, retry=retry, **kwargs)
+
+
+def is_inline() -> bool:
+    return not current_app.config["GALLERY"].redis_url

@@ -107,6 +107,9 @@ class Photo(TimestampMixin, db.Model):
     upload_id: Mapped[str | None] = mapped_column(String(1024))
     # CRC-32 of the original, computed once (zip downloads need it up front for a seekable, exact-length archive).
     crc32: Mapped[int | None] = mapped_column(BigInteger)
+    # Worker bookkeeping: when the current processing attempt started, and how many there were.
+    processing_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    processing_attempts: Mapped[int] = mapped_column(Integer, default=0)
 
     renditions: Mapped[list["Rendition"]] = relationship(
         back_populates="photo", cascade="all, delete-orphan", passive_deletes=True

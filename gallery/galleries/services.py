@@ -99,8 +99,12 @@ def update_gallery(photographer_id: str, gallery_id: str, changes: dict) -> Gall
 
 
 def delete_gallery(photographer_id: str, gallery_id: str) -> Gallery:
+    from gallery.galleries.photos import delete_gallery_objects
+
     gallery = get_gallery(photographer_id, gallery_id)
     db.session.delete(gallery)
+    db.session.commit()
+    delete_gallery_objects(gallery.id)  # a job: originals and renditions under the gallery's prefixes
     return gallery
 
 
