@@ -138,7 +138,8 @@ def share_view(access: ShareAccess) -> dict:
     if access.locked:
         return view  # the title and the studio, nothing else until the password is given
     cover = None
-    if gallery.cover_photo_id:
+    if gallery.cover_photo_id and db.session.scalar(visible_photos(access).where(Photo.id == gallery.cover_photo_id)
+                                                    .with_only_columns(Photo.id)):
         cover = renditions_by_photo(access, [gallery.cover_photo_id]).get(gallery.cover_photo_id) or None
     view.update({
         "description": gallery.description, "event_type": gallery.event_type, "shoot_date": gallery.shoot_date,

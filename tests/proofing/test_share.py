@@ -89,8 +89,11 @@ def test_guests_never_see_what_is_hidden_from_them(client, make_photographer, ma
     problem(client.put(f"/api/v1/share/{guest_link.token}/photos/{public.id}/hidden",
                        json={"hidden_from_guests": True}), 403)
 
+    gallery.cover_photo_id = in_secret_set.id
+    db.session.commit()
+    assert client.get(f"/api/v1/share/{client_link.token}").json["cover"]["thumb"]["url"]
     guest_view = client.get(f"/api/v1/share/{guest_link.token}").json
-    assert guest_view["sets"] == [] and guest_view["photo_count"] == 1
+    assert guest_view["sets"] == [] and guest_view["photo_count"] == 1 and guest_view["cover"] is None
     assert guest_view["permissions"]["download"] == "web" and guest_view["permissions"]["selection"] is False
     guest_ids = [p["id"] for p in client.get(f"/api/v1/share/{guest_link.token}/photos").json["items"]]
     assert guest_ids == [public.id]
