@@ -147,22 +147,42 @@ def link_state_problem(link: ShareLink, gallery: Gallery) -> Problem | None:
 
 
 def find_link(token: str) -> tuple[ShareLink, Gallery]:
+    link, gallery, _ = _find_link_row(token)
+    return link, gallery
+
+
+def _find_link_row(token: str):
+    """(link, gallery, the visitor named by a Bearer visitor token or None), in one round trip."""
     if not token or len(token) > MAX_TOKEN_LENGTH:
         raise Problem(404, "This gallery link does not exist. Check the address you were sent.")
-    row = db.session.execute(
-        select(ShareLink, Gallery).join(Gallery, Gallery.id == ShareLink.gallery_id).where(ShareLink.token == token)
-    ).first()
+    stmt = select(ShareLink, Gallery).join(Gallery, Gallery.id == ShareLink.gallery_id).where(ShareLink.token == token)
+    visitor_id = _bearer_visitor_id()
+    if visitor_id:
+        from gallery.proofing.models import Visitor
+
+        stmt = stmt.add_columns(Visitor).outerjoin(Visitor, Visitor.id == visitor_id)
+    row = db.session.execute(stmt).first()
     # The index finds the row; the final word is a constant-time compare.
     if row is None or not hmac.compare_digest(row[0].token.encode(), token.encode()):
         raise Problem(404, "This gallery link does not exist. Check the address you were sent.")
-    return row[0], row[1]
+    return row[0], row[1], (row[2] if visitor_id else None)
+
+
+def _bearer_visitor_id() -> str | None:
+    from gallery.accounts.auth import bearer_token
+
+    data = _load("visitor", bearer_token(), VISITOR_MAX_AGE)
+    return data.get("v") if data and isinstance(data.get("v"), str) else None
 
 
 def _presented_unlock_token(link: ShareLink) -> str | None:
     return request.headers.get(UNLOCK_HEADER) or request.cookies.get(unlock_cookie_name(link))
 
 
-def _visitor_from_request(link: ShareLink):
+def _visitor_from_request(link: ShareLink, preloaded=None):
+    """The verified visitor of this link the request names (Bearer token or cookie), or None.
+
+    `preloaded`: the visitor row the Bearer token names, already fetched with the link."""
     from gallery.accounts.auth import bearer_token
     from gallery.proofing.models import Visitor
 
@@ -173,7 +193,8 @@ def _visitor_from_request(link: ShareLink):
     data = _load("visitor", token, VISITOR_MAX_AGE)
     visitor = None
     if data and data.get("l") == link.id and isinstance(data.get("v"), str):
-        visitor = db.session.get(Visitor, data["v"])
+        visitor = preloaded if preloaded is not None and preloaded.id == data["v"] \
+            else db.session.get(Visitor, data["v"])
         if visitor is not None and (visitor.share_link_id != link.id or visitor.verified_at is None
                                     or visitor.token_version != data.get("n")):
             visitor = None
@@ -186,7 +207,7 @@ def _visitor_from_request(link: ShareLink):
 
 def resolve_share(token: str, *, require_unlocked: bool = True, require_visitor: bool = False,
                   require_client: bool = False) -> ShareAccess:
-    link, gallery = find_link(token)
+    link, gallery, preloaded_visitor = _find_link_row(token)
     problem = link_state_problem(link, gallery)
     if problem is not None:
         raise problem
@@ -197,7 +218,7 @@ def resolve_share(token: str, *, require_unlocked: bool = True, require_visitor:
         locked = not (data and data.get("l") == link.id and data.get("p") == _password_fingerprint(password_hash))
     if locked and require_unlocked:
         raise Problem(401, "This gallery is protected by a password. Unlock it first.", locked=True)
-    visitor = None if locked else _visitor_from_request(link)
+    visitor = None if locked else _visitor_from_request(link, preloaded_visitor)
     access = ShareAccess(link=link, gallery=gallery, role=link.role, visitor=visitor, locked=locked)
     if require_client:
         access.require_client()
