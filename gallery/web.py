@@ -30,8 +30,9 @@ def _blueprints():
     from gallery.clients.api import blp as clients
     from gallery.galleries.api import blp as galleries
     from gallery.storage.api import blp as files
+    from gallery.web_client.pages import blp as pages
 
-    return [health, accounts, clients, galleries, files]
+    return [health, accounts, clients, galleries, files, pages]
 
 
 def register(app: Flask, api) -> None:
