@@ -1,0 +1,61 @@
+"""Page fixtures: a published gallery with real photos and a share link."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from gallery.extensions import db
+from tests.pages.builders import add_photo, add_share_link, corpus_files, encode_renditions
+
+
+@dataclass
+class SharedGallery:
+    photographer: object
+    api: object
+    gallery: object
+    link: object
+    photos: list = field(default_factory=list)
+
+    @property
+    def path(self) -> str:
+        return f"/g/{self.link.token}"
+
+
+_encoded_cache: dict = {}
+
+
+def _encoded(path):
+    # Encoding 2048 px renditions is the slow part; each corpus file is encoded once per session.
+    if path not in _encoded_cache:
+        source = path.read_bytes()
+        _encoded_cache[path] = (source, encode_renditions(source))
+    return _encoded_cache[path]
+
+
+@pytest.fixture
+def make_shared_gallery(make_photographer, make_gallery):
+    """make_shared_gallery(photos=3, role="client", password=None, sets=(), link={...}, **gallery_fields)."""
+
+    def make(photos=3, role="client", password=None, sets=(), link=None, photographer=None, **fields):
+        from gallery.galleries import services
+
+        if photographer is None:
+            photographer, api = make_photographer(studio_name=fields.pop("studio_name", "Northlight Studio"))
+        else:
+            api = None
+        gallery = make_gallery(photographer, **fields)
+        set_ids = [services.add_set(photographer.id, gallery.id, {"name": name}).id for name in sets]
+        files = corpus_files()
+        made = []
+        for index in range(photos):
+            source, encoded = _encoded(files[index % len(files)])
+            set_id = set_ids[index % len(set_ids)] if set_ids else None
+            made.append(add_photo(gallery, source, filename=f"IMG_{index + 1:04d}.jpg", position=index,
+                                  set_id=set_id, encoded=encoded))
+        services.publish_gallery(photographer.id, gallery.id)
+        share_link = add_share_link(gallery, role=role, password=password, **(link or {}))
+        db.session.commit()
+        return SharedGallery(photographer, api, gallery, share_link, made)
+
+    return make
