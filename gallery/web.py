@@ -30,9 +30,15 @@ def _blueprints():
     from gallery.clients.api import blp as clients
     from gallery.galleries.api import blp as galleries
     from gallery.storage.api import blp as files
+    from gallery.galleries.share_links_api import blp as share_links
+    from gallery.proofing.api import blp as share
+    from gallery.proofing.photographer_api import blp as selections
+    from gallery.downloads.api import blp as share_downloads
+    from gallery.engagement.api import blp as activity
     from gallery.web_client.pages import blp as pages
 
-    return [health, accounts, clients, galleries, files, pages]
+    return [health, accounts, clients, galleries, files, share_links, share, selections, share_downloads, activity,
+            pages]
 
 
 def register(app: Flask, api) -> None:

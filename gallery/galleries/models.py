@@ -57,6 +57,10 @@ class Gallery(TimestampMixin, db.Model):
     def has_password(self) -> bool:
         return self.password_hash is not None
 
+    @property
+    def has_download_pin(self) -> bool:
+        return self.download_pin_hash is not None
+
 
 class GallerySet(TimestampMixin, db.Model):
     """A named, ordered section of a gallery (Ceremony, Reception)."""

@@ -63,6 +63,9 @@ def _apply(gallery: Gallery, photographer_id: str, data: dict) -> None:
     if "password" in data:
         password = data.pop("password")
         gallery.password_hash = hash_password(password) if password else None
+    if "download_pin" in data:
+        pin = data.pop("download_pin")
+        gallery.download_pin_hash = hash_password(pin) if pin else None
     if "download_policy" in data:
         data["download_policy"] = {**default_download_policy(), **(gallery.download_policy or {}),
                                    **data["download_policy"]}

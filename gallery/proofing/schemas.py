@@ -10,7 +10,8 @@ from gallery.core.pagination import MAX_LIMIT
 from gallery.core.schemas import Email, Text, page_schema
 from gallery.galleries.models import ROLES
 
-CLIENT_EVENT_KINDS = ("gallery_viewed", "photo_viewed", "shared")
+# gallery_viewed is recorded by GET /share/{token} itself.
+CLIENT_EVENT_KINDS = ("photo_viewed", "shared")
 
 
 # --- gallery -------------------------------------------------------------------------------------------------
