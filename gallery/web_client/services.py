@@ -14,7 +14,9 @@ from sqlalchemy import select
 from gallery.accounts.models import Photographer
 from gallery.extensions import db
 from gallery.galleries.access import ShareAccess
-from gallery.galleries.models import Gallery, GallerySet, Photo, Rendition
+from gallery.errors import Problem
+from gallery.galleries.models import Gallery, Photo, Rendition
+from gallery.proofing import services as proofing
 from gallery.storage.signing import signed_url
 
 # Preview images must outlive a crawler's cache of the page (Facebook and WhatsApp re-fetch rarely).
@@ -56,57 +58,47 @@ def visible_photo(access: ShareAccess, photo_id: str) -> Photo | None:
     """A ready photo of this gallery that this link may see (guests never see what the client hid)."""
     if not photo_id or len(photo_id) > 26:
         return None
-    statement = select(Photo).where(Photo.id == photo_id, Photo.gallery_id == access.gallery.id,
-                                    Photo.status == "ready")
-    photo = db.session.scalar(statement)
-    if photo is None or (not access.is_client and not _guest_may_see(photo)):
+    try:
+        return proofing.get_visible_photo(access, photo_id)
+    except Problem:
         return None
-    return photo
-
-
-def _guest_may_see(photo: Photo) -> bool:
-    if photo.hidden_from_guests:
-        return False
-    if photo.set_id is None:
-        return True
-    return not db.session.scalar(select(GallerySet.hidden_from_guests).where(GallerySet.id == photo.set_id))
 
 
 def cover_photo(access: ShareAccess) -> Photo | None:
     """The photographer's chosen cover, else the first photo this link may see."""
-    gallery = access.gallery
-    if gallery.cover_photo_id:
-        photo = visible_photo(access, gallery.cover_photo_id)
+    if access.gallery.cover_photo_id:
+        photo = visible_photo(access, access.gallery.cover_photo_id)
         if photo is not None:
             return photo
-    statement = select(Photo).where(Photo.gallery_id == gallery.id, Photo.status == "ready")
-    if not access.is_client:
-        hidden_sets = select(GallerySet.id).where(GallerySet.gallery_id == gallery.id,
-                                                  GallerySet.hidden_from_guests.is_(True))
-        statement = statement.where(Photo.hidden_from_guests.is_(False),
-                                    (Photo.set_id.is_(None)) | (Photo.set_id.not_in(hidden_sets)))
-    return db.session.scalar(statement.order_by(Photo.position, Photo.id).limit(1))
+    return db.session.scalar(proofing.visible_photos(access).order_by(Photo.position, Photo.id).limit(1))
 
 
 def picture(access: ShareAccess, photo: Photo, *, alt: str = "") -> Picture:
-    renditions = db.session.scalars(
-        select(Rendition).where(Rendition.photo_id == photo.id, Rendition.name.in_(("thumb", "preview", "large")))
-        .order_by(Rendition.width)
-    ).all()
+    """The photo as the share API hands it out (so a watermarked gallery shows only watermarked images)."""
+    sizes = proofing.renditions_by_photo(access, [photo.id]).get(photo.id, {})
+    ordered = sorted(sizes.values(), key=lambda size: size["width"])
     result = Picture(photo_id=photo.id, width=photo.width, height=photo.height,
-                     placeholder_color=photo.placeholder_color, alt=alt)
-    jpegs = [r for r in renditions if r.format == "jpeg"]
-    webps = [r for r in renditions if r.format == "webp"]
-    result.srcset = ", ".join(f"{access.signed_url(r.storage_key)} {r.width}w" for r in jpegs)
-    result.webp_srcset = ", ".join(f"{access.signed_url(r.storage_key)} {r.width}w" for r in webps)
-    if jpegs:
-        result.src = access.signed_url(jpegs[0].storage_key)
-        # 1200 px previews suit every preview card; a gallery without them falls back to its largest JPEG.
-        og = next((r for r in jpegs if r.name == "preview"), jpegs[-1])
+                     placeholder_color=photo.placeholder_color, alt=alt,
+                     srcset=", ".join(f"{size['url']} {size['width']}w" for size in ordered),
+                     webp_srcset=", ".join(f"{size['webp']} {size['width']}w" for size in ordered if size["webp"]))
+    if ordered:
+        result.src = ordered[0]["url"]
+    og = _og_rendition(access, photo)
+    if og is not None:
         result.og_url = signed_url(og.storage_key, expires_in=OG_IMAGE_TTL, scope=f"link:{access.link.id}",
                                    absolute=True)
         result.og_width, result.og_height = og.width, og.height
     return result
+
+
+def _og_rendition(access: ShareAccess, photo: Photo) -> Rendition | None:
+    # 1200 px suits every preview card; the same rule as the share API: watermarked galleries show the
+    # watermarked variant, never the clean one.
+    wanted = ("watermarked", "thumb") if access.gallery.watermark else ("preview", "large", "thumb")
+    rows = {r.name: r for r in db.session.scalars(
+        select(Rendition).where(Rendition.photo_id == photo.id, Rendition.format == "jpeg",
+                                Rendition.name.in_(wanted)))}
+    return next((rows[name] for name in wanted if name in rows), None)
 
 
 def page_url(token: str, photo_id: str | None = None) -> str:

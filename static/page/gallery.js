@@ -508,7 +508,7 @@ let downloadPin = "";
 async function download(photo, pin = downloadPin) {
   const permissions = state.share.permissions || {};
   if (permissions.download_pin_required && !pin) return askPin(photo);
-  const size = permissions.download === "full" ? "original" : "web";
+  const size = "default"; // the best this link may have
   try {
     const file = await asVisitor(() => api.download(photo.id, size, pin), { required: false });
     if (!file) return undefined; // asked who they are first; runs again after

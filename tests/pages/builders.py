@@ -11,8 +11,7 @@ from pathlib import Path
 from PIL import Image, ImageOps
 
 from gallery.core import clock
-from gallery.core.ids import new_id, new_token
-from gallery.core.passwords import hash_password
+from gallery.core.ids import new_id
 from gallery.extensions import db
 from gallery.galleries.models import Photo, Rendition, ShareLink
 from gallery.storage import get_storage
@@ -93,9 +92,11 @@ def add_photo(gallery, source: bytes, *, filename: str, position: int, set_id=No
 
 
 def add_share_link(gallery, *, role="client", password=None, expires_in_days=None, revoked=False) -> ShareLink:
-    link = ShareLink(id=new_id(), gallery_id=gallery.id, token=new_token(), role=role, permissions={},
-                     password_hash=hash_password(password) if password else None,
-                     expires_at=clock.now() + timedelta(days=expires_in_days) if expires_in_days else None,
-                     revoked_at=clock.now() if revoked else None)
-    db.session.add(link)
+    from gallery.galleries.share_links import create_link
+
+    data = {"role": role, "password": password}
+    if expires_in_days:
+        data["expires_at"] = clock.now() + timedelta(days=expires_in_days)
+    link = create_link(gallery.photographer_id, gallery.id, data)
+    link.revoked_at = clock.now() if revoked else None
     return link
