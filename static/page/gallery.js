@@ -452,7 +452,10 @@ function setupViewer() {
   // Swipe: a mostly horizontal move of 50 px or more turns the page; vertical scroll and pinch stay native.
   const stage = $("#viewer-stage");
   let start = null;
-  stage.addEventListener("pointerdown", (event) => { start = { x: event.clientX, y: event.clientY, id: event.pointerId }; });
+  stage.addEventListener("pointerdown", (event) => {
+    // Fingers are handled by the touch events below (one gesture must not turn two pages).
+    if (event.pointerType !== "touch") start = { x: event.clientX, y: event.clientY, id: event.pointerId };
+  });
   stage.addEventListener("pointercancel", () => { start = null; });
   stage.addEventListener("pointerup", (event) => {
     if (!start || start.id !== event.pointerId) return;
@@ -461,7 +464,7 @@ function setupViewer() {
     start = null;
     if (Math.abs(dx) > 50 && Math.abs(dx) > 1.5 * Math.abs(dy)) step(dx < 0 ? 1 : -1);
   });
-  // Touch events as well: pointer events are cancelled when the browser starts a pan.
+  // Touch: pointer events get cancelled as soon as the browser starts a pan; touch events do not.
   let touch = null;
   stage.addEventListener("touchstart", (event) => {
     if (event.touches.length === 1) touch = { x: event.touches[0].clientX, y: event.touches[0].clientY };
@@ -471,7 +474,7 @@ function setupViewer() {
     const dx = event.changedTouches[0].clientX - touch.x;
     const dy = event.changedTouches[0].clientY - touch.y;
     touch = null;
-    if (Math.abs(dx) > 50 && Math.abs(dx) > 1.5 * Math.abs(dy)) { start = null; step(dx < 0 ? 1 : -1); }
+    if (Math.abs(dx) > 50 && Math.abs(dx) > 1.5 * Math.abs(dy)) step(dx < 0 ? 1 : -1);
   }, { passive: true });
 
   $("#viewer-heart").addEventListener("click", () => {
@@ -738,7 +741,6 @@ async function start() {
   setupInfiniteScroll();
   await loadMore();
   loadCart();
-  api.event("gallery_viewed").catch(() => {});
   if (config.photoId) {
     let index = state.photos.findIndex((p) => p.id === config.photoId);
     while (index < 0 && !state.done) {

@@ -1,7 +1,9 @@
 """Page fixtures: a published gallery with real photos and a share link."""
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
@@ -59,3 +61,55 @@ def make_shared_gallery(make_photographer, make_gallery):
         return SharedGallery(photographer, api, gallery, share_link, made)
 
     return make
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served for real on a loopback port (threads, so the page's parallel requests are parallel)."""
+    from werkzeug.serving import make_server
+
+    from tests.conftest import free_port
+
+    server = make_server("127.0.0.1", free_port(), app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(10)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's headless Chromium driven by Playwright (never downloads a browser)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield playwright, browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(chromium, request):
+    """A Pixel 7 context (touch, mobile viewport); console errors and CSP reports are collected in `.problems`."""
+    playwright, browser = chromium
+    context = browser.new_context(**playwright.devices["Pixel 7"], locale="en-GB", accept_downloads=True)
+    page = context.new_page()
+    page.problems = []
+    page.on("console", lambda message: message.type == "error" and page.problems.append(message.text))
+    page.on("pageerror", lambda error: page.problems.append(str(error)))
+    yield page
+    context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path

@@ -1,0 +1,161 @@
+"""The gallery page in headless Chromium on a phone (Pixel 7, touch): the whole client journey."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from gallery.core import clock
+from gallery.extensions import db
+from tests.pages.conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+CODE = re.compile(r"\b(\d{6})\b")
+
+
+def _code_from(message) -> str:
+    text = message["Subject"] + " " + message.get_body(preferencelist=("plain",)).get_content()
+    return CODE.search(text).group(1)
+
+
+def _swipe_left(page):
+    """A real touch gesture through the DevTools protocol (what a finger sends), right to left."""
+    cdp = page.context.new_cdp_session(page)
+    box = page.locator("#viewer-stage").bounding_box()
+    y = box["y"] + box["height"] / 2
+    points = [box["x"] + box["width"] * f for f in (0.8, 0.6, 0.4, 0.2)]
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": points[0], "y": y}]})
+    for x in points[1:]:
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    cdp.detach()
+
+
+def test_client_journey_on_a_phone(app, live_server, phone, make_shared_gallery, smtp_server):
+    from gallery.proofing.models import Selection
+
+    shared = make_shared_gallery(photos=6, title="Ingrid & Jonas", password="fjord-2026", sets=("Ceremony", "Party"),
+                                 selection_limit=2, description="A summer wedding at the fjord.")
+    shared.gallery.expires_at = clock.now() + timedelta(days=5)
+    db.session.commit()
+    page = phone
+    page.on("requestfailed", lambda r: print("FAILED", r.url))
+    page.on("response", lambda r: r.status >= 400 and print("STATUS", r.status, r.url))
+    page.on("dialog", lambda dialog: dialog.accept())  # the "send your selection?" confirmation
+
+    with smtp_server.configured(app):
+        # 1. Open the link: the password screen, and nothing of the gallery yet.
+        page.goto(live_server + shared.path)
+        assert page.locator("#unlock").is_visible()
+        assert page.locator(".tile").count() == 0
+        screenshot(page, "01-unlock")
+        page.fill("#unlock-password", "wrong password")
+        page.click("#unlock-form button[type=submit]")
+        page.wait_for_selector("#unlock-error:not([hidden])")
+        assert "not right" in page.inner_text("#unlock-error")
+        page.fill("#unlock-password", "fjord-2026")
+        page.click("#unlock-form button[type=submit]")
+
+        # 2. The gallery: hero cover, sections, a grid of fixed-ratio tiles, the expiry banner.
+        page.wait_for_selector(".tile img.loaded")
+        assert page.locator(".hero-img").is_visible()
+        assert page.inner_text("#gallery-title") == "Ingrid & Jonas"
+        assert page.locator(".tile").count() == 6
+        assert page.locator(".set-section h2").all_inner_texts() == ["Ceremony", "Party"]
+        assert "expires" in page.inner_text("#banner")
+        first = shared.photos[0]
+        ratio = page.eval_on_selector(".tile button.open", "b => b.clientWidth / b.clientHeight")
+        assert ratio == pytest.approx(first.width / first.height, rel=0.05)
+        page.locator("#content").scroll_into_view_if_needed()
+        screenshot(page, "02-grid")
+
+        # 3. The viewer, and a favourite: it asks who is picking, the code comes by mail.
+        page.locator(".tile button.open").first.click()
+        page.wait_for_selector("#viewer[open] #viewer-img")
+        page.wait_for_function("() => document.querySelector('#viewer-img').complete")
+        assert page.inner_text("#viewer-position") == "1 / 6"
+        screenshot(page, "03-viewer")
+        page.click("#viewer-heart")
+        page.wait_for_selector("#identify[open]")
+        page.fill("#identify-name", "Ingrid")
+        page.fill("#identify-address", "ingrid@example.com")
+        page.click("#identify-email button[type=submit]")
+        page.wait_for_selector("#identify-code:not([hidden])")
+        screenshot(page, "04-identify")
+        message = smtp_server.wait_for(1)[-1]
+        assert message["To"] == "ingrid@example.com"
+        page.fill("#identify-code-input", _code_from(message))
+        page.click("#identify-code button[type=submit]")
+        page.wait_for_selector("#viewer-heart[aria-pressed=true]")
+        assert page.inner_text("#selection-count") == "1 of 2 selected"
+
+        # 4. Swipe to the next photo with a finger, favourite it: the limit is reached.
+        _swipe_left(page)
+        page.wait_for_function("() => document.querySelector('#viewer-position').textContent === '2 / 6'")
+        page.click("#viewer-heart")
+        page.wait_for_selector("#viewer-heart[aria-pressed=true]")
+        assert page.inner_text("#selection-count") == "2 of 2 selected"
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("() => document.querySelector('#viewer-position').textContent === '3 / 6'")
+        page.click("#viewer-heart")
+        page.wait_for_selector("#toast:not([hidden])")
+        assert "the most this gallery allows" in page.inner_text("#toast")
+        assert page.get_attribute("#viewer-heart", "aria-pressed") == "false"
+        screenshot(page, "05-limit")
+
+        # 5. Download this photo (policy: full size for the client).
+        with page.expect_download() as download_info:
+            page.click("#viewer-download")
+        download = download_info.value
+        assert download.suggested_filename == "IMG_0003.jpg"
+        with open(download.path(), "rb") as file:
+            assert file.read(3) == b"\xff\xd8\xff"
+
+        # 6. Submit the selection.
+        page.click("#viewer-close")
+        page.click("#submit-selection")
+        page.wait_for_function("() => document.querySelector('#toast').textContent.includes('Thank you')")
+        assert page.inner_text("#selection-count") == "Your selection has been submitted."
+        assert page.locator(".tile .heart-mark").count() == 2
+        screenshot(page, "06-submitted")
+        with app.app_context():
+            selection = db.session.scalar(select(Selection))
+            assert selection is not None and selection.status == "submitted"
+        # The photographer was told (a second mail after the code).
+        assert len(smtp_server.wait_for(2)) >= 2
+
+        # 7. Switch language: remembered, and the screens speak Norwegian.
+        page.select_option("#lang-select", "nb")
+        page.wait_for_function("() => document.documentElement.lang === 'nb'")
+        page.wait_for_selector(".tile img.loaded")
+        assert page.inner_text("#selection-count") == "Utvalget ditt er sendt inn."
+        assert "?lang" not in page.url
+        screenshot(page, "07-norwegian")
+        page.reload()
+        assert page.evaluate("document.documentElement.lang") == "nb"
+
+    assert [p for p in page.problems if "Content Security Policy" in p or "Refused" in p] == []
+    assert page.problems == [], page.problems
+
+
+def test_a_shared_photo_link_opens_the_viewer_on_it(live_server, phone, make_shared_gallery):
+    shared = make_shared_gallery(photos=30)
+    target = shared.photos[27]
+    phone.goto(f"{live_server}{shared.path}/p/{target.id}")
+    phone.wait_for_selector("#viewer[open]")
+    assert phone.inner_text("#viewer-position") == "28 / 30"
+    assert phone.get_attribute("#viewer-img", "alt") == target.original_filename
+    phone.click("#viewer-close")
+    assert phone.url.endswith(shared.path)
+    assert phone.problems == []
+
+
+def test_expired_link_in_the_browser_shows_the_contact(live_server, phone, make_shared_gallery):
+    shared = make_shared_gallery(photos=1, link={"revoked": True})
+    response = phone.goto(live_server + shared.path)
+    assert response.status == 410
+    assert phone.locator(f"a[href='mailto:{shared.photographer.email}']").is_visible()
+    screenshot(phone, "08-expired")
