@@ -35,10 +35,12 @@ def _blueprints():
     from gallery.proofing.photographer_api import blp as selections
     from gallery.downloads.api import blp as share_downloads
     from gallery.engagement.api import blp as activity
+    from gallery.store.api import blp as store
+    from gallery.store.api import share_blp as store_share
     from gallery.web_client.pages import blp as pages
 
     return [health, accounts, clients, galleries, files, share_links, share, selections, share_downloads, activity,
-            pages]
+            store, store_share, pages]
 
 
 def register(app: Flask, api) -> None:

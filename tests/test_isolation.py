@@ -28,8 +28,11 @@ def b_resources(make_photographer, make_client, make_gallery):
     db.session.commit()
     token = db.session.scalar(db.select(ApiToken).where(ApiToken.photographer_id == bob.id))
     share = _bobs_share_link_and_selection(gallery)
+    store = _b_store(bob, gallery, client)
     return {"gallery_id": gallery.id, "client_id": client.id, "set_id": gallery_set.id, "token_id": token.id,
-            **share, "_texts": [gallery.id, client.id, gallery_set.id, "Bob's", "c@bob.example", *share.values()]}
+            **share, **store,
+            "_texts": [gallery.id, client.id, gallery_set.id, "Bob's", "c@bob.example", *share.values(),
+                       *store.values()]}
 
 
 def _bobs_share_link_and_selection(gallery) -> dict:
@@ -52,6 +55,21 @@ def _bobs_share_link_and_selection(gallery) -> dict:
     db.session.add(selection)
     db.session.commit()
     return {"link_id": link.id, "selection_id": selection.id}
+
+
+def _b_store(bob, gallery, client):
+    """B's price sheet, coupon and order (placed by a visitor of B's gallery)."""
+    from gallery.store import services as store
+
+    sheet = store.create_price_sheet(bob.id, {"name": "Bob's prices", "currency": "EUR", "products": [
+        {"kind": "digital_gallery", "name": "All photos", "price": 10000}]})
+    gallery.price_sheet_id = sheet.id
+    coupon = store.create_coupon(bob.id, {"code": "BOBS-ONLY", "percent_off": 10})
+    buyer = store.Buyer(visitor_id="01visitorofbobsgallery0000", client_id=client.id, email="c@bob.example")
+    store.replace_cart(gallery, buyer, [{"product_id": sheet.products[0].id, "quantity": 1}])
+    order = store.place_order(gallery, buyer)
+    db.session.commit()
+    return {"price_sheet_id": sheet.id, "coupon_id": coupon.id, "order_id": order.id}
 
 
 def _routes(app):

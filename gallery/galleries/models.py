@@ -45,6 +45,8 @@ class Gallery(TimestampMixin, db.Model):
     watermark: Mapped[bool] = mapped_column(default=False)
     selection_limit: Mapped[int | None] = mapped_column(Integer)
     password_hash: Mapped[str | None] = mapped_column(String(255))
+    # The store: which of the photographer's price sheets this gallery sells from (none: no store).
+    price_sheet_id: Mapped[str | None] = mapped_column(ForeignKey("price_sheets.id", ondelete="SET NULL"), index=True)
     # Optional 4-digit PIN asked before any download (hashed), and downloads allowed per visitor (None: no limit).
     download_pin_hash: Mapped[str | None] = mapped_column(String(255))
     download_limit: Mapped[int | None] = mapped_column(Integer)

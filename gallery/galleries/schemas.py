@@ -42,6 +42,8 @@ class GallerySchema(Schema):
     has_download_pin = fields.Boolean(dump_only=True)
     download_limit = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=100_000),
                                     metadata={"description": "Downloads allowed per visitor (a zip counts as one)."})
+    price_sheet_id = fields.String(allow_none=True, validate=validate.Length(max=26),
+                                   metadata={"description": "The price sheet the gallery's store sells from."})
     sets = fields.List(fields.Nested(SetSchema), dump_only=True)
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)

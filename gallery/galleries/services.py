@@ -60,6 +60,14 @@ def _apply(gallery: Gallery, photographer_id: str, data: dict) -> None:
         if not owned:
             raise Problem(422, "The cover photo must be a photo of this gallery.",
                           errors={"cover_photo_id": ["Not a photo of this gallery."]})
+    if data.get("price_sheet_id"):
+        from gallery.store.models import PriceSheet
+
+        owned = db.session.scalar(select(PriceSheet.id).where(PriceSheet.id == data["price_sheet_id"],
+                                                              PriceSheet.photographer_id == photographer_id))
+        if not owned:
+            raise Problem(422, "The price sheet must be one of yours.",
+                          errors={"price_sheet_id": ["No such price sheet."]})
     if "password" in data:
         password = data.pop("password")
         gallery.password_hash = hash_password(password) if password else None
