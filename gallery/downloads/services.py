@@ -36,9 +36,17 @@ class DownloadFile:
     size: int
 
 
-def check_policy(access: ShareAccess, size: str) -> str:
-    """The size actually served ("original" or "web"); 403 when the link may not have it."""
+def check_policy(access: ShareAccess, size: str, photo_id: str | None = None) -> str:
+    """The size actually served ("original" or "web"); 403 when the link may not have it.
+
+    A visitor who paid for a digital download gets full size whatever the policy: of that photo
+    (`photo_id`), or of everything (no `photo_id`) after buying the whole gallery."""
+    from gallery.store.services import visitor_has_digital_purchase
+
     allowed = proofing.download_size(access)
+    if allowed != "full" and access.visitor is not None and visitor_has_digital_purchase(
+            access.gallery.id, access.visitor.id, photo_id):
+        allowed = "full"
     if allowed == "none":
         raise Problem(403, "Downloads are not offered on this gallery.")
     if size == "original" and allowed != "full":
@@ -89,7 +97,7 @@ def _stem(filename: str) -> str:
 
 def single_download(access: ShareAccess, photo_id: str, size: str, pin: str | None) -> DownloadFile:
     photo = proofing.get_visible_photo(access, photo_id)
-    served = check_policy(access, size)
+    served = check_policy(access, size, photo.id)
     check_pin(access, pin)
     if served == "original":
         file = DownloadFile(photo.storage_key, safe_filename(photo.original_filename),

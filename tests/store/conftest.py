@@ -1,7 +1,6 @@
 """Store fixtures: price sheets, photos, buyers and a shop ready to sell."""
 from __future__ import annotations
 
-import hashlib
 import itertools
 from dataclasses import dataclass
 
@@ -31,23 +30,6 @@ def make_price_sheet(app):
             "currency": currency, "products": [dict(p) for p in (products or DEFAULT_PRODUCTS)], **fields})
         db.session.commit()
         return sheet
-
-    return make
-
-
-@pytest.fixture
-def make_photo(app):
-    """make_photo(gallery, **fields) -> a ready Photo row of that gallery."""
-    from gallery.galleries.models import Photo
-
-    def make(gallery, **fields):
-        n = next(_counter)
-        fields.setdefault("original_filename", f"IMG_{n:04d}.jpg")
-        photo = Photo(gallery_id=gallery.id, storage_key=f"originals/{gallery.id}/{n}",
-                      sha256=hashlib.sha256(str(n).encode()).hexdigest(), status="ready", position=n, **fields)
-        db.session.add(photo)
-        db.session.commit()
-        return photo
 
     return make
 
@@ -143,24 +125,18 @@ def stripe(app):
 
 
 @pytest.fixture
-def make_visitor_api(app):
-    """make_visitor_api(gallery, email, role="client", client=None) -> (token, Visitor, ApiClient): a verified
-    visitor of a fresh share link, sending its visitor token as a bearer token."""
-    from gallery.core import clock
-    from gallery.core.ids import new_token
-    from gallery.galleries.access import issue_visitor_token
-    from gallery.galleries.models import ShareLink
+def make_visitor_api(app, make_share_link, identify_visitor):
+    """make_visitor_api(gallery, email, role="client", name=None) -> (share token, Visitor, ApiClient): a visitor
+    identified through the real routes on a fresh share link, sending its visitor token as a bearer token."""
+    from sqlalchemy import select
+
     from gallery.proofing.models import Visitor
     from tests.conftest import ApiClient
 
-    def make(gallery, email, role="client", client=None, name=None):
-        link = ShareLink(gallery_id=gallery.id, token=new_token(), role=role)
-        db.session.add(link)
-        db.session.flush()
-        visitor = Visitor(gallery_id=gallery.id, share_link_id=link.id, email=email, name=name,
-                          client_id=client.id if client is not None else None, verified_at=clock.now())
-        db.session.add(visitor)
-        db.session.commit()
-        return link.token, visitor, ApiClient(app.test_client(), issue_visitor_token(link, visitor))
+    def make(gallery, email, role="client", name=None):
+        link = make_share_link(gallery, role=role)
+        visitor_token = identify_visitor(link, email, name=name)
+        visitor = db.session.scalar(select(Visitor).where(Visitor.share_link_id == link.id))
+        return link.token, visitor, ApiClient(app.test_client(), visitor_token)
 
     return make

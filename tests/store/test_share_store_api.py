@@ -5,14 +5,13 @@ from gallery.engagement.models import Event
 from gallery.extensions import db
 from gallery.store.models import Coupon
 from tests.accounts.test_auth import problem
-from tests.store.conftest import FakeCheckoutClient  # noqa: F401 - documents the stripe fixture's client
 
 ADDRESS = {"name": "Kari Nordmann", "line1": "Storgata 1", "postal_code": "0155", "city": "Oslo", "country": "NO"}
 
 
 def test_visitor_fills_cart_and_checks_out(make_shop, make_visitor_api, smtp_server, app):
     shop = make_shop(currency="NOK", tax_rate_bp=2500, shipping_flat=9900)
-    token, visitor, visitor_api = make_visitor_api(shop.gallery, shop.client.email, client=shop.client, name="Kari")
+    token, visitor, visitor_api = make_visitor_api(shop.gallery, shop.client.email, name="Kari")
     base = f"/api/v1/share/{token}"
     assert visitor_api.get(f"{base}/cart").json == {"gallery_id": shop.gallery.id, "currency": "NOK", "items": [],
                                                     "subtotal": 0, "updated_at": None}
