@@ -38,6 +38,7 @@ export function shareApi(base) {
     submitSelection: () => call("POST", "/selection/submit", {}),
     event: (kind, photoId, channel) => call("POST", "/events",
       Object.fromEntries(Object.entries({ kind, photo_id: photoId, channel }).filter(([, v]) => v))),
+    products: () => call("GET", "/products"),
     cart: () => call("GET", "/cart"),
     putCart: (items) => call("PUT", "/cart", { items }),
     checkout: (couponCode) => call("POST", "/orders", couponCode ? { coupon_code: couponCode } : {}),

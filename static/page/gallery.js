@@ -23,11 +23,12 @@ const state = {
   byId: new Map(),
   cursor: null,
   done: false,
-  loading: false,
+  loading: null, // the page of photos on its way, if any
   favourites: new Set(),
   selection: null,
   current: -1,
   products: [],
+  currency: null,
   cart: null,
 };
 
@@ -270,9 +271,14 @@ function markTile(tile) {
   button.setAttribute("aria-label", state.favourites.has(id) ? `${label} ♥` : label);
 }
 
-async function loadMore() {
-  if (state.loading || state.done) return;
-  state.loading = true;
+// One page at a time: callers that arrive while a page is on its way wait for that same page.
+function loadMore() {
+  if (state.done) return Promise.resolve();
+  if (!state.loading) state.loading = loadPage();
+  return state.loading;
+}
+
+async function loadPage() {
   $("#grid").setAttribute("aria-busy", "true");
   $("#grid-status").textContent = t("loading");
   try {
@@ -300,11 +306,11 @@ async function loadMore() {
     $("#grid-status").textContent = error instanceof ApiError ? error.message : t("error");
     $("#load-more").hidden = false;
   } finally {
-    state.loading = false;
+    state.loading = null;
     $("#grid").setAttribute("aria-busy", "false");
   }
   // A tall screen may show the sentinel again at once: keep filling.
-  if (!state.done && sentinelVisible) loadMore();
+  if (!state.done && sentinelVisible) setTimeout(loadMore, 0);
 }
 
 let sentinelVisible = false;
@@ -577,10 +583,9 @@ async function share(photo) {
 // --- cart and checkout ----------------------------------------------------------------------------------------
 
 async function loadCart() {
-  if (!state.share || !state.share.visitor) return;
+  if (!state.share || !state.share.visitor || !state.products.length) return;
   try {
     state.cart = await api.cart();
-    state.products = state.cart.products || state.share.products || state.products;
   } catch {
     state.cart = null;
   }
@@ -624,7 +629,7 @@ function renderCart(photo) {
     select.replaceChildren(...state.products.map((product) => {
       const option = document.createElement("option");
       option.value = product.id;
-      option.textContent = `${product.name} · ${money(product.price, cart ? cart.currency : product.currency)}`;
+      option.textContent = `${product.name} · ${money(product.price, state.currency)}`;
       return option;
     }));
     productForm.onsubmit = (event) => { event.preventDefault(); addToCart(photo); };
@@ -642,7 +647,9 @@ async function addToCart(photo) {
   const items = (state.cart ? state.cart.items : []).map((item) => ({
     product_id: item.product_id, photo_id: item.photo_id, quantity: item.quantity, options: item.options || {},
   }));
-  items.push({ product_id: $("#product-select").value, photo_id: photo.id,
+  const product = state.products.find((p) => p.id === $("#product-select").value);
+  // The whole gallery as a download is not about one photo.
+  items.push({ product_id: product.id, photo_id: product.kind === "digital_gallery" ? null : photo.id,
     quantity: Number($("#product-quantity").value) || 1, options: {} });
   try {
     state.cart = await asVisitor(() => api.putCart(items));
@@ -734,17 +741,22 @@ async function start() {
   }
   if (state.share.locked) { window.location.reload(); return; }
   state.selection = state.share.selection;
-  state.products = state.share.products || [];
+  const catalogue = api.products().catch(() => ({ products: [], currency: null }));
   buildSections(state.share.sets);
   showExpiryBanner(state.share.expires_at);
   renderActionbar();
   setupInfiniteScroll();
   await loadMore();
+  ({ products: state.products, currency: state.currency } = await catalogue);
+  renderActionbar();
+  updateViewerActions();
   loadCart();
   if (config.photoId) {
     let index = state.photos.findIndex((p) => p.id === config.photoId);
     while (index < 0 && !state.done) {
+      const before = state.photos.length;
       await loadMore();
+      if (state.photos.length === before) break; // the page failed: its message is on screen
       index = state.photos.findIndex((p) => p.id === config.photoId);
     }
     openViewer(index);

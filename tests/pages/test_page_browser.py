@@ -42,8 +42,6 @@ def test_client_journey_on_a_phone(app, live_server, phone, make_shared_gallery,
     shared.gallery.expires_at = clock.now() + timedelta(days=5)
     db.session.commit()
     page = phone
-    page.on("requestfailed", lambda r: print("FAILED", r.url))
-    page.on("response", lambda r: r.status >= 400 and print("STATUS", r.status, r.url))
     page.on("dialog", lambda dialog: dialog.accept())  # the "send your selection?" confirmation
 
     with smtp_server.configured(app):
@@ -56,6 +54,8 @@ def test_client_journey_on_a_phone(app, live_server, phone, make_shared_gallery,
         page.click("#unlock-form button[type=submit]")
         page.wait_for_selector("#unlock-error:not([hidden])")
         assert "not right" in page.inner_text("#unlock-error")
+        assert page.problems == ["Failed to load resource: the server responded with a status of 401 (UNAUTHORIZED)"]
+        page.problems.clear()
         page.fill("#unlock-password", "fjord-2026")
         page.click("#unlock-form button[type=submit]")
 
