@@ -4,7 +4,12 @@ import { ApiError, shareApi } from "./api.js";
 
 const PAGE_SIZE_FIRST = 24; // the first screen: small, so it paints fast on a phone
 const PAGE_SIZE = 60;
-const TILE_SIZES = "(min-width: 1100px) 20vw, (min-width: 700px) 30vw, 45vw";
+// Grid row heights (CSS px) per breakpoint, as in gallery.css: a tile's width is its aspect ratio times the row
+// height, so each tile states its own `sizes` and a phone picks the 400 px thumb, not the 1200 px preview.
+const ROW_HEIGHTS = [[1100, 230], [700, 190], [0, 110]];
+const tileSizes = (ratio) => ROW_HEIGHTS
+  .map(([minWidth, row]) => (minWidth ? `(min-width: ${minWidth}px) ` : "") + `${Math.round(ratio * row)}px`)
+  .join(", ");
 const VIEWER_SIZES = "100vw";
 const EXPIRY_WARNING_DAYS = 14;
 
@@ -235,10 +240,10 @@ function tileFor(photo, index) {
   picture.dataset.photoId = photo.id;
   const source = document.createElement("source");
   source.type = "image/webp";
-  source.sizes = TILE_SIZES;
+  source.sizes = tileSizes(ratio);
   const img = document.createElement("img");
   img.alt = t("photoAlt", { n: index + 1, total: state.share.photo_count });
-  img.sizes = TILE_SIZES;
+  img.sizes = tileSizes(ratio);
   img.decoding = "async";
   img.loading = "lazy";
   if (photo.width && photo.height) { img.width = photo.width; img.height = photo.height; }
@@ -320,7 +325,7 @@ function setupInfiniteScroll() {
   new IntersectionObserver((entries) => {
     sentinelVisible = entries.some((entry) => entry.isIntersecting);
     if (sentinelVisible) loadMore();
-  }, { rootMargin: "800px 0px" }).observe($("#sentinel"));
+  }, { rootMargin: "300px 0px" }).observe($("#sentinel"));
 }
 
 // --- selection, favourites -----------------------------------------------------------------------------------
