@@ -208,11 +208,21 @@ function buildSections(sets) {
   nav.hidden = (sets || []).length < 2;
 }
 
+// The cover is the first thing a phone shows: thumbnails wait for it (a few seconds at most) instead of
+// sharing a slow connection with it.
+const coverShown = new Promise((resolve) => {
+  const cover = $(".hero-img");
+  if (!cover || cover.complete) { resolve(); return; }
+  cover.addEventListener("load", resolve, { once: true });
+  cover.addEventListener("error", resolve, { once: true });
+  setTimeout(resolve, 3000);
+});
+
 const lazyImages = "IntersectionObserver" in window ? new IntersectionObserver((entries) => {
   for (const entry of entries) {
     if (!entry.isIntersecting) continue;
     lazyImages.unobserve(entry.target);
-    loadTileImage(entry.target);
+    coverShown.then(() => loadTileImage(entry.target));
   }
 }, { rootMargin: "300px 0px" }) : null;
 
