@@ -41,7 +41,8 @@ export function shareApi(base) {
     products: () => call("GET", "/products"),
     cart: () => call("GET", "/cart"),
     putCart: (items) => call("PUT", "/cart", { items }),
-    checkout: (couponCode) => call("POST", "/orders", couponCode ? { coupon_code: couponCode } : {}),
+    checkout: (couponCode, shippingAddress) => call("POST", "/orders", Object.fromEntries(Object.entries(
+      { coupon_code: couponCode, shipping_address: shippingAddress }).filter(([, v]) => v))),
     download: async (photoId, size, pin) => {
       // Fetched, not navigated to: a wrong PIN or a used-up limit then shows as a message on the page.
       const query = new URLSearchParams({ size });

@@ -12,6 +12,7 @@ const tileSizes = (ratio) => ROW_HEIGHTS
   .join(", ");
 const VIEWER_SIZES = "100vw";
 const EXPIRY_WARNING_DAYS = 14;
+const PHYSICAL_KINDS = new Set(["print", "canvas", "album"]); // these need a shipping address
 
 const $ = (selector, root = document) => root.querySelector(selector);
 const config = JSON.parse($("#page-config").textContent);
@@ -650,6 +651,9 @@ function renderCart(photo) {
     productForm.onsubmit = (event) => { event.preventDefault(); addToCart(photo); };
   }
   $("#checkout-form").hidden = !cart || !cart.items.length;
+  const shipping = Boolean(cart && cart.items.some((item) => PHYSICAL_KINDS.has(item.product_kind)));
+  $("#shipping").hidden = !shipping;
+  for (const input of $("#shipping").querySelectorAll("input")) input.required = shipping;
 }
 
 async function openCart(photo) {
@@ -681,7 +685,12 @@ function setupCart() {
     const form = event.currentTarget;
     formError(form, "");
     try {
-      const order = await asVisitor(() => api.checkout($("#checkout-coupon").value.trim() || undefined));
+      const address = $("#shipping").hidden ? undefined : {
+        name: $("#ship-name").value.trim(), line1: $("#ship-line1").value.trim(),
+        postal_code: $("#ship-postal").value.trim(), city: $("#ship-city").value.trim(),
+        country: $("#ship-country").value.trim().toUpperCase(),
+      };
+      const order = await asVisitor(() => api.checkout($("#checkout-coupon").value.trim() || undefined, address));
       if (order.checkout_url) { window.location.assign(order.checkout_url); return; }
       state.cart = null;
       renderCartCount();

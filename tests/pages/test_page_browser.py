@@ -159,3 +159,55 @@ def test_expired_link_in_the_browser_shows_the_contact(live_server, phone, make_
     assert response.status == 410
     assert phone.locator(f"a[href='mailto:{shared.photographer.email}']").is_visible()
     screenshot(phone, "08-expired")
+
+
+def test_add_to_cart_and_check_out_on_a_phone(app, live_server, phone, make_shared_gallery, smtp_server):
+    from gallery.store import services as store
+    from gallery.store.models import Order
+
+    shared = make_shared_gallery(photos=3, title="Family")
+    sheet = store.create_price_sheet(shared.photographer.id, {"name": "Prints", "currency": "EUR", "products": [
+        {"kind": "print", "name": "Print 20x30", "price": 2500},
+        {"kind": "digital_photo", "name": "Full-size download", "price": 1000}]})
+    shared.gallery.price_sheet_id = sheet.id
+    db.session.commit()
+    page = phone
+    with smtp_server.configured(app):
+        page.goto(live_server + shared.path)
+        page.wait_for_selector("#cart-open:not([hidden])")
+        page.locator(".tile button.open").nth(1).click()
+        page.click("#viewer-cart")
+        page.wait_for_selector("#identify[open]")
+        page.fill("#identify-address", "kari@example.com")
+        page.click("#identify-email button[type=submit]")
+        page.wait_for_selector("#identify-code:not([hidden])")
+        page.fill("#identify-code-input", _code_from(smtp_server.wait_for(1)[-1]))
+        page.click("#identify-code button[type=submit]")
+
+        # The cart sheet opens on the photo: pick a print, two of them.
+        page.wait_for_selector("#cart[open] #product-form:not([hidden])")
+        assert page.locator("#product-select option").all_inner_texts() == ["Print 20x30 · €25.00",
+                                                                          "Full-size download · €10.00"]
+        page.fill("#product-quantity", "2")
+        page.click("#product-form button[type=submit]")
+        page.wait_for_selector("#checkout-form:not([hidden])")
+        assert "2 × Print 20x30" in page.inner_text("#cart-body")
+        assert page.inner_text("#cart-count") == "2"
+        screenshot(page, "09-cart")
+
+        # Prints need an address: the browser will not submit without one; then the order is placed.
+        assert page.locator("#shipping").is_visible()
+        page.fill("#ship-name", "Kari Nordmann")
+        page.fill("#ship-line1", "Fjordveien 1")
+        page.fill("#ship-postal", "5003")
+        page.fill("#ship-city", "Bergen")
+        page.fill("#ship-country", "no")
+        page.click("#checkout-form button[type=submit]")
+        page.wait_for_function("() => document.querySelector('#toast').textContent.includes('order has been placed')")
+        assert page.inner_text("#cart-count") == "0"
+    with app.app_context():
+        order = db.session.scalar(select(Order))
+        assert order.total >= 5000 and order.shipping_address["country"] == "NO"
+        assert [(item.product_name, item.quantity, item.photo_id) for item in order.items] == [
+            ("Print 20x30", 2, shared.photos[1].id)]
+    assert phone.problems == []
