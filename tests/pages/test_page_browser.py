@@ -211,3 +211,31 @@ def test_add_to_cart_and_check_out_on_a_phone(app, live_server, phone, make_shar
         assert [(item.product_name, item.quantity, item.photo_id) for item in order.items] == [
             ("Print 20x30", 2, shared.photos[1].id)]
     assert phone.problems == []
+
+
+def test_download_asks_for_the_pin_and_says_when_it_is_wrong(live_server, phone, make_shared_gallery):
+    from gallery.galleries import services as galleries
+
+    shared = make_shared_gallery(photos=2, role="guest")
+    galleries.update_gallery(shared.photographer.id, shared.gallery.id,
+                             {"download_pin": "4321", "download_policy": {"client": "full", "guest": "web"}})
+    db.session.commit()
+    page = phone
+    page.goto(live_server + shared.path)
+    page.locator(".tile button.open").first.click()
+    page.click("#viewer-download")
+    page.wait_for_selector("#pin[open]")
+    page.fill("#pin-input", "1111")
+    page.click("#pin-form button[type=submit]")
+    page.wait_for_selector("#pin[open] .form-error:not([hidden])")
+    assert page.inner_text("#pin .form-error") == "That PIN is not right."
+    screenshot(page, "10-pin")
+    page.fill("#pin-input", "4321")
+    with page.expect_download() as download_info:
+        page.click("#pin-form button[type=submit]")
+    download = download_info.value
+    assert download.suggested_filename == "IMG_0001.jpg"
+    with open(download.path(), "rb") as file:
+        assert file.read(3) == b"\xff\xd8\xff"  # the web-size JPEG: guests get no original
+    # The wrong PIN was answered 403 (a console line); nothing else went wrong.
+    assert [p for p in page.problems if "403" not in p] == []
