@@ -326,7 +326,17 @@ def make_share_link(app):
 
 
 @pytest.fixture
-def identify_visitor(app):
+def clean_mail_dir(app):
+    """Removes the .eml files a test wrote (the file mail backend's folder is shared by the session)."""
+    folder = Path(app.config["GALLERY"].mail_dir)
+    before = set(folder.glob("*.eml")) if folder.exists() else set()
+    yield folder
+    for path in (set(folder.glob("*.eml")) if folder.exists() else set()) - before:
+        path.unlink(missing_ok=True)
+
+
+@pytest.fixture
+def identify_visitor(app, clean_mail_dir):
     """identify_visitor(link, email) -> visitor token, through the real routes (the code is read from the .eml)."""
     import email as email_lib
     import re as re_lib

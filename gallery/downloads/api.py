@@ -65,7 +65,8 @@ def download_photo(args, photo_id, access):
 def download_zip(args, access):
     """The whole gallery, a set or the favourites as one zip: exact Content-Length, resumable with Range."""
     download = services.plan_zip(access, args["scope"], args["size"], _pin(args), args.get("list_id"))
-    plan = download.plan.bind(services.zip_reader())
+    reader, writes_to_socket = services.zip_reader(request.environ)
+    plan = download.plan.bind(reader)
     headers = {"Accept-Ranges": "bytes", "ETag": f'"{download.etag}"',
                "Content-Disposition": content_disposition(download.filename), "Cache-Control": "private, no-store"}
     byte_range = request.range
@@ -83,5 +84,15 @@ def download_zip(args, access):
     if start == 0:
         services.record_zip_download(access, download)
     headers["Content-Length"] = str(end - start)
-    return Response(plan.iter_bytes(start, end), status=status, mimetype="application/zip", headers=headers,
+    body = plan.iter_bytes(start, end)
+    if writes_to_socket:
+        body = _headers_first(body)
+    return Response(body, status=status, mimetype="application/zip", headers=headers,
                     direct_passthrough=True)
+
+
+def _headers_first(body):
+    # An empty first chunk makes the server send the status line and headers before any
+    # file data goes straight to the socket.
+    yield b""
+    yield from body

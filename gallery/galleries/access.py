@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import wraps
 
 from flask import current_app, g, request
@@ -32,7 +32,7 @@ from gallery.core import clock
 from gallery.errors import Problem
 from gallery.extensions import db
 from gallery.galleries.models import Gallery, ShareLink
-from gallery.storage.signing import register_scope_check, signed_url
+from gallery.storage.signing import batch_signer, register_scope_check
 
 UNLOCK_MAX_AGE = 30 * 24 * 3600
 VISITOR_MAX_AGE = 365 * 24 * 3600
@@ -55,6 +55,7 @@ class ShareAccess:
     role: str  # client | guest
     visitor: "object | None"  # gallery.proofing.models.Visitor
     locked: bool  # a password is set and this request has not proved it
+    _signer: "object | None" = field(default=None, repr=False)
 
     @property
     def is_client(self) -> bool:
@@ -75,12 +76,14 @@ class ShareAccess:
         if not self.is_client:
             raise Problem(403, "Only the client's own link can do this; a guest link cannot.")
 
-    def signed_url(self, key: str, *, download_name: str | None = None) -> str:
+    def signed_url(self, key: str) -> str:
         """A URL for an object, valid only while this link is (and bucketed, so browsers and CDNs can cache it)."""
-        ttl = current_app.config["GALLERY"].signed_url_ttl
-        now = int(clock.now().timestamp())
-        expires_in = (now // ttl + 2) * ttl - now  # between ttl and 2*ttl, identical within one bucket
-        return signed_url(key, expires_in=expires_in, download_name=download_name, scope=f"link:{self.link.id}")
+        if self._signer is None:
+            ttl = current_app.config["GALLERY"].signed_url_ttl
+            now = int(clock.now().timestamp())
+            expires_in = (now // ttl + 2) * ttl - now  # between ttl and 2*ttl, identical within one bucket
+            self._signer = batch_signer(expires_in=expires_in, scope=f"link:{self.link.id}")
+        return self._signer(key)
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:

@@ -66,7 +66,8 @@ class ShareGallerySchema(Schema):
     event_type = fields.String()
     shoot_date = fields.Date(allow_none=True)
     expires_at = fields.DateTime(allow_none=True)
-    cover = fields.Dict(allow_none=True, metadata={"description": "Rendition URLs of the cover photo, like a photo's."})
+    cover = fields.Dict(allow_none=True, metadata={"description": "Rendition URLs of the cover photo, like a photo's "
+                                                                  "renditions."})
     photo_count = fields.Integer()
     role = fields.String(validate=validate.OneOf(ROLES))
     locked = fields.Boolean(metadata={"description": "True: POST .../unlock with the password; nothing else is shown."})
@@ -79,13 +80,6 @@ class ShareGallerySchema(Schema):
 
 # --- photos --------------------------------------------------------------------------------------------------
 
-class RenditionUrlSchema(Schema):
-    width = fields.Integer()
-    height = fields.Integer()
-    url = fields.String(metadata={"description": "Signed URL (JPEG), valid while the link is."})
-    webp = fields.String(allow_none=True, metadata={"description": "Signed URL of the WebP variant, if any."})
-
-
 class SharePhotoSchema(Schema):
     id = fields.String()
     set_id = fields.String(allow_none=True)
@@ -96,8 +90,9 @@ class SharePhotoSchema(Schema):
     position = fields.Integer()
     taken_at = fields.DateTime(allow_none=True)
     hidden_from_guests = fields.Boolean(metadata={"description": "Only shown to client links."})
-    renditions = fields.Dict(keys=fields.String(), values=fields.Nested(RenditionUrlSchema),
-                             metadata={"description": "By size name (thumb, preview, large): build a srcset."})
+    # Passed through as built (no per-size nested dump: a page holds hundreds of them).
+    renditions = fields.Dict(metadata={
+        "description": "By size name (thumb, preview, large): {width, height, url, webp}; build a srcset."})
     favourite_lists = fields.List(fields.String(), metadata={"description": "Ids of the visitor's lists holding it."})
     note = fields.String(allow_none=True, metadata={"description": "The visitor's note on it (default list)."})
 

@@ -159,9 +159,9 @@ def get_cart(access):
 
 
 @share_blp.put("/<token>/cart")
+@share_access(require_visitor=True)  # before the body is parsed: a stranger learns nothing from validation
 @share_blp.arguments(schemas.CartPutSchema)
 @share_blp.response(200, schemas.CartSchema)
-@share_access(require_visitor=True)
 def put_cart(payload, access):
     """Replace the cart's items (product, photo of this gallery, quantity 1-100, options per product kind)."""
     cart = services.replace_cart(access.gallery, _buyer(access), payload["items"])
@@ -170,9 +170,9 @@ def put_cart(payload, access):
 
 
 @share_blp.post("/<token>/orders")
+@share_access(require_visitor=True)
 @share_blp.arguments(schemas.CheckoutSchema)
 @share_blp.response(201, schemas.BuyerOrderSchema)
-@share_access(require_visitor=True)
 def checkout(payload, access):
     """Check out the cart: an order with a price snapshot; `checkout_url` when paying online."""
     return_url = f"{current_app.config['GALLERY'].public_base_url}/g/{access.link.token}"

@@ -130,7 +130,7 @@ class Coupon(TimestampMixin, db.Model):
     client_id: Mapped[str | None] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
     gallery_id: Mapped[str | None] = mapped_column(ForeignKey("galleries.id", ondelete="CASCADE"), index=True)
     # "manual" for the photographer's own codes; the retention rule that issued an offer otherwise.
-    source: Mapped[str] = mapped_column(String(64), default="manual")
+    source: Mapped[str] = mapped_column(String(128), default="manual")
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 

@@ -113,7 +113,7 @@ class CouponPatchSchema(Schema):
 class CouponQuerySchema(PageArgsSchema):
     client_id = fields.String(validate=validate.Length(max=26))
     gallery_id = fields.String(validate=validate.Length(max=26))
-    source = fields.String(validate=validate.Length(max=64))
+    source = fields.String(validate=validate.Length(max=128))
 
 
 # --- options per product kind (crop fractions are geometry, not money) -------------------------------------

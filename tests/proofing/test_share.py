@@ -241,3 +241,13 @@ def test_client_reported_events(client, make_photographer, make_gallery, make_ph
     problem(client.post(f"/api/v1/share/{link.token}/events", json={"kind": "order_paid"}), 422)
     problem(client.post(f"/api/v1/share/{link.token}/events", json={"kind": "photo_viewed", "photo_id": "nope"}), 404)
     assert kinds() == ["gallery_published", "photo_viewed", "shared"]
+
+
+def test_batch_signer_gives_the_same_urls_as_signed_url(app):
+    from gallery.storage.signing import batch_signer, signed_url
+
+    with clock.frozen(clock.now()):
+        sign = batch_signer(expires_in=600, scope="link:01abc")
+        for key in ("renditions/g/p/thumb.jpg", "originals/x/y"):
+            assert sign(key) == signed_url(key, expires_in=600, scope="link:01abc")
+        assert batch_signer(expires_in=60)("a/b") == signed_url("a/b", expires_in=60)

@@ -140,3 +140,9 @@ def make_visitor_api(app, make_share_link, identify_visitor):
         return link.token, visitor, ApiClient(app.test_client(), visitor_token)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _no_mail_left_behind(clean_mail_dir):
+    """Order mails go to .eml files here; leave the shared mail folder as we found it."""
+    yield

@@ -1,0 +1,142 @@
+"""Zip download benchmark: stream a 2 GB gallery from local storage through the app under gunicorn.
+
+Reports the zip's throughput against plain `cat` of the same files to /dev/null, and the
+gunicorn worker's peak RSS growth while streaming (targets: >= 80% of cat, < 50 MB).
+Files are random bytes under bench/out/zip/ (made once, reused).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.lib.serve import Gunicorn, bench_line, memory_kib  # noqa: E402
+
+OUT = Path(__file__).resolve().parent / "out" / "zip"
+FILES = int(os.environ.get("BENCH_ZIP_FILES", 100))
+FILE_MB = int(os.environ.get("BENCH_ZIP_FILE_MB", 20))  # 100 x 20 MiB = 2 GiB, like 100 raw-size JPEGs
+SECRET = "bench-zip-secret-key-0123456789-0123456789"
+
+
+def make_files(storage: Path) -> list[Path]:
+    folder = storage / "bench-originals"
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(FILES):
+        path = folder / f"photo-{i:04d}"
+        if not path.exists() or path.stat().st_size != FILE_MB * 1024 * 1024:
+            with open(path, "wb") as out:
+                for _ in range(FILE_MB):
+                    out.write(os.urandom(1024 * 1024))
+        paths.append(path)
+    return paths
+
+
+def setup_app(settings: dict, paths: list[Path]) -> str:
+    """A published gallery whose photos are the files; returns a client share token."""
+    from gallery import create_app
+    from gallery.accounts import services as accounts
+    from gallery.extensions import db
+    from gallery.galleries import services as galleries, share_links
+    from gallery.galleries.models import Photo
+
+    app = create_app(settings)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        photographer = accounts.create_photographer(email="bench@example.com", password="bench password 1",
+                                                    studio_name="Bench")
+        gallery = galleries.create_gallery(photographer.id, {"title": "Bench 2 GB"})
+        galleries.publish_gallery(photographer.id, gallery.id)
+        for i, path in enumerate(paths):
+            db.session.add(Photo(gallery_id=gallery.id, original_filename=f"DSC_{i:04d}.JPG",
+                                 storage_key=f"bench-originals/{path.name}", sha256=f"{i:064d}",
+                                 bytes=path.stat().st_size, status="ready", position=i))
+        link = share_links.create_link(photographer.id, gallery.id, {"role": "client"})
+        db.session.commit()
+        return link.token
+
+
+def evict(paths: list[Path]) -> None:
+    """Drop these files (only these) from the page cache, so a run reads from disk."""
+    for path in paths:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        finally:
+            os.close(fd)
+
+
+def reset_peak(pid: int) -> None:
+    Path(f"/proc/{pid}/clear_refs").write_text("5")  # VmHWM := VmRSS
+
+
+def timed(command: list[str], cold: list[Path] | None = None) -> float:
+    if cold:
+        evict(cold)
+    started = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def check_archive(url: str, paths: list[Path]) -> None:
+    """The archive as served is a valid zip whose files are the originals (checked by CRC and size)."""
+    import zipfile
+
+    target = OUT / "check.zip"
+    subprocess.run(["curl", "-sS", "--fail", "-o", str(target), url], check=True)
+    try:
+        with zipfile.ZipFile(target) as archive:
+            infos = archive.infolist()
+            assert len(infos) == len(paths) and all(i.file_size == p.stat().st_size for i, p in zip(infos, paths))
+            assert archive.testzip() is None, "bad CRC in the served archive"
+    finally:
+        target.unlink(missing_ok=True)
+
+
+def main() -> None:
+    if not shutil.which("curl"):
+        raise SystemExit("curl is needed to fetch the zip")
+    OUT.mkdir(parents=True, exist_ok=True)
+    storage = OUT / "storage"
+    paths = make_files(storage)
+    total = sum(p.stat().st_size for p in paths)
+    settings = {"env": "testing", "database_url": f"sqlite:///{OUT / 'bench.db'}", "secret_key": SECRET,
+                "storage_dir": str(storage), "mail_dir": str(OUT / "mail"), "redis_url": ""}
+    token = setup_app(settings, paths)
+    cat = ["cat", *map(str, paths)]
+    with Gunicorn(settings, workers=1, extra_args=["--timeout", "600"]) as server:
+        url = f"{server.base}/api/v1/share/{token}/download.zip"
+        curl = ["curl", "-sS", "--fail", "-o", "/dev/null", url]
+        worker = server.worker_pids()[0]
+        subprocess.run(["curl", "-sS", "-o", "/dev/null", f"{server.base}/api/v1/share/{token}"], check=True)
+        rss_start = memory_kib(worker, "VmRSS")
+        reset_peak(worker)  # the peak so far is argon2's 64 MiB at import, not ours
+        # The first archive request computes and stores every photo's CRC-32 (one read of each file).
+        subprocess.run(["curl", "-sS", "-o", "/dev/null", "-r", "0-99", url], check=True)
+        first_growth = (memory_kib(worker, "VmHWM") - rss_start) / 1024
+        check_archive(url, paths)
+        rss_before = memory_kib(worker, "VmRSS")
+        reset_peak(worker)
+        cold_cat = timed(cat, cold=paths)
+        cold_zip = timed(curl, cold=paths)
+        timed(cat)  # warm the page cache for both sides equally
+        warm_cat = min(timed(cat) for _ in range(2))
+        warm_zip = min(timed(curl) for _ in range(2))
+        peak = memory_kib(worker, "VmHWM")
+    mib = total / (1024 * 1024)
+    print(f"# {FILES} files, {mib:.0f} MiB; cold = files evicted from the page cache before each run")
+    bench_line("zip_throughput_cold", mib / cold_zip, "MiB/s", "cat_cold", mib / cold_cat, "MiB/s")
+    bench_line("zip_throughput_warm", mib / warm_zip, "MiB/s", "cat_warm", mib / warm_cat, "MiB/s")
+    bench_line("zip_worker_peak_rss_growth", (peak - rss_before) / 1024, "MiB")
+    bench_line("zip_worker_peak_rss_growth_first_request_with_crc", first_growth, "MiB")
+
+
+if __name__ == "__main__":
+    main()
