@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.lib.serve import Gunicorn, bench_line  # noqa: E402
+from bench.lib.serve import Gunicorn, bench_line, published_gallery  # noqa: E402
 
 POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench_share")
 PHOTOS = 3000
@@ -36,22 +36,14 @@ def setup(app) -> tuple[str, str]:
     """A published gallery of 3,000 ready photos with 5 renditions each; returns (share token, visitor token)."""
     from sqlalchemy import insert
 
-    from gallery.accounts import services as accounts
     from gallery.core import clock
     from gallery.core.ids import new_id
     from gallery.extensions import db
-    from gallery.galleries import services as galleries, share_links
     from gallery.galleries.access import issue_visitor_token
     from gallery.galleries.models import Photo, Rendition
     from gallery.proofing.models import Visitor
 
-    db.drop_all()
-    db.create_all()
-    photographer = accounts.create_photographer(email="bench@example.com", password="bench password 1",
-                                                studio_name="Bench")
-    gallery = galleries.create_gallery(photographer.id, {"title": "Bench 3000"})
-    galleries.publish_gallery(photographer.id, gallery.id)
-    link = share_links.create_link(photographer.id, gallery.id, {"role": "client"})
+    _, gallery, link = published_gallery("Bench 3000")
     now = clock.now()
     photos, renditions = [], []
     for i in range(PHOTOS):
@@ -113,6 +105,18 @@ def queries_per_request(app, paths: list[str], visitor_token: str) -> dict[str, 
     return result
 
 
+def app_cpu_ms(app, paths: list[str], visitor_token: str) -> float:
+    """CPU time of this process per page request (in-process, so it ignores other load on the machine)."""
+    import time
+
+    http = app.test_client()
+    headers = {"Authorization": f"Bearer {visitor_token}"}
+    started = time.process_time()
+    for path in paths * 2:
+        contextvars.Context().run(http.get, path, headers=headers)
+    return (time.process_time() - started) / (2 * len(paths)) * 1000
+
+
 LUA = """
 local paths = {%s}
 local i = 0
@@ -155,10 +159,13 @@ def main() -> None:
         token, visitor_token = setup(app)
         paths = page_paths(app, token, visitor_token)
         queries = queries_per_request(app, paths, visitor_token)
+        cpu = app_cpu_ms(app, paths, visitor_token)
     print(f"# {PHOTOS} photos, {len(paths)} pages of {PAGE}; SQL queries per request: {queries}")
     if len(set(queries.values())) != 1:
         print("# WARNING: the number of queries depends on the page")
     bench_line("share_page_sql_queries_per_request", max(queries.values()), "queries")
+    bench_line("share_page_app_cpu_per_request", cpu, "ms")
+    print(f"# load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
     workers = int(os.environ.get("BENCH_WORKERS", 2))
     with Gunicorn(settings(), workers=workers) as server, tempfile.TemporaryDirectory() as tmp:

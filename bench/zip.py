@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.lib.serve import Gunicorn, bench_line, memory_kib  # noqa: E402
+from bench.lib.serve import Gunicorn, bench_line, memory_kib, published_gallery  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out" / "zip"
 FILES = int(os.environ.get("BENCH_ZIP_FILES", 100))
@@ -40,24 +40,16 @@ def make_files(storage: Path) -> list[Path]:
 def setup_app(settings: dict, paths: list[Path]) -> str:
     """A published gallery whose photos are the files; returns a client share token."""
     from gallery import create_app
-    from gallery.accounts import services as accounts
     from gallery.extensions import db
-    from gallery.galleries import services as galleries, share_links
     from gallery.galleries.models import Photo
 
     app = create_app(settings)
     with app.app_context():
-        db.drop_all()
-        db.create_all()
-        photographer = accounts.create_photographer(email="bench@example.com", password="bench password 1",
-                                                    studio_name="Bench")
-        gallery = galleries.create_gallery(photographer.id, {"title": "Bench 2 GB"})
-        galleries.publish_gallery(photographer.id, gallery.id)
+        _, gallery, link = published_gallery("Bench 2 GB")
         for i, path in enumerate(paths):
             db.session.add(Photo(gallery_id=gallery.id, original_filename=f"DSC_{i:04d}.JPG",
                                  storage_key=f"bench-originals/{path.name}", sha256=f"{i:064d}",
                                  bytes=path.stat().st_size, status="ready", position=i))
-        link = share_links.create_link(photographer.id, gallery.id, {"role": "client"})
         db.session.commit()
         return link.token
 

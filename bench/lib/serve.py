@@ -74,3 +74,19 @@ def bench_line(name: str, value: float, unit: str, reference: str | None = None,
         line += f" vs {reference} {ref_value:.2f} {ref_unit or unit} ratio {ratio:.2f}"
     print(line, flush=True)
     return line
+
+
+def published_gallery(title: str):
+    """Fresh tables, a photographer, a published gallery and a client share link (inside an app context)."""
+    from gallery.accounts import services as accounts
+    from gallery.extensions import db
+    from gallery.galleries import services as galleries, share_links
+
+    db.drop_all()
+    db.create_all()
+    photographer = accounts.create_photographer(email="bench@example.com", password="bench password 1",
+                                                studio_name="Bench")
+    gallery = galleries.create_gallery(photographer.id, {"title": title})
+    galleries.publish_gallery(photographer.id, gallery.id)
+    link = share_links.create_link(photographer.id, gallery.id, {"role": "client"})
+    return photographer, gallery, link

@@ -81,7 +81,7 @@ def download_zip(args, access):
                           headers={"Content-Range": f"bytes */{plan.length}"})
         (start, end), status = bounds, 206
         headers["Content-Range"] = f"bytes {start}-{end - 1}/{plan.length}"
-    if start == 0:
+    if start == 0 and request.method != "HEAD":  # a HEAD (size check) or a resumed range is not a new download
         services.record_zip_download(access, download)
     headers["Content-Length"] = str(end - start)
     body = plan.iter_bytes(start, end)

@@ -5,6 +5,8 @@ Identity: after `visitors/verify`, send `Authorization: Bearer <visitor_token>`
 needs `POST .../unlock` first; send its `unlock_token` as `X-Share-Unlock` (or
 rely on the `gallery_unlock_<link id>` cookie).
 """
+import json
+
 from flask import after_this_request, current_app, request
 from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint
@@ -104,7 +106,11 @@ def verify_visitor(payload, access):
 @blp.response(200, schemas.SharePhotoPageSchema)
 def list_photos(args, access):
     """Photos in order, cursor-paginated, with signed rendition URLs per size and format (for srcset)."""
-    return services.list_photos(access, **args)
+    page = services.list_photos(access, **args)
+    # The items are built as plain JSON values already; skipping the per-field dump of hundreds of
+    # nested values is most of this hot route's CPU. The schema above still documents the shape.
+    return current_app.response_class(json.dumps({"items": page.items, "next_cursor": page.next_cursor}),
+                                      mimetype="application/json")
 
 
 @blp.put("/<token>/photos/<photo_id>/hidden")
@@ -139,7 +145,7 @@ def create_list(payload, access):
 
 @blp.put("/<token>/favourites/<photo_id>")
 @share_access(require_visitor=True)
-@blp.arguments(schemas.FavouritePutSchema)
+@blp.arguments(schemas.ListAndNoteSchema)
 @blp.response(200, schemas.FavouriteSchema)
 def put_favourite(payload, photo_id, access):
     """Favourite a photo (idempotent), in the default list or `list_id`, with an optional note.
@@ -178,7 +184,7 @@ def add_comment(payload, photo_id, access):
 
 @blp.post("/<token>/selection/submit")
 @share_access(require_visitor=True, require_client=True)
-@blp.arguments(schemas.SubmitSchema)
+@blp.arguments(schemas.ListAndNoteSchema)
 @blp.response(200, schemas.SubmittedSelectionSchema)
 def submit_selection(payload, access):
     """Client links only: submit the picked photos; locks the list and mails the photographer."""

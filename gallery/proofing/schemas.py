@@ -153,9 +153,12 @@ class FavouriteListsSchema(Schema):
     items = fields.List(fields.Nested(FavouriteListSchema))
 
 
-class FavouritePutSchema(Schema):
+class ListAndNoteSchema(Schema):
+    """Body of PUT .../favourites/{photo_id} (a note on the favourite) and of .../selection/submit (a note to
+    the photographer)."""
+
     list_id = fields.String(validate=validate.Length(max=26),
-                            metadata={"description": "The list; the visitor's default list when absent."})
+                            metadata={"description": "The favourite list; the visitor's default list when absent."})
     note = fields.String(validate=validate.Length(max=2000), allow_none=True)
 
 
@@ -186,12 +189,6 @@ class CommentSchema(Schema):
 
 class CommentListSchema(Schema):
     items = fields.List(fields.Nested(CommentSchema))
-
-
-class SubmitSchema(Schema):
-    list_id = fields.String(validate=validate.Length(max=26),
-                            metadata={"description": "The list to submit; the default list when absent."})
-    note = fields.String(validate=validate.Length(max=2000), allow_none=True)
 
 
 class SubmittedSelectionSchema(Schema):

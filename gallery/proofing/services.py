@@ -138,7 +138,8 @@ def share_view(access: ShareAccess) -> dict:
     if access.locked:
         return view  # the title and the studio, nothing else until the password is given
     cover = None
-    if gallery.cover_photo_id:
+    if gallery.cover_photo_id and db.session.scalar(visible_photos(access).where(Photo.id == gallery.cover_photo_id)
+                                                    .with_only_columns(Photo.id)):
         cover = renditions_by_photo(access, [gallery.cover_photo_id]).get(gallery.cover_photo_id) or None
     view.update({
         "description": gallery.description, "event_type": gallery.event_type, "shoot_date": gallery.shoot_date,
@@ -186,7 +187,8 @@ def list_photos(access: ShareAccess, *, cursor=None, limit=100, set_id=None, lis
     items = [{
         "id": photo.id, "set_id": photo.set_id, "filename": photo.original_filename, "width": photo.width,
         "height": photo.height, "placeholder_color": photo.placeholder_color, "position": photo.position,
-        "taken_at": photo.taken_at, "hidden_from_guests": photo.hidden_from_guests,
+        "taken_at": photo.taken_at.isoformat() if photo.taken_at else None,
+        "hidden_from_guests": photo.hidden_from_guests,
         "renditions": renditions.get(photo.id, {}), "favourite_lists": in_lists.get(photo.id, []),
         "note": notes.get(photo.id),
     } for photo in page.items]
@@ -249,11 +251,16 @@ def _mail_code(access: ShareAccess, email: str, code: str) -> None:
 
     contact = contact_of(access.gallery)
     minutes = int(CODE_TTL.total_seconds() // 60)
-    send(build_message(
+    message = build_message(
         to=email, subject=f"Your code for {access.gallery.title}: {code}",
         text=(f"Your code to open \"{access.gallery.title}\" by {contact['studio_name']} is {code}.\n"
               f"It works for {minutes} minutes. If you did not ask for it, ignore this message.\n"),
-        reply_to=contact["email"]))
+        reply_to=contact["email"])
+    try:
+        send(message)
+    except OSError:  # SMTP refused or unreachable
+        log.exception("could not send a one-time code")
+        raise Problem(503, "We could not send the code just now. Try again in a minute.") from None
 
 
 def verify_identification(access: ShareAccess, email: str, code: str) -> tuple[Visitor, str]:

@@ -70,20 +70,19 @@ def verify(key: str, expires: str | None, signature: str | None, download_name: 
 def batch_signer(*, expires_in: int | None = None, scope: str | None = None) -> Callable[[str], str]:
     """`signed_url` for many keys sharing one expiry and scope (a page of photos signs hundreds of URLs).
 
-    Returns key -> URL, the very URLs `signed_url` gives, at a fraction of the cost: the HMAC key
-    schedule and the query-string quoting are done once, not per URL.
+    Returns key -> URL, the very URLs `signed_url` gives, at a fraction of the cost: one-shot HMAC,
+    and the query string around the signature is built once, not per URL.
     """
     from urllib.parse import quote_plus
 
     settings = current_app.config["GALLERY"]
     expires = int(clock.now().timestamp()) + (expires_in or settings.signed_url_ttl)
-    base = hmac.new(current_app.config["SECRET_KEY"].encode(), digestmod=hashlib.sha256)
+    secret = current_app.config["SECRET_KEY"].encode()
     suffix = f"\n{expires}\n\n{scope or ''}".encode()
     middle = f"?e={expires}" + (f"&c={quote_plus(scope)}" if scope else "") + "&s="
 
     def sign(key: str) -> str:
-        mac = base.copy()
-        mac.update(key.encode() + suffix)
-        return f"/files/{key}{middle}{base64.urlsafe_b64encode(mac.digest()[:24]).decode()}"
+        digest = hmac.digest(secret, key.encode() + suffix, "sha256")  # one-shot C HMAC: the fastest there is
+        return f"/files/{key}{middle}{base64.urlsafe_b64encode(digest[:24]).decode()}"
 
     return sign

@@ -126,6 +126,8 @@ def test_zip_extracts_bit_identical_with_exact_length_and_resumes(client, tmp_pa
     stale = client.get(url, headers={"Range": f"bytes={middle}-", "If-Range": '"stale"'})
     assert stale.status_code == 200 and stale.data == body
     problem(client.get(url, headers={"Range": f"bytes={len(body) + 5}-"}), 416)
+    head = client.head(url)
+    assert head.status_code == 200 and int(head.headers["Content-Length"]) == len(body) and head.data == b""
     # a resumed range is the same download: one event per archive started from byte 0
     assert len(events("zip_downloaded")) == 2 and events("zip_downloaded")[0].payload["files"] == 60
 

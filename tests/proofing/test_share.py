@@ -89,8 +89,11 @@ def test_guests_never_see_what_is_hidden_from_them(client, make_photographer, ma
     problem(client.put(f"/api/v1/share/{guest_link.token}/photos/{public.id}/hidden",
                        json={"hidden_from_guests": True}), 403)
 
+    gallery.cover_photo_id = in_secret_set.id
+    db.session.commit()
+    assert client.get(f"/api/v1/share/{client_link.token}").json["cover"]["thumb"]["url"]
     guest_view = client.get(f"/api/v1/share/{guest_link.token}").json
-    assert guest_view["sets"] == [] and guest_view["photo_count"] == 1
+    assert guest_view["sets"] == [] and guest_view["photo_count"] == 1 and guest_view["cover"] is None
     assert guest_view["permissions"]["download"] == "web" and guest_view["permissions"]["selection"] is False
     guest_ids = [p["id"] for p in client.get(f"/api/v1/share/{guest_link.token}/photos").json["items"]]
     assert guest_ids == [public.id]
@@ -251,3 +254,20 @@ def test_batch_signer_gives_the_same_urls_as_signed_url(app):
         for key in ("renditions/g/p/thumb.jpg", "originals/x/y"):
             assert sign(key) == signed_url(key, expires_in=600, scope="link:01abc")
         assert batch_signer(expires_in=60)("a/b") == signed_url("a/b", expires_in=60)
+
+
+def test_a_code_that_cannot_be_mailed_says_so(app, client, make_photographer, make_gallery, make_share_link):
+    import dataclasses
+
+    from tests.conftest import free_port
+
+    photographer, _ = make_photographer()
+    link = make_share_link(make_gallery(photographer, publish=True))
+    original = app.config["GALLERY"]
+    app.config["GALLERY"] = dataclasses.replace(original, mail_backend="smtp", smtp_host="127.0.0.1",
+                                                smtp_port=free_port())  # nobody listens there
+    try:
+        body = problem(client.post(f"/api/v1/share/{link.token}/visitors", json={"email": "a@example.com"}), 503)
+    finally:
+        app.config["GALLERY"] = original
+    assert "Try again" in body["detail"]
