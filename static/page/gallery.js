@@ -43,6 +43,9 @@ const state = {
 let toastTimer = 0;
 function toast(message) {
   const element = $("#toast");
+  // A modal dialog sits in the top layer, above anything outside it: show the message inside the open one.
+  const host = [...document.querySelectorAll("dialog[open]")].pop() || document.body;
+  if (element.parentElement !== host) host.append(element);
   element.textContent = message;
   element.hidden = false;
   clearTimeout(toastTimer);
