@@ -38,9 +38,11 @@ def _blueprints():
     from gallery.engagement.api import blp as activity
     from gallery.store.api import blp as store
     from gallery.store.api import share_blp as store_share
+    from gallery.store.catalogue_api import blp as store_catalogue
+    from gallery.web_client.pages import blp as pages
 
     return [health, accounts, clients, galleries, photos, files, share_links, share, selections, share_downloads,
-            activity, store, store_share]
+            activity, store, store_share, store_catalogue, pages]
 
 
 def register(app: Flask, api) -> None:

@@ -23,6 +23,7 @@ BODIES = {
     "/photos/<photo_id>/hidden": {"hidden_from_guests": False},
     "/selection/submit": {},
     "/events": {"kind": "photo_viewed", "photo_id": "<photo_id>"},
+    "/cart": {"items": []},  # the store's share routes (merged)
 }
 
 

@@ -1,0 +1,113 @@
+"""GET /g/{token} and /g/{token}/p/{photo_id}: the client gallery page (HTML)."""
+from __future__ import annotations
+
+from flask import make_response, render_template, request
+from flask_babel import force_locale
+from flask_smorest import Blueprint
+
+from gallery.errors import Problem
+from gallery.galleries.access import contact_of, find_link, link_state_problem, resolve_share
+from gallery.web_client import i18n, services
+from gallery.web_client.strings import script_strings
+
+blp = Blueprint("pages", __name__, description="The client gallery page (HTML for browsers and link-preview crawlers)")
+
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+COMPRESSIBLE_STATIC = {"text/css", "text/javascript", "application/javascript", "image/svg+xml"}
+HTML_RESPONSES = {
+    404: "No such link: an HTML page saying so.",
+    410: "Link or gallery expired, revoked or unpublished: an HTML page with the photographer's contact.",
+}
+
+
+@blp.after_app_request
+def _compressible_static(response):
+    """The page's script and style are served by Flask's static route as pass-through files, which
+    flask-compress leaves alone; on a phone they are a tenth of the first screen, so read them into the response
+    (they are small) and let them be compressed."""
+    if request.endpoint == "static" and response.mimetype in COMPRESSIBLE_STATIC and response.status_code == 200:
+        response.direct_passthrough = False
+        response.set_data(response.get_data())
+    return response
+
+
+def _documented(view):
+    view = blp.response(200, description="The gallery page (HTML with Open Graph and Twitter card tags).")(view)
+    for status, description in HTML_RESPONSES.items():
+        view = blp.alt_response(status, description=description)(view)
+    return view
+
+
+@blp.get("/g/<token>")
+@_documented
+def gallery_page(token):
+    """The gallery page of a share link: grid, viewer, unlock and identify screens."""
+    return _render(token)
+
+
+@blp.get("/g/<token>/p/<photo_id>")
+@_documented
+def photo_page(token, photo_id):
+    """The gallery page opened on one photo, with that photo as its link preview."""
+    return _render(token, photo_id=photo_id)
+
+
+def _render(token: str, photo_id: str | None = None):
+    try:
+        link, gallery = find_link(token)
+    except Problem:
+        return _page("page/missing.html", 404, language=_language(None)[0], photographer=None)
+    photographer = services.photographer_of(gallery)
+    problem = link_state_problem(link, gallery)
+    client_locale = _client_locale(gallery) if link.role == "client" else None
+    language, explicit = _language(client_locale)
+    if problem is not None:
+        return _page("page/expired.html", 410, language=language, explicit=explicit, photographer=photographer,
+                     gallery=gallery, detail=problem.detail, contact=contact_of(gallery))
+    access = resolve_share(token, require_unlocked=False)
+    with force_locale(language):
+        photo = services.visible_photo(access, photo_id) if photo_id and not access.locked else None
+        if photo_id and not access.locked and photo is None:
+            return _page("page/missing.html", 404, language=language, explicit=explicit, photographer=photographer)
+        cover = None if access.locked else services.cover_photo(access)
+        hero = services.picture(access, cover, alt=gallery.title) if cover else None
+        shared = services.picture(access, photo, alt=photo.original_filename) if photo else None
+        studio = photographer.studio_name
+        description = gallery.description or i18n.gettext("Photos by %(studio)s", studio=studio)
+        preview = services.PagePreview(
+            title=f"{gallery.title} · {studio}" if not photo else f"{gallery.title} ({photo.original_filename})",
+            description=description[:300], url=services.page_url(token, photo.id if photo else None),
+            image=shared or hero)
+        config = {"token": token, "api": f"/api/v1/share/{token}", "lang": language, "photoId": photo_id,
+                  "locked": access.locked, "pageUrl": services.page_url(token), "strings": script_strings()}
+    return _page("page/gallery.html", 200, language=language, explicit=explicit, photographer=photographer,
+                 gallery=gallery, access=access, preview=preview, hero=hero, config=config, studio=studio)
+
+
+def _client_locale(gallery) -> str | None:
+    from gallery.clients.models import Client
+    from gallery.extensions import db
+
+    client = db.session.get(Client, gallery.client_id) if gallery.client_id else None
+    return client.locale if client is not None else None
+
+
+def _language(client_locale):
+    return i18n.choose_language(request, client_locale=client_locale)
+
+
+def _page(template: str, status: int, *, language: str, photographer, explicit: bool = False, **context):
+    with force_locale(language):
+        html = render_template(template, lang=language, languages=i18n.LANGUAGES, _=i18n.gettext,
+                               gettext=i18n.gettext, ngettext=i18n.domain.ngettext, photographer=photographer,
+                               current_url=request.path, **context)
+    response = make_response(html, status)
+    response.headers["Content-Type"] = "text/html; charset=utf-8"
+    response.headers["Content-Security-Policy"] = services.content_security_policy(photographer)
+    # The page is per link and carries short-lived signed URLs: never cache it in shared caches.
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["Vary"] = "Accept-Language, Cookie"
+    if explicit:
+        response.set_cookie(i18n.LANGUAGE_COOKIE, language, max_age=LANGUAGE_COOKIE_AGE, samesite="Lax",
+                            httponly=False, secure=request.is_secure)
+    return response

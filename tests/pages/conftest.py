@@ -1,0 +1,115 @@
+"""Page fixtures: a published gallery with real photos and a share link."""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from gallery.extensions import db
+from tests.pages.builders import add_photo, add_share_link, corpus_files, encode_renditions
+
+
+@dataclass
+class SharedGallery:
+    photographer: object
+    api: object
+    gallery: object
+    link: object
+    photos: list = field(default_factory=list)
+
+    @property
+    def path(self) -> str:
+        return f"/g/{self.link.token}"
+
+
+_encoded_cache: dict = {}
+
+
+def _encoded(path):
+    # Encoding 2048 px renditions is the slow part; each corpus file is encoded once per session.
+    if path not in _encoded_cache:
+        source = path.read_bytes()
+        _encoded_cache[path] = (source, encode_renditions(source))
+    return _encoded_cache[path]
+
+
+@pytest.fixture
+def make_shared_gallery(make_photographer, make_gallery):
+    """make_shared_gallery(photos=3, role="client", password=None, sets=(), link={...}, **gallery_fields)."""
+
+    def make(photos=3, role="client", password=None, sets=(), link=None, photographer=None, **fields):
+        from gallery.galleries import services
+
+        if photographer is None:
+            photographer, api = make_photographer(studio_name=fields.pop("studio_name", "Northlight Studio"))
+        else:
+            api = None
+        gallery = make_gallery(photographer, **fields)
+        set_ids = [services.add_set(photographer.id, gallery.id, {"name": name}).id for name in sets]
+        files = corpus_files()
+        made = []
+        for index in range(photos):
+            source, encoded = _encoded(files[index % len(files)])
+            set_id = set_ids[index % len(set_ids)] if set_ids else None
+            made.append(add_photo(gallery, source, filename=f"IMG_{index + 1:04d}.jpg", position=index,
+                                  set_id=set_id, encoded=encoded))
+        services.publish_gallery(photographer.id, gallery.id)
+        share_link = add_share_link(gallery, role=role, password=password, **(link or {}))
+        db.session.commit()
+        return SharedGallery(photographer, api, gallery, share_link, made)
+
+    return make
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served for real on a loopback port (threads, so the page's parallel requests are parallel)."""
+    from werkzeug.serving import make_server
+
+    from tests.conftest import free_port
+
+    server = make_server("127.0.0.1", free_port(), app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(10)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's headless Chromium driven by Playwright (never downloads a browser)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield playwright, browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(chromium, request):
+    """A Pixel 7 context (touch, mobile viewport); console errors and CSP reports are collected in `.problems`."""
+    playwright, browser = chromium
+    context = browser.new_context(**playwright.devices["Pixel 7"], locale="en-GB", accept_downloads=True)
+    page = context.new_page()
+    page.problems = []
+    page.on("console", lambda message: message.type == "error" and page.problems.append(message.text))
+    page.on("pageerror", lambda error: page.problems.append(str(error)))
+    yield page
+    context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path
