@@ -30,8 +30,9 @@ def _blueprints():
     from gallery.clients.api import blp as clients
     from gallery.galleries.api import blp as galleries
     from gallery.storage.api import blp as files
+    from gallery.retention.api import blp as retention, links as retention_links
 
-    return [health, accounts, clients, galleries, files]
+    return [health, accounts, clients, galleries, files, retention, retention_links]
 
 
 def register(app: Flask, api) -> None:
