@@ -107,7 +107,7 @@ def survey(token):
     feedback = services.submit_feedback(message_id, payload["score"], payload.get("comment"))
     db.session.commit()
     if request.is_json:
-        return schemas.FeedbackDumpSchema().dump(feedback)
+        return feedback
     return _page("survey.html", message, token=token, done=True)
 
 

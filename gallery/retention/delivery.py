@@ -120,6 +120,7 @@ def deliver(message, now: datetime) -> None:
     # RFC 5322 allows 998-character lines; without this a long List-Unsubscribe URL would be
     # folded into an RFC 2047 encoded-word, which no mail client reads as a URL.
     email.policy = email.policy.clone(max_line_length=998)
+    email["Content-Language"] = content.mail_locale(client.locale)  # after set_content, which drops Content-*
     message.locale = content.mail_locale(client.locale)
     message.to_email = client.email
     message.subject = subject

@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
-from sqlalchemy import select, true
+from sqlalchemy import select
 
 from gallery.extensions import db
 from gallery.retention.models import RetentionRule
@@ -137,16 +137,23 @@ def update_rules(photographer_id: str, changes: list[dict]) -> list[dict]:
     return rules_of(photographer_id)
 
 
-def rule_groups(kind: str):
+def stored_rules() -> dict[str, list]:
+    """Every stored rule row, by kind (one small query per sweep)."""
+    by_kind: dict[str, list] = {kind: [] for kind in RULE_KINDS}
+    for row in db.session.execute(select(RetentionRule.photographer_id, RetentionRule.kind, RetentionRule.enabled,
+                                         RetentionRule.settings)):
+        by_kind.setdefault(row.kind, []).append(row)
+    return by_kind
+
+
+def rule_groups(kind: str, stored: list):
     """Photographers grouped by identical effective settings of `kind`, for one set-based query per group.
 
-    Yields (settings, photographer_filter) where photographer_filter(column) is a SQL predicate; the
-    defaults group is "no stored row", so a million studios on defaults still cost one query.
+    Yields (settings, (mode, photographer_ids)): mode "only" means just those photographers, "except" all
+    others; the defaults group is "no stored row", so a million studios on defaults still cost one query.
     """
-    stored = db.session.execute(select(RetentionRule.photographer_id, RetentionRule.enabled, RetentionRule.settings)
-                                .where(RetentionRule.kind == kind)).all()
     customised = [row.photographer_id for row in stored]
-    yield DEFAULTS[kind], (lambda column: column.not_in(customised)) if customised else (lambda column: true())
+    yield DEFAULTS[kind], ("except", customised)
     groups: dict[str, tuple[dict, list[str]]] = {}
     for row in stored:
         if not row.enabled:
@@ -155,4 +162,4 @@ def rule_groups(kind: str):
         key = repr(sorted(settings.items()))
         groups.setdefault(key, (settings, []))[1].append(row.photographer_id)
     for settings, ids in groups.values():
-        yield settings, (lambda column, ids=ids: column.in_(ids))
+        yield settings, ("only", ids)

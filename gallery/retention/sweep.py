@@ -17,7 +17,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import and_, exists, func, insert, or_, select, update
+from sqlalchemy import Date, and_, bindparam, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from gallery.clients.models import Client, ImportantDate
@@ -28,7 +28,7 @@ from gallery.extensions import db
 from gallery.galleries.models import Gallery
 from gallery.retention import schedule
 from gallery.retention.models import Message, RetentionRule, Unsubscribe
-from gallery.retention.rules import CATEGORIES, rule_groups
+from gallery.retention.rules import CATEGORIES, rule_groups, stored_rules
 
 log = logging.getLogger(__name__)
 
@@ -76,60 +76,91 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=UTC)
 
 
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def month_day(column):
     if db.engine.dialect.name == "postgresql":
         return func.to_char(column, "MM-DD")
     return func.strftime("%m-%d", column)
 
 
-def _later(kinds, client_col, ts_col, now):
-    """EXISTS a later event of `kinds` by the same client (up to now)."""
+# Statements are built once per shape and run with parameters: building and hashing a large
+# Select costs more than running it, and a sweep runs every hour (or thousands of times in tests).
+_statements: dict = {}
+
+
+def _statement(key, build):
+    key = (db.engine.dialect.name, *key)
+    if key not in _statements:
+        _statements[key] = build()
+    return _statements[key]
+
+
+def _kinds(name: str):
+    return bindparam(name, expanding=True)
+
+
+def _photographers(column, mode: str):
+    """Photographers of one settings group: `only` the listed ones, or the defaults group (all but them)."""
+    ids = bindparam("photographer_ids", expanding=True)
+    return column.in_(ids) if mode == "only" else column.not_in(ids)
+
+
+def _later(kinds_param: str, client_col, ts_col):
+    """EXISTS a later event (up to :now) of the kinds in `kinds_param` by the same client."""
     later = aliased(Event)
-    return exists(select(later.id).where(later.client_id == client_col, later.kind.in_(kinds),
-                                         later.ts > ts_col, later.ts <= now))
+    return exists(select(later.id).where(later.client_id == client_col, later.kind.in_(_kinds(kinds_param)),
+                                         later.ts > ts_col, later.ts <= bindparam("now")))
 
 
 # ---------------------------------------------------------------- planning: one function per rule
 
-def _plan_anniversary(settings, photographer_filter, now):
+def _plan_anniversary(settings, group, now):
+    mode, ids = group
     today = now.date()
     lead = timedelta(days=settings["days_before"])
     targets = [today + timedelta(days=d) + lead for d in range(-GRACE_DAYS, 2)]
+    params = {"photographer_ids": ids, "event_types": settings["event_types"], "date_kinds": settings["date_kinds"]}
+    for n, target in enumerate(targets):
+        params[f"md{n}"] = target.strftime("%m-%d")
+        params[f"alt{n}"] = "02-29" if (target.month, target.day) == (2, 28) else params[f"md{n}"]
+        params[f"year{n}"] = date(target.year, 1, 1)
 
     def matches(date_col):
-        clauses = []
-        for target in targets:
-            mds = [target.strftime("%m-%d")] + (["02-29"] if (target.month, target.day) == (2, 28) else [])
-            clauses.append(and_(month_day(date_col).in_(mds), date_col < date(target.year, 1, 1)))
-        return or_(*clauses)
+        return or_(*[and_(month_day(date_col).in_([bindparam(f"md{n}"), bindparam(f"alt{n}")]),
+                          date_col < bindparam(f"year{n}", type_=Date)) for n in range(len(targets))])
 
     def occurrence_of(original):
         return next(t for t in targets if schedule.occurrence(original, t.year) == t)
 
-    rows = db.session.execute(
+    galleries = _statement(("anniversary-galleries", mode), lambda: (
         select(Gallery.id, Gallery.photographer_id, Gallery.client_id, Gallery.shoot_date, Client.timezone)
         .join(Client, Client.id == Gallery.client_id)
-        .where(photographer_filter(Gallery.photographer_id), Gallery.shoot_date.is_not(None),
-               Gallery.status != "draft", Gallery.event_type.in_(settings["event_types"]),
-               Client.email.is_not(None), matches(Gallery.shoot_date))).all()
-    for row in rows:
+        .where(_photographers(Gallery.photographer_id, mode), Gallery.shoot_date.is_not(None),
+               Gallery.status != "draft", Gallery.event_type.in_(_kinds("event_types")),
+               Client.email.is_not(None), matches(Gallery.shoot_date))))
+    for row in db.session.execute(galleries, params):
         when = occurrence_of(row.shoot_date)
         yield Candidate(row.photographer_id, row.client_id, "anniversary", f"anniversary:g:{row.id}:{when.year}",
                         schedule.local_midnight(when - lead, row.timezone), row.timezone, gallery_id=row.id,
                         context={"occasion": "shoot", "years": when.year - row.shoot_date.year,
                                  "offer": settings.get("offer")})
-    # A client's own dates, unless a gallery of theirs from that very day already covers it.
-    same_day_gallery = exists(select(Gallery.id).where(Gallery.client_id == ImportantDate.client_id,
-                                                       Gallery.shoot_date == ImportantDate.date,
-                                                       Gallery.event_type.in_(settings["event_types"]),
-                                                       Gallery.status != "draft"))
-    rows = db.session.execute(
-        select(ImportantDate.id, ImportantDate.kind, ImportantDate.date, Client.id.label("client_id"),
-               Client.photographer_id, Client.timezone)
-        .join(Client, Client.id == ImportantDate.client_id)
-        .where(photographer_filter(Client.photographer_id), ImportantDate.kind.in_(settings["date_kinds"]),
-               Client.email.is_not(None), matches(ImportantDate.date), ~same_day_gallery)).all()
-    for row in rows:
+
+    def dates_statement():
+        # A client's own dates, unless a gallery of theirs from that very day already covers it.
+        same_day_gallery = exists(select(Gallery.id).where(Gallery.client_id == ImportantDate.client_id,
+                                                           Gallery.shoot_date == ImportantDate.date,
+                                                           Gallery.event_type.in_(_kinds("event_types")),
+                                                           Gallery.status != "draft"))
+        return (select(ImportantDate.id, ImportantDate.kind, ImportantDate.date, Client.id.label("client_id"),
+                       Client.photographer_id, Client.timezone)
+                .join(Client, Client.id == ImportantDate.client_id)
+                .where(_photographers(Client.photographer_id, mode), ImportantDate.kind.in_(_kinds("date_kinds")),
+                       Client.email.is_not(None), matches(ImportantDate.date), ~same_day_gallery))
+
+    for row in db.session.execute(_statement(("anniversary-dates", mode), dates_statement), params):
         when = occurrence_of(row.date)
         yield Candidate(row.photographer_id, row.client_id, "anniversary", f"anniversary:d:{row.id}:{when.year}",
                         schedule.local_midnight(when - lead, row.timezone), row.timezone,
@@ -137,82 +168,98 @@ def _plan_anniversary(settings, photographer_filter, now):
                                  "offer": settings.get("offer")})
 
 
-def _plan_followup(settings, photographer_filter, now):
+def _plan_followup(settings, group, now):
+    mode, ids = group
     today, lag = now.date(), timedelta(days=settings["days_after"])
-    rows = db.session.execute(
+    stmt = _statement(("followup", mode), lambda: (
         select(Gallery.id, Gallery.photographer_id, Gallery.client_id, Gallery.published_at, Client.timezone)
         .join(Client, Client.id == Gallery.client_id)
-        .where(photographer_filter(Gallery.photographer_id), Gallery.status != "draft", Client.email.is_not(None),
-               Gallery.published_at >= _day_start(today - timedelta(days=GRACE_DAYS) - lag),
-               Gallery.published_at < _day_start(today + timedelta(days=2) - lag))).all()
+        .where(_photographers(Gallery.photographer_id, mode), Gallery.status != "draft", Client.email.is_not(None),
+               Gallery.published_at >= bindparam("lo"), Gallery.published_at < bindparam("hi"))))
+    rows = db.session.execute(stmt, {"photographer_ids": ids,
+                                     "lo": _day_start(today - timedelta(days=GRACE_DAYS) - lag),
+                                     "hi": _day_start(today + timedelta(days=2) - lag)})
     for row in rows:
-        due = row.published_at.date() + lag
+        due = _aware(row.published_at).date() + lag
         yield Candidate(row.photographer_id, row.client_id, "followup", f"followup:{row.id}",
                         schedule.local_midnight(due, row.timezone), row.timezone, gallery_id=row.id)
 
 
-def _plan_expiry(settings, photographer_filter, now):
+def _plan_expiry(settings, group, now):
+    mode, ids = group
     today = now.date()
-    engaged = (select(Event.gallery_id, Event.client_id).where(Event.kind.in_(ENGAGEMENT_KINDS),
-                                                               Event.client_id.is_not(None))
-               .distinct().subquery())
+
+    def build():
+        engaged = (select(Event.gallery_id, Event.client_id)
+                   .where(Event.kind.in_(_kinds("engagement")), Event.client_id.is_not(None)).distinct().subquery())
+        return (select(Gallery.id, Gallery.photographer_id, Gallery.expires_at, Client.id.label("client_id"),
+                       Client.timezone)
+                .join(engaged, engaged.c.gallery_id == Gallery.id)
+                .join(Client, and_(Client.id == engaged.c.client_id,
+                                   Client.photographer_id == Gallery.photographer_id))
+                .where(_photographers(Gallery.photographer_id, mode), Gallery.status == "published",
+                       Client.email.is_not(None), Gallery.expires_at > bindparam("now"),
+                       Gallery.expires_at >= bindparam("lo"), Gallery.expires_at < bindparam("hi")))
+
+    stmt = _statement(("expiry", mode), build)
     for days in settings["days_before"]:
         # Due on the expiry's UTC date minus `days`: today's or tomorrow's (no grace: a late
         # 7-day reminder right before the 4-day one helps nobody).
-        rows = db.session.execute(
-            select(Gallery.id, Gallery.photographer_id, Gallery.expires_at, Client.id.label("client_id"),
-                   Client.timezone)
-            .join(engaged, engaged.c.gallery_id == Gallery.id)
-            .join(Client, and_(Client.id == engaged.c.client_id, Client.photographer_id == Gallery.photographer_id))
-            .where(photographer_filter(Gallery.photographer_id), Gallery.status == "published",
-                   Client.email.is_not(None), Gallery.expires_at > now,
-                   Gallery.expires_at >= _day_start(today + timedelta(days=days)),
-                   Gallery.expires_at < _day_start(today + timedelta(days=days + 2)))).all()
+        rows = db.session.execute(stmt, {"photographer_ids": ids, "engagement": ENGAGEMENT_KINDS, "now": now,
+                                         "lo": _day_start(today + timedelta(days=days)),
+                                         "hi": _day_start(today + timedelta(days=days + 2))})
         for row in rows:
-            due = row.expires_at.date() - timedelta(days=days)
+            expires_at = _aware(row.expires_at)
+            due = expires_at.date() - timedelta(days=days)
             yield Candidate(row.photographer_id, row.client_id, "expiry",
-                            f"expiry:{row.id}:{row.expires_at.date()}:{days}:{row.client_id}",
+                            f"expiry:{row.id}:{expires_at.date()}:{days}:{row.client_id}",
                             schedule.local_midnight(due, row.timezone), row.timezone, gallery_id=row.id,
-                            anchor_at=row.expires_at, context={"days_left": days})
+                            anchor_at=expires_at, context={"days_left": days})
 
 
-def _plan_after_last(rule, kinds, superseded_by, lag, photographer_filter, now, *, offer=None):
+def _last_event_statement(mode):
+    """Per client: the last event of :kinds in [:lo, :hi] that no event of :superseded followed (up to :now).
+    The gallery reported is the newest one among them (ids sort by creation time)."""
+    return (select(Event.client_id, func.max(Event.ts).label("anchor"), func.max(Event.gallery_id).label("gallery_id"),
+                   Client.photographer_id, Client.timezone)
+            .join(Client, Client.id == Event.client_id)
+            .where(Event.kind.in_(_kinds("kinds")), _photographers(Event.photographer_id, mode),
+                   Client.email.is_not(None), Event.ts >= bindparam("lo"), Event.ts <= bindparam("hi"),
+                   ~_later("superseded", Event.client_id, Event.ts))
+            .group_by(Event.client_id, Client.photographer_id, Client.timezone))
+
+
+def _plan_after_last(rule, kinds, lag, group, now, *, offer=None):
     """Clients whose last event of `kinds` is `lag` old (within the grace window) and not superseded."""
-    rows = db.session.execute(
-        select(Event.client_id, func.max(Event.ts).label("anchor"), func.max(Event.gallery_id).label("gallery_id"),
-               Client.photographer_id, Client.timezone)
-        .join(Client, Client.id == Event.client_id)
-        .where(Event.kind.in_(kinds), photographer_filter(Event.photographer_id), Client.email.is_not(None),
-               Event.ts >= now - lag - timedelta(days=GRACE_DAYS), Event.ts <= now - lag,
-               ~_later(superseded_by, Event.client_id, Event.ts, now))
-        .group_by(Event.client_id, Client.photographer_id, Client.timezone)).all()
+    mode, ids = group
+    rows = db.session.execute(_statement(("last-event", mode), lambda: _last_event_statement(mode)), {
+        "photographer_ids": ids, "kinds": kinds, "superseded": SUPERSEDED_BY[rule], "now": now,
+        "lo": now - lag - timedelta(days=GRACE_DAYS), "hi": now - lag})
     for row in rows:
-        anchor = row.anchor if row.anchor.tzinfo else row.anchor.replace(tzinfo=UTC)
+        anchor = _aware(row.anchor)
         yield Candidate(row.photographer_id, row.client_id, rule, f"{rule}:{row.client_id}:{anchor.isoformat()}",
                         anchor + lag, row.timezone, gallery_id=row.gallery_id, anchor_at=anchor,
                         context={"offer": offer})
 
 
-def _plan_favourites(settings, photographer_filter, now):
-    yield from _plan_after_last("favourites", ("favourited",), SUPERSEDED_BY["favourites"],
-                                timedelta(days=settings["days_after"]), photographer_filter, now,
+def _plan_favourites(settings, group, now):
+    yield from _plan_after_last("favourites", ("favourited",), timedelta(days=settings["days_after"]), group, now,
                                 offer=settings.get("offer"))
 
 
-def _plan_abandoned_cart(settings, photographer_filter, now):
-    yield from _plan_after_last("abandoned_cart", ("cart_updated",), SUPERSEDED_BY["abandoned_cart"],
-                                timedelta(hours=settings["hours_after"]), photographer_filter, now,
+def _plan_abandoned_cart(settings, group, now):
+    yield from _plan_after_last("abandoned_cart", ("cart_updated",), timedelta(hours=settings["hours_after"]),
+                                group, now, offer=settings.get("offer"))
+
+
+def _plan_reorder(settings, group, now):
+    yield from _plan_after_last("reorder", ("order_paid",), timedelta(days=settings["days_after"]), group, now,
                                 offer=settings.get("offer"))
 
 
-def _plan_reorder(settings, photographer_filter, now):
-    yield from _plan_after_last("reorder", ("order_paid",), SUPERSEDED_BY["reorder"],
-                                timedelta(days=settings["days_after"]), photographer_filter, now,
-                                offer=settings.get("offer"))
-
-
-def _plan_dormant(settings, photographer_filter, now):
+def _plan_dormant(settings, group, now):
     """Clients whose last engagement's date plus N calendar months falls in the due window."""
+    mode, ids = group
     months, today = settings["months"], now.date()
     first_due, last_due = today - timedelta(days=GRACE_DAYS), today + timedelta(days=1)
     # add_months is monotonic, so the anchors form one date range; find its ends exactly.
@@ -222,15 +269,11 @@ def _plan_dormant(settings, photographer_filter, now):
     high = schedule.add_months(last_due, -months) + timedelta(days=4)
     while schedule.add_months(high, months) > last_due:
         high -= timedelta(days=1)
-    rows = db.session.execute(
-        select(Event.client_id, func.max(Event.ts).label("anchor"), Client.photographer_id, Client.timezone)
-        .join(Client, Client.id == Event.client_id)
-        .where(Event.kind.in_(ENGAGEMENT_KINDS), photographer_filter(Event.photographer_id),
-               Client.email.is_not(None), Event.ts >= _day_start(low), Event.ts < _day_start(high + timedelta(days=1)),
-               ~_later(ENGAGEMENT_KINDS, Event.client_id, Event.ts, now))
-        .group_by(Event.client_id, Client.photographer_id, Client.timezone)).all()
+    rows = db.session.execute(_statement(("last-event", mode), lambda: _last_event_statement(mode)), {
+        "photographer_ids": ids, "kinds": ENGAGEMENT_KINDS, "superseded": ENGAGEMENT_KINDS, "now": now,
+        "lo": _day_start(low), "hi": _day_start(high + timedelta(days=1)) - timedelta(microseconds=1)})
     for row in rows:
-        anchor = row.anchor if row.anchor.tzinfo else row.anchor.replace(tzinfo=UTC)
+        anchor = _aware(row.anchor)
         due = schedule.add_months(anchor.date(), months)
         yield Candidate(row.photographer_id, row.client_id, "dormant",
                         f"dormant:{row.client_id}:{anchor.date().isoformat()}",
@@ -268,11 +311,12 @@ def plan(now: datetime | None = None, kinds=None) -> int:
     """Write every message that is due (or due within a day) to the outbox; returns how many are new."""
     now = now or clock.now()
     rows = []
+    stored = stored_rules()
     for kind, planner in PLANNERS.items():
         if kinds and kind not in kinds:
             continue
-        for settings, photographer_filter in rule_groups(kind):
-            for c in planner(settings, photographer_filter, now):
+        for settings, group in rule_groups(kind, stored[kind]):
+            for c in planner(settings, group, now):
                 rows.append({
                     "id": new_id(), "photographer_id": c.photographer_id, "client_id": c.client_id,
                     "gallery_id": c.gallery_id, "rule": c.rule, "category": CATEGORIES[c.rule],
@@ -280,6 +324,8 @@ def plan(now: datetime | None = None, kinds=None) -> int:
                     "send_after": schedule.next_window_start(c.due_at, c.timezone), "context": c.context,
                     "status": "queued", "created_at": now,
                 })
+    if not rows:
+        return 0
     inserted = _insert_ignoring_duplicates(rows)
     db.session.commit()
     return inserted
@@ -308,8 +354,10 @@ def _suppress(now: datetime) -> int:
         ("gallery expiry changed", and_(Message.rule == "expiry", expiry_moved)),
     ]
     for rule, kinds in SUPERSEDED_BY.items():
-        reasons.append(("client acted since", and_(Message.rule == rule,
-                                                   _later(kinds, Message.client_id, Message.anchor_at, now))))
+        later = aliased(Event)
+        reasons.append(("client acted since", and_(Message.rule == rule, exists(select(later.id).where(
+            later.client_id == Message.client_id, later.kind.in_(kinds), later.ts > Message.anchor_at,
+            later.ts <= now)))))
     count = 0
     for reason, condition in reasons:
         count += db.session.execute(update(Message).where(due, condition)
@@ -331,6 +379,8 @@ def send_due(now: datetime | None = None, result: SweepResult | None = None) -> 
 
     now = now or clock.now()
     result = result or SweepResult()
+    if db.session.scalar(select(Message.id).where(Message.status == "queued", Message.send_after <= now).limit(1)) is None:
+        return result  # the common case of an hourly sweep: nothing is due
     result.suppressed += _suppress(now)
     while True:
         due = db.session.execute(
