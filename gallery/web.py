@@ -31,8 +31,9 @@ def _blueprints():
     from gallery.galleries.api import blp as galleries
     from gallery.storage.api import blp as files
     from gallery.retention.api import blp as retention, links as retention_links
+    from gallery.engagement.analytics_api import blp as analytics
 
-    return [health, accounts, clients, galleries, files, retention, retention_links]
+    return [health, accounts, clients, galleries, files, retention, retention_links, analytics]
 
 
 def register(app: Flask, api) -> None:
