@@ -14,6 +14,8 @@ a message for due date D is scheduled at 09:00 on D in the client's timezone.
 from __future__ import annotations
 
 import logging
+import threading
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -190,16 +192,15 @@ def _plan_expiry(settings, group, now):
     today = now.date()
 
     def build():
-        engaged = (select(Event.gallery_id, Event.client_id)
-                   .where(Event.kind.in_(_kinds("engagement")), Event.client_id.is_not(None)).distinct().subquery())
+        # From the few galleries expiring in the window to their engaged clients (events by gallery index).
         return (select(Gallery.id, Gallery.photographer_id, Gallery.expires_at, Client.id.label("client_id"),
                        Client.timezone)
-                .join(engaged, engaged.c.gallery_id == Gallery.id)
-                .join(Client, and_(Client.id == engaged.c.client_id,
-                                   Client.photographer_id == Gallery.photographer_id))
+                .join(Event, and_(Event.gallery_id == Gallery.id, Event.kind.in_(_kinds("engagement"))))
+                .join(Client, and_(Client.id == Event.client_id, Client.photographer_id == Gallery.photographer_id))
                 .where(_photographers(Gallery.photographer_id, mode), Gallery.status == "published",
                        Client.email.is_not(None), Gallery.expires_at > bindparam("now"),
-                       Gallery.expires_at >= bindparam("lo"), Gallery.expires_at < bindparam("hi")))
+                       Gallery.expires_at >= bindparam("lo"), Gallery.expires_at < bindparam("hi"))
+                .group_by(Gallery.id, Gallery.photographer_id, Gallery.expires_at, Client.id, Client.timezone))
 
     stmt = _statement(("expiry", mode), build)
     for days in settings["days_before"]:
@@ -302,8 +303,8 @@ def _insert_ignoring_duplicates(rows: list[dict]) -> int:
     inserted = 0
     for start in range(0, len(rows), 1000):
         stmt = dialect_insert(Message).values(rows[start:start + 1000])
-        stmt = stmt.on_conflict_do_nothing(index_elements=["dedupe_key"])
-        inserted += db.session.execute(stmt).rowcount or 0
+        stmt = stmt.on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(Message.id)
+        inserted += len(db.session.execute(stmt).all())
     return inserted
 
 
@@ -336,9 +337,8 @@ def plan(now: datetime | None = None, kinds=None) -> int:
 def _suppress(now: datetime) -> int:
     """Set-based: mark due messages that may not go out any more."""
     due = and_(Message.status == "queued", Message.send_after <= now)
-    client_email = select(Client.email).where(Client.id == Message.client_id).scalar_subquery()
-    unsubscribed = exists(select(Unsubscribe.id).where(Unsubscribe.photographer_id == Message.photographer_id,
-                                                       Unsubscribe.email == client_email))
+    unsubscribed = exists(select(Unsubscribe.id).join(Client, Client.email == Unsubscribe.email)
+                          .where(Client.id == Message.client_id, Unsubscribe.photographer_id == Message.photographer_id))
     no_consent = ~exists(select(Client.id).where(Client.id == Message.client_id, Client.marketing_consent.is_(True),
                                                  Client.email.is_not(None)))
     rule_off = exists(select(RetentionRule.id).where(RetentionRule.photographer_id == Message.photographer_id,
@@ -367,11 +367,15 @@ def _suppress(now: datetime) -> int:
     return count
 
 
-def _claim(message_id: str) -> bool:
-    claimed = db.session.execute(update(Message).where(Message.id == message_id, Message.status == "queued")
-                                 .values(status="sending").execution_options(synchronize_session=False)).rowcount
+def _claim(message_ids: list[str]) -> list[str]:
+    """Atomically take queued messages for this sweep; a concurrent sweep gets the others (or none)."""
+    if not message_ids:
+        return []
+    claimed = list(db.session.scalars(update(Message).where(Message.id.in_(message_ids), Message.status == "queued")
+                                      .values(status="sending").returning(Message.id)
+                                      .execution_options(synchronize_session=False)))
     db.session.commit()
-    return claimed == 1
+    return claimed
 
 
 def send_due(now: datetime | None = None, result: SweepResult | None = None) -> SweepResult:
@@ -387,37 +391,45 @@ def send_due(now: datetime | None = None, result: SweepResult | None = None) -> 
             select(Message.id, Message.send_after, Client.timezone).join(Client, Client.id == Message.client_id)
             .where(Message.status == "queued", Message.send_after <= now)
             .order_by(Message.send_after, Message.id).limit(SEND_BATCH)).all()
-        progressed = False
+        ready = []
         for row in due:
-            if not schedule.in_window(now, row.timezone):
-                # Missed today's window (the sweep was down, or the plan came late): next local morning.
-                db.session.execute(update(Message).where(Message.id == row.id, Message.status == "queued")
-                                   .values(send_after=schedule.next_window_start(now, row.timezone))
-                                   .execution_options(synchronize_session=False))
-                result.rescheduled += 1
+            if schedule.in_window(now, row.timezone):
+                ready.append(row.id)
                 continue
-            if not _claim(row.id):
-                continue  # another sweep took it
-            progressed = True
+            # Missed today's window (the sweep was down, or the plan came late): next local morning.
+            db.session.execute(update(Message).where(Message.id == row.id, Message.status == "queued")
+                               .values(send_after=schedule.next_window_start(now, row.timezone))
+                               .execution_options(synchronize_session=False))
+            result.rescheduled += 1
+        claimed = _claim(ready)
+        for message_id in claimed:
+            savepoint = db.session.begin_nested()
             try:
-                deliver(db.session.get(Message, row.id), now)
+                deliver(db.session.get(Message, message_id), now)
+                savepoint.commit()
                 result.sent += 1
             except Exception:  # noqa: BLE001 - one bad message must not stop the outbox
-                log.exception("retention message %s failed", row.id)
-                db.session.rollback()
-                db.session.execute(update(Message).where(Message.id == row.id)
+                log.exception("retention message %s failed", message_id)
+                savepoint.rollback()
+                db.session.execute(update(Message).where(Message.id == message_id)
                                    .values(status="failed", status_reason="delivery error")
                                    .execution_options(synchronize_session=False))
                 result.failed += 1
-            db.session.commit()
-        db.session.commit()
-        if len(due) < SEND_BATCH or not progressed:
+        db.session.commit()  # one commit per batch; a crash mid-batch leaves 'sending' rows, never a resend
+        if len(due) < SEND_BATCH or not claimed:
             return result
 
 
 def sweep(now: datetime | None = None) -> SweepResult:
     """One full sweep at `now` (the injected clock in tests, the real one in production)."""
     now = now or clock.now()
-    with clock.frozen(now):  # everything the sweep stamps (events, Date headers) reads this instant
+    # SQLite (the embedded, single-process default) cannot upgrade a stale read snapshot to a write,
+    # so sweeps of one process take turns there; PostgreSQL sweeps run concurrently, kept apart by
+    # the dedupe key and the status claim.
+    serial = _sqlite_sweep_lock if db.engine.dialect.name == "sqlite" else nullcontext()
+    with serial, clock.frozen(now):  # everything the sweep stamps (events, Date headers) reads this instant
         result = SweepResult(planned=plan(now))
         return send_due(now, result)
+
+
+_sqlite_sweep_lock = threading.Lock()

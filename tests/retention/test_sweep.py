@@ -125,6 +125,19 @@ def test_survey_is_service_mail_sent_without_marketing_consent_but_not_after_uns
         sweep(datetime(2024, 6, 27, 7, 30, tzinfo=UTC))  # published 2024-06-20 + 7 days
     [message] = _sent("followup")
     assert smtp_server.messages[0]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # A second gallery's survey, after the client unsubscribed, stays home.
+    from gallery.galleries import services as galleries
+
+    with clock.frozen(datetime(2024, 7, 1, 12, tzinfo=UTC)):
+        second = galleries.create_gallery(photographer.id, {"title": "Second", "client_id": client.id})
+        galleries.publish_gallery(photographer.id, second.id)
+    db.session.add(Unsubscribe(photographer_id=photographer.id, email=client.email))
+    db.session.add(Unsubscribe(photographer_id=photographer.id, email="someone.else@example.no"))
+    db.session.commit()
+    with smtp_server.configured(app):
+        result = sweep(datetime(2024, 7, 8, 7, 30, tzinfo=UTC))
+    assert result.sent == 0 and result.suppressed == 1
+    assert db.session.scalar(select(Message.status_reason).where(Message.gallery_id == second.id)) == "unsubscribed"
 
 
 def test_favourites_mail_shows_the_clients_own_favourites_and_is_dropped_after_an_order(app, studio, smtp_server):
