@@ -80,6 +80,11 @@ class Settings:
     login_rate_limit_ip: str = "20 per minute"
     login_rate_limit_account: str = "5 per minute"
     session_cookie_secure: bool = False
+    # Store payments: the hosted checkout (Stripe-shaped) is offered when both secrets are set.
+    stripe_secret_key: str | None = None
+    stripe_webhook_secret: str | None = None
+    stripe_api_base: str = "https://api.stripe.com"
+    payment_webhook_tolerance: int = 300  # seconds a signed webhook stays acceptable
 
 
     @classmethod
@@ -116,6 +121,11 @@ class Settings:
             )
         if self.mail_backend not in {"file", "smtp"}:
             raise ConfigError(f"GALLERY_MAIL_BACKEND: expected file or smtp, got {self.mail_backend!r}")
+        _url("STRIPE_API_BASE", self.stripe_api_base, {"http", "https"})
+        if bool(self.stripe_secret_key) != bool(self.stripe_webhook_secret):
+            raise ConfigError("GALLERY_STRIPE_SECRET_KEY and GALLERY_STRIPE_WEBHOOK_SECRET: set both or neither")
+        if not 0 < self.payment_webhook_tolerance <= 3600:
+            raise ConfigError("GALLERY_PAYMENT_WEBHOOK_TOLERANCE: expected 1 to 3600 seconds")
         if self.signed_url_ttl <= 0:
             raise ConfigError("GALLERY_SIGNED_URL_TTL: must be a positive number of seconds")
         if self.env == "production":

@@ -30,10 +30,18 @@ def _blueprints():
     from gallery.clients.api import blp as clients
     from gallery.galleries.api import blp as galleries
     from gallery.storage.api import blp as files
+    from gallery.galleries.share_links_api import blp as share_links
+    from gallery.proofing.api import blp as share
+    from gallery.proofing.photographer_api import blp as selections
+    from gallery.downloads.api import blp as share_downloads
+    from gallery.engagement.api import blp as activity
+    from gallery.store.api import blp as store
+    from gallery.store.api import share_blp as store_share
     from gallery.retention.api import blp as retention, links as retention_links
     from gallery.engagement.analytics_api import blp as analytics
 
-    return [health, accounts, clients, galleries, files, retention, retention_links, analytics]
+    return [health, accounts, clients, galleries, files, share_links, share, selections, share_downloads, activity,
+            store, store_share, retention, retention_links, analytics]
 
 
 def register(app: Flask, api) -> None:

@@ -268,3 +268,83 @@ def smtp_server():
     server = SmtpServer()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def make_photo(app):
+    """make_photo(gallery, filename=None, data=None, renditions=("thumb", "preview", "large"), **fields) -> Photo.
+
+    A ready Photo with its original and renditions written to storage (no image processing: the bytes are
+    whatever `data` is; rendition bytes are derived from it so each file is distinct)."""
+    import hashlib
+
+    from gallery.core.ids import new_id
+    from gallery.galleries.models import Photo, Rendition
+    from gallery.storage import get_storage
+    from gallery.storage.keys import original_key, rendition_key
+
+    positions = itertools.count(1)
+    sizes = {"thumb": 400, "preview": 1200, "large": 2048, "watermarked": 1200}
+
+    def make(gallery, filename=None, data=None, renditions=("thumb", "preview", "large"), webp=("thumb", "preview"),
+             **fields):
+        photo_id = new_id()
+        data = data if data is not None else os.urandom(2048)
+        storage = get_storage()
+        key = original_key(gallery.id, photo_id)
+        storage.save_bytes(key, data)
+        fields.setdefault("position", next(positions))
+        photo = Photo(id=photo_id, gallery_id=gallery.id, original_filename=filename or f"DSC_{fields['position']:04d}.jpg",
+                      storage_key=key, content_type="image/jpeg", sha256=hashlib.sha256(data).hexdigest(),
+                      bytes=len(data), width=6000, height=4000, status="ready", placeholder_color="#336699", **fields)
+        db.session.add(photo)
+        for name in renditions:
+            for fmt in ("jpeg", "webp") if name in webp else ("jpeg",):
+                body = f"{name}.{fmt}:".encode() + data[:512]
+                rkey = rendition_key(gallery.id, photo_id, name, fmt)
+                storage.save_bytes(rkey, body)
+                edge = sizes.get(name, 800)
+                db.session.add(Rendition(photo_id=photo_id, name=name, format=fmt, storage_key=rkey, width=edge,
+                                         height=edge * 2 // 3, bytes=len(body)))
+        db.session.commit()
+        return photo
+
+    return make
+
+
+@pytest.fixture
+def make_share_link(app):
+    """make_share_link(gallery, role="client", password=None, expires_at=None, **fields) -> ShareLink."""
+    from gallery.galleries import share_links
+
+    def make(gallery, role="client", **fields):
+        link = share_links.create_link(gallery.photographer_id, gallery.id, {"role": role, **fields})
+        db.session.commit()
+        return link
+
+    return make
+
+
+@pytest.fixture
+def identify_visitor(app):
+    """identify_visitor(link, email) -> visitor token, through the real routes (the code is read from the .eml)."""
+    import email as email_lib
+    import re as re_lib
+    from email import policy
+
+    def identify(link, address="client@example.com", name=None, headers=None):
+        http = app.test_client()
+        mail_dir = Path(app.config["GALLERY"].mail_dir)
+        before = set(mail_dir.glob("*.eml")) if mail_dir.exists() else set()
+        response = http.post(f"/api/v1/share/{link.token}/visitors", json={"email": address, "name": name},
+                             headers=headers or {})
+        assert response.status_code == 202, response.get_data(as_text=True)
+        new = sorted(set(mail_dir.glob("*.eml")) - before)
+        message = email_lib.message_from_bytes(new[-1].read_bytes(), policy=policy.default)
+        code = re_lib.search(r"\b(\d{6})\b", message["Subject"]).group(1)
+        verified = http.post(f"/api/v1/share/{link.token}/visitors/verify", json={"email": address, "code": code},
+                             headers=headers or {})
+        assert verified.status_code == 200, verified.get_data(as_text=True)
+        return verified.json["visitor_token"]
+
+    return identify

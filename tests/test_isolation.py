@@ -27,8 +27,48 @@ def b_resources(make_photographer, make_client, make_gallery):
     gallery_set = galleries.add_set(bob.id, gallery.id, {"name": "Secret set"})
     db.session.commit()
     token = db.session.scalar(db.select(ApiToken).where(ApiToken.photographer_id == bob.id))
+    share = _bobs_share_link_and_selection(gallery)
+    store = _b_store(bob, gallery, client)
     return {"gallery_id": gallery.id, "client_id": client.id, "set_id": gallery_set.id, "token_id": token.id,
-            "_texts": [gallery.id, client.id, gallery_set.id, "Bob's", "c@bob.example"]}
+            **share, **store, "_texts": [gallery.id, client.id, gallery_set.id, "Bob's", "c@bob.example",
+                                         *share.values(), *store.values()]}
+
+
+def _bobs_share_link_and_selection(gallery) -> dict:
+    """A share link of B's gallery and a submitted selection on it (proofing routes)."""
+    from gallery.core import clock
+    from gallery.galleries.models import ShareLink
+    from gallery.proofing.models import FavouriteList, Selection, Visitor
+
+    link = ShareLink(gallery_id=gallery.id, token="bobs-secret-share-token-0123456789", role="client")
+    db.session.add(link)
+    db.session.flush()
+    visitor = Visitor(gallery_id=gallery.id, share_link_id=link.id, email="v@bob.example", verified_at=clock.now())
+    db.session.add(visitor)
+    db.session.flush()
+    favourites = FavouriteList(visitor_id=visitor.id, gallery_id=gallery.id, name="Favourites")
+    db.session.add(favourites)
+    db.session.flush()
+    selection = Selection(gallery_id=gallery.id, visitor_id=visitor.id, list_id=favourites.id,
+                          submitted_at=clock.now())
+    db.session.add(selection)
+    db.session.commit()
+    return {"link_id": link.id, "selection_id": selection.id}
+
+
+def _b_store(bob, gallery, client):
+    """B's price sheet, coupon and order (placed by a visitor of B's gallery)."""
+    from gallery.store import services as store
+
+    sheet = store.create_price_sheet(bob.id, {"name": "Bob's prices", "currency": "EUR", "products": [
+        {"kind": "digital_gallery", "name": "All photos", "price": 10000}]})
+    gallery.price_sheet_id = sheet.id
+    coupon = store.create_coupon(bob.id, {"code": "BOBS-ONLY", "percent_off": 10})
+    buyer = store.Buyer(visitor_id="01visitorofbobsgallery0000", client_id=client.id, email="c@bob.example")
+    store.replace_cart(gallery, buyer, [{"product_id": sheet.products[0].id, "quantity": 1}])
+    order = store.place_order(gallery, buyer)
+    db.session.commit()
+    return {"price_sheet_id": sheet.id, "coupon_id": coupon.id, "order_id": order.id}
 
 
 def _routes(app):

@@ -45,6 +45,11 @@ class Gallery(TimestampMixin, db.Model):
     watermark: Mapped[bool] = mapped_column(default=False)
     selection_limit: Mapped[int | None] = mapped_column(Integer)
     password_hash: Mapped[str | None] = mapped_column(String(255))
+    # The store: which of the photographer's price sheets this gallery sells from (none: no store).
+    price_sheet_id: Mapped[str | None] = mapped_column(ForeignKey("price_sheets.id", ondelete="SET NULL"), index=True)
+    # Optional 4-digit PIN asked before any download (hashed), and downloads allowed per visitor (None: no limit).
+    download_pin_hash: Mapped[str | None] = mapped_column(String(255))
+    download_limit: Mapped[int | None] = mapped_column(Integer)
 
     sets: Mapped[list["GallerySet"]] = relationship(
         back_populates="gallery", order_by="GallerySet.position", passive_deletes=True, cascade="all, delete-orphan"
@@ -53,6 +58,10 @@ class Gallery(TimestampMixin, db.Model):
     @property
     def has_password(self) -> bool:
         return self.password_hash is not None
+
+    @property
+    def has_download_pin(self) -> bool:
+        return self.download_pin_hash is not None
 
 
 class GallerySet(TimestampMixin, db.Model):
@@ -96,6 +105,8 @@ class Photo(TimestampMixin, db.Model):
     placeholder_color: Mapped[str | None] = mapped_column(String(7))
     # Direct uploads: the S3 multipart upload id while parts are being sent.
     upload_id: Mapped[str | None] = mapped_column(String(1024))
+    # CRC-32 of the original, computed once (zip downloads need it up front for a seekable, exact-length archive).
+    crc32: Mapped[int | None] = mapped_column(BigInteger)
 
     renditions: Mapped[list["Rendition"]] = relationship(
         back_populates="photo", cascade="all, delete-orphan", passive_deletes=True
@@ -114,6 +125,7 @@ class Rendition(db.Model):
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)
     bytes: Mapped[int] = mapped_column(BigInteger)
+    crc32: Mapped[int | None] = mapped_column(BigInteger)  # see Photo.crc32
 
     photo: Mapped[Photo] = relationship(back_populates="renditions")
 

@@ -36,6 +36,14 @@ class GallerySchema(Schema):
     password = fields.String(load_only=True, allow_none=True, validate=validate.Length(min=4, max=200),
                              metadata={"description": "Gallery password for share links; null removes it."})
     has_password = fields.Boolean(dump_only=True)
+    price_sheet_id = fields.String(allow_none=True, validate=validate.Length(max=26),
+                                   metadata={"description": "The price sheet the gallery's store sells from."})
+    download_pin = fields.String(load_only=True, allow_none=True,
+                                 validate=validate.Regexp(r"^\d{4}$", error="Four digits."),
+                                 metadata={"description": "4-digit PIN asked before downloads; null removes it."})
+    has_download_pin = fields.Boolean(dump_only=True)
+    download_limit = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=100_000),
+                                    metadata={"description": "Downloads allowed per visitor (a zip counts as one)."})
     sets = fields.List(fields.Nested(SetSchema), dump_only=True)
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)

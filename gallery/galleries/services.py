@@ -60,9 +60,20 @@ def _apply(gallery: Gallery, photographer_id: str, data: dict) -> None:
         if not owned:
             raise Problem(422, "The cover photo must be a photo of this gallery.",
                           errors={"cover_photo_id": ["Not a photo of this gallery."]})
+    if data.get("price_sheet_id"):
+        from gallery.store.models import PriceSheet
+
+        owned = db.session.scalar(select(PriceSheet.id).where(PriceSheet.id == data["price_sheet_id"],
+                                                              PriceSheet.photographer_id == photographer_id))
+        if not owned:
+            raise Problem(422, "The price sheet must be one of yours.",
+                          errors={"price_sheet_id": ["No such price sheet."]})
     if "password" in data:
         password = data.pop("password")
         gallery.password_hash = hash_password(password) if password else None
+    if "download_pin" in data:
+        pin = data.pop("download_pin")
+        gallery.download_pin_hash = hash_password(pin) if pin else None
     if "download_policy" in data:
         data["download_policy"] = {**default_download_policy(), **(gallery.download_policy or {}),
                                    **data["download_policy"]}

@@ -17,7 +17,8 @@ def test_file_backend_writes_eml(app, tmp_path):
     send(build_message(to="ola@example.no", subject="Test", text="Body"))
     from pathlib import Path
 
-    files = list(Path(app.config["GALLERY"].mail_dir).glob("*.eml"))
+    # The mail folder is shared by the session's tests: take the newest file, not glob's arbitrary last.
+    files = sorted(Path(app.config["GALLERY"].mail_dir).glob("*.eml"), key=lambda path: path.stat().st_mtime_ns)
     assert files
     parsed = message_from_bytes(files[-1].read_bytes(), policy=policy.default)
     assert parsed["Subject"] == "Test"

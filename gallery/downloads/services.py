@@ -1,0 +1,217 @@
+"""Downloads under the gallery's policy: single photos and streamed zip archives.
+
+Policy per role (none / web / full), an optional 4-digit PIN, a per-visitor
+limit. Every download writes its event in the same transaction that counts it.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+
+from gallery.core.passwords import verify_password
+from gallery.downloads.filenames import safe_filename
+from gallery.downloads.zipstream import ZipEntry, ZipPlan, crc32_of
+from gallery.engagement.services import record_event
+from gallery.errors import Problem
+from gallery.extensions import db
+from gallery.galleries.access import ShareAccess
+from gallery.galleries.models import Photo, Rendition
+from gallery.proofing import services as proofing
+from gallery.proofing.models import Favourite, Visitor
+from gallery.storage import get_storage
+
+# The rendition a "web size" download gets, best first.
+WEB_SIZES = ("large", "preview")
+PIN_HEADER = "X-Download-Pin"
+ZIP_CHUNK = 1024 * 1024
+
+
+@dataclass
+class DownloadFile:
+    key: str
+    name: str
+    content_type: str
+    size: int
+
+
+def check_policy(access: ShareAccess, size: str, photo_id: str | None = None) -> str:
+    """The size actually served ("original" or "web"); 403 when the link may not have it.
+
+    A visitor who paid for a digital download gets full size whatever the policy: of that photo
+    (`photo_id`), or of everything (no `photo_id`) after buying the whole gallery."""
+    from gallery.store.services import visitor_has_digital_purchase
+
+    allowed = proofing.download_size(access)
+    if allowed != "full" and access.visitor is not None and visitor_has_digital_purchase(
+            access.gallery.id, access.visitor.id, photo_id):
+        allowed = "full"
+    if allowed == "none":
+        raise Problem(403, "Downloads are not offered on this gallery.")
+    if size == "original" and allowed != "full":
+        raise Problem(403, "Only web-size downloads are offered on this gallery.", allowed="web")
+    return "original" if size == "original" or (size == "default" and allowed == "full") else "web"
+
+
+def check_pin(access: ShareAccess, pin: str | None) -> None:
+    pin_hash = access.gallery.download_pin_hash
+    if pin_hash is None:
+        return
+    if not pin:
+        raise Problem(403, "Enter the 4-digit download PIN the photographer gave you.", pin_required=True)
+    if not verify_password(pin_hash, pin):  # argon2: constant time, and slow to guess offline
+        raise Problem(403, "That download PIN is not right.", pin_required=True)
+
+
+def count_download(access: ShareAccess) -> None:
+    """Take one of the visitor's downloads (one UPDATE, so parallel requests cannot exceed the limit)."""
+    limit = access.gallery.download_limit
+    if limit is None:
+        return
+    if access.visitor is None:
+        raise Problem(401, "Downloads on this gallery are counted per person: identify with your email first.",
+                      needs_visitor=True)
+    taken = db.session.execute(update(Visitor).where(Visitor.id == access.visitor.id, Visitor.downloads < limit)
+                               .values(downloads=Visitor.downloads + 1)).rowcount
+    if not taken:
+        raise Problem(403, f"You have used all {limit} downloads of this gallery. Ask the photographer for more.",
+                      download_limit=limit)
+
+
+def _web_renditions(photo_ids: list[str], watermark: bool) -> dict[str, Rendition]:
+    names = ("watermarked",) if watermark else WEB_SIZES
+    rows = db.session.scalars(select(Rendition).where(Rendition.photo_id.in_(photo_ids), Rendition.name.in_(names),
+                                                      Rendition.format == "jpeg"))
+    best: dict[str, Rendition] = {}
+    for rendition in rows:
+        current = best.get(rendition.photo_id)
+        if current is None or names.index(rendition.name) < names.index(current.name):
+            best[rendition.photo_id] = rendition
+    return best
+
+
+def _stem(filename: str) -> str:
+    return filename.rsplit(".", 1)[0] if "." in filename else filename
+
+
+def single_download(access: ShareAccess, photo_id: str, size: str, pin: str | None) -> DownloadFile:
+    photo = proofing.get_visible_photo(access, photo_id)
+    served = check_policy(access, size, photo.id)
+    check_pin(access, pin)
+    if served == "original":
+        file = DownloadFile(photo.storage_key, safe_filename(photo.original_filename),
+                            photo.content_type or "application/octet-stream", photo.bytes)
+    else:
+        rendition = _web_renditions([photo.id], access.gallery.watermark).get(photo.id)
+        if rendition is None:
+            raise Problem(409, "This photo is still being prepared; try again in a minute.")
+        file = DownloadFile(rendition.storage_key, safe_filename(_stem(photo.original_filename) + ".jpg"),
+                            "image/jpeg", rendition.bytes)
+    count_download(access)
+    record_event("downloaded", photographer_id=access.gallery.photographer_id, gallery_id=access.gallery.id,
+                 client_id=access.client_id, visitor_id=access.visitor_id, photo_id=photo.id,
+                 payload={"size": served})
+    db.session.commit()
+    return file
+
+
+# --- zip ----------------------------------------------------------------------------------------------------------
+
+@dataclass
+class ZipDownload:
+    plan: ZipPlan
+    filename: str
+    etag: str
+    scope: str
+    size: str
+
+
+def _unique_names(names: list[str]) -> list[str]:
+    """Safe names, duplicates disambiguated as `name (2).jpg`, deterministically (the order is the photos')."""
+    seen: set[str] = set()
+    result = []
+    for raw in names:
+        name = safe_filename(raw, fallback="photo")
+        stem, dot, ext = name.rpartition(".")
+        if not dot:
+            stem, ext = name, ""
+        candidate, n = name, 2
+        while candidate.lower() in seen:
+            candidate = f"{stem} ({n}){dot}{ext}"
+            n += 1
+        seen.add(candidate.lower())
+        result.append(candidate)
+    return result
+
+
+def _ensure_crc32(rows) -> None:
+    """Compute once and keep the CRC-32 of files that lack it (a zip lays out from sizes and CRCs)."""
+    storage = get_storage()
+    missing = [row for row in rows if row.crc32 is None]
+    for row in missing:
+        row.crc32 = crc32_of(storage.iter_range(row.storage_key))
+    if missing:
+        db.session.commit()
+
+
+def zip_photos(access: ShareAccess, scope: str, list_id: str | None) -> list[Photo]:
+    stmt = proofing.visible_photos(access)
+    if scope == "favourites":
+        if access.visitor is None:
+            raise Problem(401, "Identify with your email to download your favourites.", needs_visitor=True)
+        favourite_list = proofing.get_list(access, list_id)
+        stmt = stmt.where(Photo.id.in_(select(Favourite.photo_id).where(Favourite.list_id == favourite_list.id)))
+    elif scope.startswith("set:"):
+        stmt = stmt.where(Photo.set_id == proofing.get_visible_set(access, scope[4:]).id)
+    elif scope != "all":
+        raise Problem(422, "scope is all, favourites or set:<set id>.", errors={"scope": ["Unknown scope."]})
+    return list(db.session.scalars(stmt.order_by(Photo.position, Photo.id)))
+
+
+def plan_zip(access: ShareAccess, scope: str, size: str, pin: str | None, list_id: str | None = None) -> ZipDownload:
+    served = check_policy(access, size)
+    check_pin(access, pin)
+    photos = zip_photos(access, scope, list_id)
+    if not photos:
+        raise Problem(404, "There are no photos to download here.")
+    if served == "original":
+        sources = photos
+        names = [photo.original_filename for photo in photos]
+    else:
+        renditions = _web_renditions([p.id for p in photos], access.gallery.watermark)
+        photos = [p for p in photos if p.id in renditions]
+        sources = [renditions[p.id] for p in photos]
+        names = [_stem(p.original_filename) + ".jpg" for p in photos]
+    _ensure_crc32(sources)
+    entries = [ZipEntry(name, source.storage_key, source.bytes, source.crc32, photo.taken_at or photo.created_at)
+               for name, source, photo in zip(_unique_names(names), sources, photos)]
+    plan = ZipPlan(entries)
+    fingerprint = hashlib.sha256()
+    for entry in entries:
+        fingerprint.update(f"{entry.name}\0{entry.key}\0{entry.size}\0{entry.crc32}\n".encode())
+    label = "favourites" if scope == "favourites" else "set" if scope.startswith("set:") else None
+    if label == "set":
+        label = proofing.get_visible_set(access, scope[4:]).name
+    filename = safe_filename(f"{access.gallery.title}{' - ' + label if label else ''}.zip", fallback="gallery.zip")
+    return ZipDownload(plan, filename, fingerprint.hexdigest()[:32], scope, served)
+
+
+def record_zip_download(access: ShareAccess, download: ZipDownload) -> None:
+    """A zip counts once, when it starts from byte 0 (resumed ranges are the same download)."""
+    count_download(access)
+    record_event("zip_downloaded", photographer_id=access.gallery.photographer_id, gallery_id=access.gallery.id,
+                 client_id=access.client_id, visitor_id=access.visitor_id,
+                 payload={"scope": download.scope, "size": download.size, "files": len(download.plan.planned),
+                          "bytes": download.plan.length})
+    db.session.commit()
+
+
+def zip_reader():
+    """read(key, start, end) over the configured storage, for ZipPlan.bind (needs no app context later)."""
+    storage = get_storage()
+
+    def read(key: str, start: int, end: int):
+        return storage.iter_range(key, start, end, chunk_size=ZIP_CHUNK)
+
+    return read

@@ -1,0 +1,218 @@
+"""Share-side (client page) request and response shapes.
+
+The client gallery page and the photographer's own website build on these:
+`ShareGallerySchema` for `GET /api/v1/share/{token}` and `SharePhotoPageSchema`
+for `GET /api/v1/share/{token}/photos`.
+"""
+from marshmallow import Schema, fields, validate
+
+from gallery.core.pagination import MAX_LIMIT
+from gallery.core.schemas import Email, Text, page_schema
+from gallery.galleries.models import ROLES
+
+# gallery_viewed is recorded by GET /share/{token} itself.
+CLIENT_EVENT_KINDS = ("photo_viewed", "shared")
+
+
+# --- gallery -------------------------------------------------------------------------------------------------
+
+class ShareSetSchema(Schema):
+    id = fields.String()
+    name = fields.String()
+    position = fields.Integer()
+
+
+class ContactSchema(Schema):
+    studio_name = fields.String()
+    email = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+    website = fields.String(allow_none=True)
+
+
+class PhotographerBrandingSchema(ContactSchema):
+    branding = fields.Dict(metadata={"description": "Logo, colours and the like, as the photographer set them."})
+
+
+class PermissionsSchema(Schema):
+    download = fields.String(validate=validate.OneOf(["none", "web", "full"]),
+                             metadata={"description": "What this link may download: none, web size or full size."})
+    download_pin_required = fields.Boolean()
+    download_limit = fields.Integer(allow_none=True, metadata={"description": "Downloads allowed per visitor."})
+    favourites = fields.Boolean()
+    comments = fields.Boolean()
+    selection = fields.Boolean(metadata={"description": "May submit a selection (client links)."})
+    hide_photos = fields.Boolean(metadata={"description": "May hide photos from guests (client links)."})
+
+
+class VisitorSchema(Schema):
+    id = fields.String()
+    email = fields.String()
+    name = fields.String(allow_none=True)
+    verified_at = fields.DateTime()
+
+
+class SelectionStateSchema(Schema):
+    limit = fields.Integer(allow_none=True, metadata={"description": "How many photos to pick; null: no limit."})
+    count = fields.Integer(metadata={"description": "Photos in the visitor's default list."})
+    remaining = fields.Integer(allow_none=True)
+    status = fields.String(allow_none=True, metadata={"description": "null (not submitted), submitted or reopened."})
+    locked = fields.Boolean()
+
+
+class ShareGallerySchema(Schema):
+    id = fields.String()
+    title = fields.String()
+    description = fields.String(allow_none=True)
+    event_type = fields.String()
+    shoot_date = fields.Date(allow_none=True)
+    expires_at = fields.DateTime(allow_none=True)
+    cover = fields.Dict(allow_none=True, metadata={"description": "Rendition URLs of the cover photo, like a photo's."})
+    photo_count = fields.Integer()
+    role = fields.String(validate=validate.OneOf(ROLES))
+    locked = fields.Boolean(metadata={"description": "True: POST .../unlock with the password; nothing else is shown."})
+    sets = fields.List(fields.Nested(ShareSetSchema))
+    permissions = fields.Nested(PermissionsSchema)
+    photographer = fields.Nested(PhotographerBrandingSchema)
+    visitor = fields.Nested(VisitorSchema, allow_none=True)
+    selection = fields.Nested(SelectionStateSchema, allow_none=True)
+
+
+# --- photos --------------------------------------------------------------------------------------------------
+
+class RenditionUrlSchema(Schema):
+    width = fields.Integer()
+    height = fields.Integer()
+    url = fields.String(metadata={"description": "Signed URL (JPEG), valid while the link is."})
+    webp = fields.String(allow_none=True, metadata={"description": "Signed URL of the WebP variant, if any."})
+
+
+class SharePhotoSchema(Schema):
+    id = fields.String()
+    set_id = fields.String(allow_none=True)
+    filename = fields.String()
+    width = fields.Integer(allow_none=True)
+    height = fields.Integer(allow_none=True)
+    placeholder_color = fields.String(allow_none=True)
+    position = fields.Integer()
+    taken_at = fields.DateTime(allow_none=True)
+    hidden_from_guests = fields.Boolean(metadata={"description": "Only shown to client links."})
+    renditions = fields.Dict(keys=fields.String(), values=fields.Nested(RenditionUrlSchema),
+                             metadata={"description": "By size name (thumb, preview, large): build a srcset."})
+    favourite_lists = fields.List(fields.String(), metadata={"description": "Ids of the visitor's lists holding it."})
+    note = fields.String(allow_none=True, metadata={"description": "The visitor's note on it (default list)."})
+
+
+SharePhotoPageSchema = page_schema(SharePhotoSchema, "SharePhotoPage")
+
+
+class SharePhotoQuerySchema(Schema):
+    cursor = fields.String(load_default=None, validate=validate.Length(max=512))
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=MAX_LIMIT))
+    set_id = fields.String(validate=validate.Length(max=26))
+    list_id = fields.String(validate=validate.Length(max=26),
+                            metadata={"description": "Only photos in this favourite list of the visitor."})
+
+
+# --- unlock and visitors --------------------------------------------------------------------------------------
+
+class UnlockSchema(Schema):
+    password = fields.String(required=True, validate=validate.Length(min=1, max=200), load_only=True)
+
+
+class UnlockResultSchema(Schema):
+    unlock_token = fields.String(metadata={"description": f"Send as the X-Share-Unlock header (a cookie is set too)."})
+
+
+class VisitorStartSchema(Schema):
+    email = Email(required=True)
+    name = fields.String(validate=validate.Length(max=200), allow_none=True)
+
+
+class VisitorStartResultSchema(Schema):
+    sent = fields.Boolean()
+    expires_in = fields.Integer(metadata={"description": "Seconds the code stays valid."})
+
+
+class VisitorVerifySchema(Schema):
+    email = Email(required=True)
+    code = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$", error="The code has 6 digits."))
+
+
+class VisitorTokenSchema(Schema):
+    visitor_token = fields.String(metadata={"description": "Send as Authorization: Bearer <visitor_token> "
+                                                           "(a cookie is set too)."})
+    visitor = fields.Nested(VisitorSchema)
+
+
+# --- favourites, comments, selection ---------------------------------------------------------------------------
+
+class FavouriteListSchema(Schema):
+    id = fields.String(dump_only=True)
+    name = Text(120, required=True)
+    count = fields.Integer(dump_only=True)
+    locked = fields.Boolean(dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+class FavouriteListsSchema(Schema):
+    items = fields.List(fields.Nested(FavouriteListSchema))
+
+
+class FavouritePutSchema(Schema):
+    list_id = fields.String(validate=validate.Length(max=26),
+                            metadata={"description": "The list; the visitor's default list when absent."})
+    note = fields.String(validate=validate.Length(max=2000), allow_none=True)
+
+
+class FavouriteTargetSchema(Schema):
+    list_id = fields.String(validate=validate.Length(max=26))
+
+
+class FavouriteSchema(Schema):
+    photo_id = fields.String()
+    list_id = fields.String()
+    note = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    selection = fields.Nested(SelectionStateSchema)
+
+
+class CommentCreateSchema(Schema):
+    body = Text(2000, required=True)
+
+
+class CommentSchema(Schema):
+    id = fields.String()
+    photo_id = fields.String()
+    body = fields.String()
+    author = fields.String(attribute="author_name")
+    mine = fields.Boolean()
+    created_at = fields.DateTime()
+
+
+class CommentListSchema(Schema):
+    items = fields.List(fields.Nested(CommentSchema))
+
+
+class SubmitSchema(Schema):
+    list_id = fields.String(validate=validate.Length(max=26),
+                            metadata={"description": "The list to submit; the default list when absent."})
+    note = fields.String(validate=validate.Length(max=2000), allow_none=True)
+
+
+class SubmittedSelectionSchema(Schema):
+    id = fields.String()
+    list_id = fields.String()
+    status = fields.String()
+    count = fields.Integer()
+    submitted_at = fields.DateTime()
+
+
+class ShareEventSchema(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(CLIENT_EVENT_KINDS))
+    photo_id = fields.String(validate=validate.Length(max=26), allow_none=True)
+    channel = fields.String(validate=validate.Length(max=40), allow_none=True,
+                            metadata={"description": "For shared: where to (facebook, whatsapp, copy...)."})
+
+
+class HiddenSchema(Schema):
+    hidden_from_guests = fields.Boolean(required=True)

@@ -1,0 +1,1 @@
+"""The store: price sheets and products, carts, coupons, orders and payments."""

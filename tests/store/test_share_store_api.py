@@ -1,0 +1,94 @@
+"""The visitor's side of the store through a share link: cart and checkout over HTTP."""
+from sqlalchemy import select
+
+from gallery.engagement.models import Event
+from gallery.extensions import db
+from gallery.store.models import Coupon
+from tests.accounts.test_auth import problem
+
+ADDRESS = {"name": "Kari Nordmann", "line1": "Storgata 1", "postal_code": "0155", "city": "Oslo", "country": "NO"}
+
+
+def test_visitor_fills_cart_and_checks_out(make_shop, make_visitor_api, smtp_server, app):
+    shop = make_shop(currency="NOK", tax_rate_bp=2500, shipping_flat=9900)
+    token, visitor, visitor_api = make_visitor_api(shop.gallery, shop.client.email, name="Kari")
+    base = f"/api/v1/share/{token}"
+    assert visitor_api.get(f"{base}/cart").json == {"gallery_id": shop.gallery.id, "currency": "NOK", "items": [],
+                                                    "subtotal": 0, "updated_at": None}
+    put = visitor_api.put(f"{base}/cart", json={"items": [
+        {"product_id": shop.product("print").id, "photo_id": shop.photos[0].id, "quantity": 2,
+         "options": {"finish": "matte"}},
+        {"product_id": shop.product("digital_photo").id, "photo_id": shop.photos[1].id}]})
+    assert put.status_code == 200, put.json
+    assert put.json["subtotal"] == 2 * 2500 + 1000 and len(put.json["items"]) == 2
+    assert visitor_api.get(f"{base}/cart").json["items"][0]["options"] == {"finish": "matte", "border": False}
+    coupon = shop.api.post("/api/v1/coupons", json={"code": "WELCOME", "percent_off": 10}).json
+
+    with smtp_server.configured(app):
+        placed = visitor_api.post(f"{base}/orders", json={"coupon_code": "welcome", "shipping_address": ADDRESS,
+                                                          "note": "Thanks!"})
+        assert placed.status_code == 201, placed.json
+        smtp_server.wait_for(2)
+    order = placed.json
+    assert (order["subtotal"], order["discount"], order["shipping"], order["total"]) == (6000, 600, 9900, 15300)
+    assert order["tax"] == 3060 and order["status"] == "pending_payment" and "visitor_id" not in order
+    assert order["email"] == shop.client.email and order["coupon_code"] == "WELCOME"
+    assert visitor_api.get(f"{base}/cart").json["items"] == []
+    assert {m["To"].addresses[0].addr_spec for m in smtp_server.messages} == {shop.client.email,
+                                                                              shop.photographer.email}
+    events = {e.kind: e for e in db.session.scalars(select(Event).where(Event.gallery_id == shop.gallery.id))}
+    assert events["order_placed"].client_id == shop.client.id and events["order_placed"].visitor_id == visitor.id
+    assert events["cart_updated"].client_id == shop.client.id
+    assert db.session.get(Coupon, coupon["id"]).uses == 1
+    # The visitor can read their own order back, nobody else can.
+    assert visitor_api.get(f"{base}/orders/{order['id']}").json["total"] == 15300
+    other_token, _, other_visitor = make_visitor_api(shop.gallery, "friend@example.com", role="guest")
+    problem(other_visitor.get(f"/api/v1/share/{other_token}/orders/{order['id']}"), 404)
+    # The photographer sees it.
+    listed = shop.api.get(f"/api/v1/orders?gallery_id={shop.gallery.id}").json["items"]
+    assert [o["id"] for o in listed] == [order["id"]] and listed[0]["visitor_id"] == visitor.id
+
+
+def test_share_store_refusals(make_shop, make_visitor_api, client, make_photographer, make_gallery):
+    shop = make_shop()
+    token, _, visitor_api = make_visitor_api(shop.gallery, "guest@example.com", role="guest")
+    base = f"/api/v1/share/{token}"
+    # No visitor identity: identify first.
+    assert problem(client.get(f"{base}/cart"), 401)["needs_visitor"] is True
+    problem(client.put(f"{base}/cart", json={"items": []}), 401)
+    problem(client.post(f"{base}/orders", json={}), 401)
+    problem(client.get("/api/v1/share/no-such-token/cart"), 404)
+    # Bad input, each field named.
+    body = problem(visitor_api.put(f"{base}/cart", json={"items": [
+        {"product_id": shop.product("print").id, "photo_id": shop.photos[0].id, "quantity": 101},
+        {"quantity": 1}]}), 422)
+    assert {"items.0.quantity", "items.1.product_id"} <= set(body["errors"])
+    assert "items" in problem(visitor_api.put(f"{base}/cart", json={}), 422)["errors"]
+    assert problem(visitor_api.post(f"{base}/orders", json={}), 422)["detail"] == "The cart is empty."
+    visitor_api.put(f"{base}/cart", json={"items": [{"product_id": shop.product("print").id,
+                                                     "photo_id": shop.photos[0].id}]})
+    body = problem(visitor_api.post(f"{base}/orders", json={"coupon_code": "NOPE",
+                                                             "shipping_address": {"country": "Norway"}}), 422)
+    assert {"shipping_address.country", "shipping_address.name"} <= set(body["errors"])
+    body = problem(visitor_api.post(f"{base}/orders", json={"coupon_code": "NOPE", "shipping_address": ADDRESS}), 422)
+    assert body["type"] == "/problems/coupon-refused" and body["errors"] == {
+        "coupon_code": ["There is no coupon with this code."]}
+    # The visitor token of one gallery's link opens nothing of another gallery.
+    other = make_shop()
+    other_token, _, _ = make_visitor_api(other.gallery, "someone@example.com")
+    problem(visitor_api.get(f"/api/v1/share/{other_token}/cart"), 401)
+    # A gallery without a store.
+    photographer, _ = make_photographer()
+    bare = make_gallery(photographer, publish=True)
+    bare_token, _, bare_api = make_visitor_api(bare, "x@example.com")
+    assert "no store" in problem(bare_api.get(f"/api/v1/share/{bare_token}/cart"), 409)["detail"]
+
+
+def test_hosted_checkout_returns_the_payment_url(stripe, make_shop, make_visitor_api):
+    shop = make_shop(payment_provider="stripe")
+    token, _, visitor_api = make_visitor_api(shop.gallery, "buyer@example.com")
+    visitor_api.put(f"/api/v1/share/{token}/cart", json={"items": [
+        {"product_id": shop.product("digital_gallery").id}]})
+    order = visitor_api.post(f"/api/v1/share/{token}/orders", json={}).json
+    assert order["checkout_url"] == "https://checkout.test/pay/1" and order["payment_provider"] == "stripe"
+    assert stripe.sessions[0]["params"]["success_url"] == f"http://gallery.test/g/{token}"
