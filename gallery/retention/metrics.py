@@ -1,13 +1,13 @@
-"""GET /api/v1/metrics/retention: does retention work? Everything is computed in SQL from the
-event log (orders are `order_paid` events with `total` in minor units, `currency` and an optional
-`coupon_code` in the payload) and the outbox."""
+"""GET /api/v1/metrics/retention: does retention work? Computed in SQL from the event log (paid
+orders are `order_paid` events with `total` in minor units and `currency`), the outbox, and the
+store's coupons for redemptions."""
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 
 from marshmallow import Schema, fields
-from sqlalchemy import Integer, and_, case, distinct, func, select
+from sqlalchemy import and_, distinct, func, select
 
 from gallery.clients.models import Client
 from gallery.core import clock
@@ -137,15 +137,16 @@ def _offer_conversion(photographer_id: str, lo: datetime, hi: datetime) -> list[
         select(Message.rule, func.count().label("sent"), func.count(Message.opened_at).label("opened"),
                func.count(Message.clicked_at).label("clicked"), func.count(Message.coupon_code).label("offers"))
         .where(window).group_by(Message.rule))}
-    coupon = Event.payload["coupon_code"].as_string()
+    # Redeemed: a paid order used the message's coupon (the store's Order and Coupon rows).
+    from gallery.store.models import Coupon, Order
+
     redeemed = defaultdict(lambda: [0, 0])
-    for row in db.session.execute(
-            select(Message.rule, func.count(distinct(Message.id)), func.coalesce(func.sum(Event.payload["total"]
-                                                                                           .as_integer()), 0))
-            .join(Event, and_(Event.photographer_id == photographer_id, Event.kind == "order_paid",
-                              coupon == Message.coupon_code))
+    for rule, count, revenue in db.session.execute(
+            select(Message.rule, func.count(distinct(Message.id)), func.coalesce(func.sum(Order.total), 0))
+            .join(Coupon, and_(Coupon.photographer_id == photographer_id, Coupon.code == Message.coupon_code))
+            .join(Order, and_(Order.coupon_id == Coupon.id, Order.paid_at.is_not(None)))
             .where(window, Message.coupon_code.is_not(None)).group_by(Message.rule)):
-        redeemed[row[0]] = [row[1], int(row[2])]
+        redeemed[rule] = [count, int(revenue)]
     return [{"rule": rule, "sent": counts[rule].sent if rule in counts else 0,
              "opened": counts[rule].opened if rule in counts else 0,
              "clicked": counts[rule].clicked if rule in counts else 0,

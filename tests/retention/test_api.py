@@ -63,9 +63,16 @@ def test_retention_metrics(app, studio, make_client, smtp_server):
     ola = make_client(photographer, name="Ola", email="ola@example.no")
     with smtp_server.configured(app):
         sweep(datetime(2025, 6, 1, 7, 30, tzinfo=UTC))
+    from gallery.store.models import Coupon, Order
+
     message = db.session.scalar(db.select(Message))
-    message.coupon_code = "ANNIV-1"
+    assert message.coupon_code  # issued through the store
     message.opened_at = message.sent_at
+    coupon = db.session.scalar(db.select(Coupon).where(Coupon.code == message.coupon_code))
+    assert coupon.client_id == kari.id and coupon.max_uses == 1
+    db.session.add(Order(photographer_id=photographer.id, gallery_id=gallery.id, visitor_id="v1", client_id=kari.id,
+                         currency="NOK", subtotal=25000, discount=5000, total=20000, coupon_id=coupon.id,
+                         coupon_code=coupon.code, status="paid", paid_at=datetime(2025, 6, 5, tzinfo=UTC)))
     base = datetime(2024, 8, 1, tzinfo=UTC)
 
     def event(kind, client, at, **payload):
@@ -74,7 +81,7 @@ def test_retention_metrics(app, studio, make_client, smtp_server):
 
     event("gallery_viewed", kari, base)
     event("order_paid", kari, base, total=10000, currency="NOK")
-    event("order_paid", kari, datetime(2025, 6, 5, tzinfo=UTC), total=20000, currency="NOK", coupon_code="ANNIV-1")
+    event("order_paid", kari, datetime(2025, 6, 5, tzinfo=UTC), total=20000, currency="NOK")
     event("gallery_viewed", ola, base)
     event("order_paid", ola, base + timedelta(days=1), total=30000, currency="NOK")
     for score, when in ((10, datetime(2025, 5, 2, tzinfo=UTC)), (9, datetime(2025, 6, 2, tzinfo=UTC)),

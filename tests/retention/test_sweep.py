@@ -36,11 +36,17 @@ def test_anniversary_goes_out_once_in_local_morning_with_offer_and_reopens_the_g
         assert again.planned == 0 and again.sent == 0
     [message] = _sent("anniversary")
     assert message.dedupe_key == f"anniversary:g:{gallery.id}:2025"
+    from gallery.store.models import Coupon
+
+    coupon = db.session.scalar(select(Coupon).where(Coupon.code == message.coupon_code))
+    assert coupon.client_id == client.id and coupon.percent_off == 15 and coupon.max_uses == 1
+    assert coupon.valid_until == ANNIVERSARY_MORNING + timedelta(days=30)
     [mail] = smtp_server.messages
     assert mail["Subject"] == "En liten jubileumshilsen fra Lys Studio"
     assert mail["Content-Language"] == "nb"
     body = mail.get_body(("plain",)).get_content()
     assert "Hei Kari Nordmann," in body and "15 % rabatt" in body and "1. juli 2025" in body
+    assert f"med koden {message.coupon_code}" in body
     assert "http://gallery.test/t/c/" in body  # the gallery link goes through click tracking
     # The expired gallery is open again for the offer window, and closes when it ends.
     db.session.expire_all()
