@@ -1,6 +1,7 @@
 """Rendering one outbox Message in the client's language and handing it to the mail backend."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app, render_template
@@ -38,6 +39,17 @@ def gallery_url(gallery_id: str | None, client_id: str | None, now: datetime) ->
     return f"{current_app.config['GALLERY'].public_base_url.rstrip('/')}/g/{token}"
 
 
+def guest_url(visitor_id: str, now: datetime) -> str | None:
+    """The share link the guest identified on, while it still works."""
+    from gallery.proofing.models import Visitor
+
+    token = db.session.scalar(
+        select(ShareLink.token).join(Visitor, Visitor.share_link_id == ShareLink.id)
+        .where(Visitor.id == visitor_id, ShareLink.revoked_at.is_(None),
+               (ShareLink.expires_at.is_(None)) | (ShareLink.expires_at > now)))
+    return f"{current_app.config['GALLERY'].public_base_url.rstrip('/')}/g/{token}" if token else None
+
+
 def favourite_photos(client_id: str, now: datetime) -> list[dict]:
     """The client's current favourites (favourited and not unfavourited since), newest first, as links."""
     from gallery.storage.signing import signed_url
@@ -68,7 +80,29 @@ def _tracked(message_id: str, url: str | None) -> str | None:
     return tokens.url("click", [message_id, url]) if url else None
 
 
-def render(message, client: Client, photographer: Photographer, now: datetime) -> tuple[str, str, str]:
+@dataclass
+class Recipient:
+    """Who a message goes to: a client, or a guest visitor (in the studio's language and timezone)."""
+
+    id: str | None  # the client id; None for a guest
+    name: str
+    email: str
+    locale: str | None
+    timezone: str | None
+
+
+def recipient_of(message, photographer: Photographer) -> Recipient:
+    if message.client_id:
+        client = db.session.get(Client, message.client_id)
+        return Recipient(client.id, client.name, client.email, client.locale, client.timezone)
+    from gallery.proofing.models import Visitor
+
+    visitor = db.session.get(Visitor, message.visitor_id)
+    return Recipient(None, visitor.name or visitor.email.split("@")[0], visitor.email, photographer.locale,
+                     photographer.timezone)
+
+
+def render(message, client: Recipient, photographer: Photographer, now: datetime) -> tuple[str, str, str]:
     """(subject, text, html) of `message` in the client's language."""
     gallery = db.session.get(Gallery, message.gallery_id) if message.gallery_id else None
     locale = content.mail_locale(client.locale)
@@ -82,8 +116,12 @@ def render(message, client: Client, photographer: Photographer, now: datetime) -
         ctx = {"studio": photographer.studio_name, "client_name": client.name, **message.context,
                "gallery_title": gallery.title if gallery else None, "expires_local": expires_local}
         words = content.texts(message.rule, ctx)
-        target = (tokens.url("survey", message.id) if message.rule == "followup"
-                  else gallery_url(message.gallery_id, client.id, now))
+        if message.rule == "followup":
+            target = tokens.url("survey", message.id)
+        elif message.visitor_id:
+            target = guest_url(message.visitor_id, now)  # never the client's own link
+        else:
+            target = gallery_url(message.gallery_id, client.id, now)
         photos = [{"url": _tracked(message.id, p["url"])}
                   for p in (favourite_photos(client.id, now) if message.rule == "favourites" else [])]
         variables = {
@@ -99,8 +137,8 @@ def render(message, client: Client, photographer: Photographer, now: datetime) -
 
 def deliver(message, now: datetime) -> None:
     """Issue the offer, render, send, and record `email_sent`; the caller has claimed the message."""
-    client = db.session.get(Client, message.client_id)
     photographer = db.session.get(Photographer, message.photographer_id)
+    client = recipient_of(message, photographer)
     offer = message.context.get("offer")
     if offer and message.category == "marketing" and "issued_offer" not in message.context:
         issued = offers.issue(message, offer, now)
@@ -127,6 +165,6 @@ def deliver(message, now: datetime) -> None:
     message.status = "sent"
     message.sent_at = now
     record_event("email_sent", photographer_id=message.photographer_id, client_id=message.client_id,
-                 gallery_id=message.gallery_id, payload={"message_id": message.id, "rule": message.rule}, ts=now)
+                 visitor_id=message.visitor_id, gallery_id=message.gallery_id, payload={"message_id": message.id, "rule": message.rule}, ts=now)
     db.session.flush()
     send(email)

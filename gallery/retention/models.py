@@ -43,6 +43,8 @@ class Message(db.Model):
     photographer_id: Mapped[str] = mapped_column(ForeignKey("photographers.id", ondelete="CASCADE"))
     client_id: Mapped[str | None] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
     gallery_id: Mapped[str | None] = mapped_column(String(26))
+    # A guest who engaged on a gallery without being a client (expiry reminders only).
+    visitor_id: Mapped[str | None] = mapped_column(String(26))
     rule: Mapped[str] = mapped_column(String(32))
     # marketing: consent and no unsubscribe; service: no unsubscribe; transactional: always.
     category: Mapped[str] = mapped_column(String(16))

@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import Date, and_, bindparam, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
 
+from gallery.accounts.models import Photographer
 from gallery.clients.models import Client, ImportantDate
 from gallery.core import clock
 from gallery.core.ids import new_id
@@ -52,7 +53,7 @@ SEND_BATCH = 500
 @dataclass
 class Candidate:
     photographer_id: str
-    client_id: str
+    client_id: str | None
     rule: str
     dedupe_key: str
     due_at: datetime
@@ -60,6 +61,7 @@ class Candidate:
     gallery_id: str | None = None
     anchor_at: datetime | None = None
     context: dict = field(default_factory=dict)
+    visitor_id: str | None = None
 
 
 @dataclass
@@ -202,14 +204,37 @@ def _plan_expiry(settings, group, now):
                        Gallery.expires_at >= bindparam("lo"), Gallery.expires_at < bindparam("hi"))
                 .group_by(Gallery.id, Gallery.photographer_id, Gallery.expires_at, Client.id, Client.timezone))
 
+    def build_guests():
+        # Guests who verified their email on the gallery and engaged, not known as a client: they get
+        # the reminder in the studio's language and timezone.
+        from gallery.proofing.models import Visitor
+
+        return (select(Gallery.id, Gallery.photographer_id, Gallery.expires_at, Visitor.id.label("visitor_id"),
+                       Photographer.timezone)
+                .join(Photographer, Photographer.id == Gallery.photographer_id)
+                .join(Visitor, and_(Visitor.gallery_id == Gallery.id, Visitor.client_id.is_(None),
+                                    Visitor.verified_at.is_not(None)))
+                .where(_photographers(Gallery.photographer_id, mode), Gallery.status == "published",
+                       Gallery.expires_at > bindparam("now"),
+                       Gallery.expires_at >= bindparam("lo"), Gallery.expires_at < bindparam("hi"),
+                       exists(select(Event.id).where(Event.gallery_id == Gallery.id, Event.visitor_id == Visitor.id,
+                                                     Event.kind.in_(_kinds("engagement"))))))
+
     stmt = _statement(("expiry", mode), build)
+    guests = _statement(("expiry-guests", mode), build_guests)
     for days in settings["days_before"]:
+        params = {"photographer_ids": ids, "engagement": ENGAGEMENT_KINDS, "now": now,
+                  "lo": _day_start(today + timedelta(days=days)), "hi": _day_start(today + timedelta(days=days + 2))}
+        for row in db.session.execute(guests, params):
+            expires_at = _aware(row.expires_at)
+            due = expires_at.date() - timedelta(days=days)
+            yield Candidate(row.photographer_id, None, "expiry",
+                            f"expiry:{row.id}:{expires_at.date()}:{days}:v:{row.visitor_id}",
+                            schedule.local_midnight(due, row.timezone), row.timezone, gallery_id=row.id,
+                            anchor_at=expires_at, context={"days_left": days}, visitor_id=row.visitor_id)
         # Due on the expiry's UTC date minus `days`: today's or tomorrow's (no grace: a late
         # 7-day reminder right before the 4-day one helps nobody).
-        rows = db.session.execute(stmt, {"photographer_ids": ids, "engagement": ENGAGEMENT_KINDS, "now": now,
-                                         "lo": _day_start(today + timedelta(days=days)),
-                                         "hi": _day_start(today + timedelta(days=days + 2))})
-        for row in rows:
+        for row in db.session.execute(stmt, params):
             expires_at = _aware(row.expires_at)
             due = expires_at.date() - timedelta(days=days)
             yield Candidate(row.photographer_id, row.client_id, "expiry",
@@ -320,6 +345,7 @@ def plan(now: datetime | None = None, kinds=None) -> int:
             for c in planner(settings, group, now):
                 rows.append({
                     "id": new_id(), "photographer_id": c.photographer_id, "client_id": c.client_id,
+                    "visitor_id": c.visitor_id,
                     "gallery_id": c.gallery_id, "rule": c.rule, "category": CATEGORIES[c.rule],
                     "dedupe_key": c.dedupe_key, "anchor_at": c.anchor_at, "due_at": c.due_at,
                     "send_after": schedule.next_window_start(c.due_at, c.timezone), "context": c.context,
@@ -388,7 +414,10 @@ def send_due(now: datetime | None = None, result: SweepResult | None = None) -> 
     result.suppressed += _suppress(now)
     while True:
         due = db.session.execute(
-            select(Message.id, Message.send_after, Client.timezone).join(Client, Client.id == Message.client_id)
+            select(Message.id, Message.send_after,
+                   func.coalesce(Client.timezone, Photographer.timezone).label("timezone"))
+            .outerjoin(Client, Client.id == Message.client_id)
+            .join(Photographer, Photographer.id == Message.photographer_id)
             .where(Message.status == "queued", Message.send_after <= now)
             .order_by(Message.send_after, Message.id).limit(SEND_BATCH)).all()
         ready = []

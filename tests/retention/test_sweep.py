@@ -204,3 +204,37 @@ def test_cli_sweep_at_a_given_instant(app, studio, runner):
     assert "planned=1 sent=1" in result.output
     bad = runner.invoke(args=["gallery", "sweep", "--now", "yesterday"])
     assert bad.exit_code != 0 and "ISO-8601" in bad.output
+
+
+def test_expiry_reminders_reach_engaged_guests_through_their_own_link(app, studio, smtp_server):
+    from gallery.galleries.models import ShareLink
+    from gallery.proofing.models import Visitor
+
+    photographer, _, client, gallery = studio()
+    guest_link = ShareLink(gallery_id=gallery.id, token="guest-share-token-0123456789", role="guest")
+    db.session.add(guest_link)
+    db.session.flush()
+    engaged = Visitor(gallery_id=gallery.id, share_link_id=guest_link.id, email="aunt@example.no", name="Aunt",
+                      verified_at=datetime(2024, 6, 21, tzinfo=UTC))
+    silent = Visitor(gallery_id=gallery.id, share_link_id=guest_link.id, email="quiet@example.no",
+                     verified_at=datetime(2024, 6, 21, tzinfo=UTC))
+    db.session.add_all([engaged, silent])
+    db.session.flush()
+    record_event("favourited", photographer_id=photographer.id, gallery_id=gallery.id, visitor_id=engaged.id,
+                 photo_id="p1", ts=datetime(2024, 6, 22, tzinfo=UTC))
+    gallery.expires_at = datetime(2024, 9, 1, 12, tzinfo=UTC)
+    db.session.commit()
+    with smtp_server.configured(app):
+        result = sweep(datetime(2024, 8, 25, 8, 30, tzinfo=UTC))  # photographer's timezone is UTC: 08:30 waits
+        assert result.sent == 0
+        result = sweep(datetime(2024, 8, 25, 9, 30, tzinfo=UTC))
+    assert result.sent == 1
+    [mail] = smtp_server.messages
+    assert mail["To"] == "Aunt <aunt@example.no>" and mail["List-Unsubscribe"] is None
+    [message] = _sent("expiry")
+    assert message.visitor_id == engaged.id and message.client_id is None
+    from urllib.parse import urlparse
+
+    click = next(w for w in mail.get_body(("plain",)).get_content().split() if "/t/c/" in w)
+    location = app.test_client().get(urlparse(click).path).headers["Location"]
+    assert location.endswith("/g/guest-share-token-0123456789")
