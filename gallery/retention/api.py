@@ -10,10 +10,12 @@ from marshmallow import ValidationError
 from gallery.accounts.auth import current_photographer, photographer_required
 from gallery.errors import Problem
 from gallery.extensions import db
-from gallery.retention import metrics, rules, schemas, services, tokens
+from gallery.retention import metrics, referrals, rules, schemas, services, tokens
 
 blp = Blueprint("retention", __name__, url_prefix="/api/v1", description="Retention rules, outbox and metrics")
 links = Blueprint("retention_links", __name__, description="Links in retention mail: unsubscribe, tracking, survey")
+
+referrals.register_store_hook()
 
 _PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 
@@ -53,6 +55,47 @@ def list_messages(args):
 def retention_metrics(args):
     """Repeat-client rate, retention rate, revenue per client, offer conversion per rule, NPS, dormant clients."""
     return metrics.retention_metrics(current_photographer().id, start=args.get("from_"), end=args.get("to"))
+
+
+@blp.get("/retention/referrals/<client_id>")
+@photographer_required
+@blp.response(200, schemas.ReferralLinkSchema)
+def referral_link(client_id):
+    """The client's personal referral link (created on first request) and how many it brought."""
+    result = referrals.link_for(current_photographer().id, client_id)
+    db.session.commit()
+    return result
+
+
+@blp.post("/retention/referrals/attributions")
+@photographer_required
+@blp.arguments(schemas.AttributionSchema)
+@blp.response(201, schemas.AttributionDumpSchema)
+def attribute_referral(payload):
+    """Attribute a new client to the referral code they arrived with (e.g. `?ref=` on your website's form);
+    the referrer is rewarded when this client's first order is paid."""
+    referred = referrals.attribute(current_photographer().id, payload["code"], payload["client_id"])
+    db.session.commit()
+    return referred
+
+
+@links.get("/r/<code>")
+@links.response(302, description="To the studio's website with `?ref=<code>`, or a small page when it has none.")
+def referral_landing(code):
+    """Where a shared referral link lands (no login)."""
+    from urllib.parse import urlencode
+
+    from gallery.accounts.models import Photographer
+
+    referral = referrals.find(code)
+    photographer = db.session.get(Photographer, referral.photographer_id)
+    website = (photographer.branding or {}).get("website")
+    if website:
+        separator = "&" if "?" in website else "?"
+        return redirect(f"{website}{separator}{urlencode({'ref': referral.code})}", code=302)
+    return Response(render_template("mail/retention/referral.html", studio=photographer.studio_name,
+                                    email=photographer.email, lang=photographer.locale or "en"),
+                    mimetype="text/html")
 
 
 @links.route("/u/<token>", methods=["GET", "POST"])

@@ -140,7 +140,7 @@ def deliver(message, now: datetime) -> None:
     photographer = db.session.get(Photographer, message.photographer_id)
     client = recipient_of(message, photographer)
     offer = message.context.get("offer")
-    if offer and message.category == "marketing" and "issued_offer" not in message.context:
+    if offer and message.category != "transactional" and "issued_offer" not in message.context:
         issued = offers.issue(message, offer, now)
         message.context = {**message.context, "issued_offer": issued}
         message.coupon_code = issued.get("code")

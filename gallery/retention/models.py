@@ -96,3 +96,30 @@ class Feedback(db.Model):
     score: Mapped[int] = mapped_column(Integer)
     comment: Mapped[str | None] = mapped_column(String(5000))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: clock.now())
+
+
+class Referral(db.Model):
+    """A client's personal referral code; new clients who arrive through it are attributed to them."""
+
+    __tablename__ = "retention_referrals"
+    __table_args__ = (UniqueConstraint("code", name="uq_retention_referrals_code"),
+                      UniqueConstraint("referrer_client_id", name="uq_retention_referrals_referrer_client_id"))
+
+    id: Mapped[str] = id_column()
+    photographer_id: Mapped[str] = mapped_column(ForeignKey("photographers.id", ondelete="CASCADE"), index=True)
+    referrer_client_id: Mapped[str] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: clock.now())
+
+
+class ReferredClient(db.Model):
+    """A new client attributed to a referral; rewarded once, when their first order is paid."""
+
+    __tablename__ = "retention_referred_clients"
+    __table_args__ = (UniqueConstraint("client_id", name="uq_retention_referred_clients_client_id"),)
+
+    id: Mapped[str] = id_column()
+    referral_id: Mapped[str] = mapped_column(ForeignKey("retention_referrals.id", ondelete="CASCADE"), index=True)
+    client_id: Mapped[str] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: clock.now())
+    rewarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -61,3 +61,22 @@ class FeedbackDumpSchema(Schema):
 class MetricsQuerySchema(Schema):
     from_ = fields.Date(data_key="from", metadata={"description": "Start of the period (default: a year ago)."})
     to = fields.Date(metadata={"description": "End of the period, inclusive (default: today)."})
+
+
+class ReferralLinkSchema(Schema):
+    client_id = fields.String()
+    code = fields.String()
+    url = fields.String(metadata={"description": "The client's personal link to share."})
+    referred = fields.Integer(metadata={"description": "New clients attributed so far."})
+
+
+class AttributionSchema(Schema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    client_id = fields.String(required=True, validate=validate.Length(min=1, max=26))
+
+
+class AttributionDumpSchema(Schema):
+    id = fields.String()
+    client_id = fields.String()
+    created_at = fields.DateTime()
+    rewarded_at = fields.DateTime(allow_none=True)
