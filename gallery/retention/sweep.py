@@ -132,8 +132,9 @@ def _plan_anniversary(settings, group, now):
         params[f"alt{n}"] = "02-29" if (target.month, target.day) == (2, 28) else params[f"md{n}"]
         params[f"year{n}"] = date(target.year, 1, 1)
 
-    def matches(date_col):
-        return or_(*[and_(month_day(date_col).in_([bindparam(f"md{n}"), bindparam(f"alt{n}")]),
+    def matches(date_col, month_day_col=None):
+        md = month_day(date_col) if month_day_col is None else month_day_col  # the stored column is indexed
+        return or_(*[and_(md.in_([bindparam(f"md{n}"), bindparam(f"alt{n}")]),
                           date_col < bindparam(f"year{n}", type_=Date)) for n in range(len(targets))])
 
     def occurrence_of(original):
@@ -162,7 +163,8 @@ def _plan_anniversary(settings, group, now):
                        Client.photographer_id, Client.timezone)
                 .join(Client, Client.id == ImportantDate.client_id)
                 .where(_photographers(Client.photographer_id, mode), ImportantDate.kind.in_(_kinds("date_kinds")),
-                       Client.email.is_not(None), matches(ImportantDate.date), ~same_day_gallery))
+                       Client.email.is_not(None), matches(ImportantDate.date, ImportantDate.month_day),
+                       ~same_day_gallery))
 
     for row in db.session.execute(_statement(("anniversary-dates", mode), dates_statement), params):
         when = occurrence_of(row.date)
