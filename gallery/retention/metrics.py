@@ -4,7 +4,7 @@ store's coupons for redemptions."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from marshmallow import Schema, fields
 from sqlalchemy import and_, distinct, func, select
@@ -17,6 +17,7 @@ from gallery.retention import schedule
 from gallery.retention.models import Feedback, Message
 from gallery.retention.rules import RULE_KINDS, rules_of
 from gallery.retention.sweep import ENGAGEMENT_KINDS
+from gallery.retention.sweep import as_utc, day_start
 
 
 class RuleConversionSchema(Schema):
@@ -55,10 +56,6 @@ class RetentionMetricsSchema(Schema):
     dormant_clients = fields.Integer()
 
 
-def _start(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=UTC)
-
-
 def _ratio(part, whole):
     return round(part / whole, 4) if whole else None
 
@@ -79,7 +76,7 @@ def retention_metrics(photographer_id: str, *, start: date | None = None, end: d
         from gallery.errors import Problem
 
         raise Problem(422, "`from` must not be after `to`.", errors={"from": ["After `to`."]})
-    lo, hi = _start(start), _start(end + timedelta(days=1))
+    lo, hi = day_start(start), day_start(end + timedelta(days=1))
     mine = Event.photographer_id == photographer_id
     total = Event.payload["total"].as_integer()
     currency_col = Event.payload["currency"].as_string()
@@ -98,10 +95,8 @@ def retention_metrics(photographer_id: str, *, start: date | None = None, end: d
     lifetime_revenue = sum(c.revenue or 0 for c in clients)
     orders = sum(c.orders for c in clients)
 
-    def _aware(value):
-        if isinstance(value, str):
-            value = datetime.fromisoformat(value)
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    def _aware(value):  # SQLite hands MIN/MAX of a subquery column back as text
+        return as_utc(datetime.fromisoformat(value) if isinstance(value, str) else value)
 
     lifetimes = [max((_aware(c.last) - _aware(c.first)).days / 365.25, 1.0) for c in clients]
     aov = lifetime_revenue / orders if orders else None
@@ -169,7 +164,7 @@ def dormant_count(photographer_id: str) -> int:
     """Clients whose last engagement is older than the dormant rule's months (clients who never engaged
     are not dormant: they never started)."""
     months = next(r for r in rules_of(photographer_id) if r["kind"] == "dormant")["settings"]["months"]
-    cutoff = _start(schedule.add_months(clock.now().date(), -months))
+    cutoff = day_start(schedule.add_months(clock.now().date(), -months))
     last = (select(Event.client_id, func.max(Event.ts).label("last"))
             .where(Event.photographer_id == photographer_id, Event.client_id.is_not(None),
                    Event.kind.in_(ENGAGEMENT_KINDS)).group_by(Event.client_id).subquery())

@@ -76,11 +76,11 @@ class SweepResult:
         return dict(self.__dict__)
 
 
-def _day_start(day: date) -> datetime:
+def day_start(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=UTC)
 
 
-def _aware(moment: datetime) -> datetime:
+def as_utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
@@ -183,10 +183,10 @@ def _plan_followup(settings, group, now):
         .where(_photographers(Gallery.photographer_id, mode), Gallery.status != "draft", Client.email.is_not(None),
                Gallery.published_at >= bindparam("lo"), Gallery.published_at < bindparam("hi"))))
     rows = db.session.execute(stmt, {"photographer_ids": ids,
-                                     "lo": _day_start(today - timedelta(days=GRACE_DAYS) - lag),
-                                     "hi": _day_start(today + timedelta(days=2) - lag)})
+                                     "lo": day_start(today - timedelta(days=GRACE_DAYS) - lag),
+                                     "hi": day_start(today + timedelta(days=2) - lag)})
     for row in rows:
-        due = _aware(row.published_at).date() + lag
+        due = as_utc(row.published_at).date() + lag
         yield Candidate(row.photographer_id, row.client_id, "followup", f"followup:{row.id}",
                         schedule.local_midnight(due, row.timezone), row.timezone, gallery_id=row.id)
 
@@ -226,9 +226,9 @@ def _plan_expiry(settings, group, now):
     guests = _statement(("expiry-guests", mode), build_guests)
     for days in settings["days_before"]:
         params = {"photographer_ids": ids, "engagement": ENGAGEMENT_KINDS, "now": now,
-                  "lo": _day_start(today + timedelta(days=days)), "hi": _day_start(today + timedelta(days=days + 2))}
+                  "lo": day_start(today + timedelta(days=days)), "hi": day_start(today + timedelta(days=days + 2))}
         for row in db.session.execute(guests, params):
-            expires_at = _aware(row.expires_at)
+            expires_at = as_utc(row.expires_at)
             due = expires_at.date() - timedelta(days=days)
             yield Candidate(row.photographer_id, None, "expiry",
                             f"expiry:{row.id}:{expires_at.date()}:{days}:v:{row.visitor_id}",
@@ -237,7 +237,7 @@ def _plan_expiry(settings, group, now):
         # Due on the expiry's UTC date minus `days`: today's or tomorrow's (no grace: a late
         # 7-day reminder right before the 4-day one helps nobody).
         for row in db.session.execute(stmt, params):
-            expires_at = _aware(row.expires_at)
+            expires_at = as_utc(row.expires_at)
             due = expires_at.date() - timedelta(days=days)
             yield Candidate(row.photographer_id, row.client_id, "expiry",
                             f"expiry:{row.id}:{expires_at.date()}:{days}:{row.client_id}",
@@ -264,7 +264,7 @@ def _plan_after_last(rule, kinds, lag, group, now, *, offer=None):
         "photographer_ids": ids, "kinds": kinds, "superseded": SUPERSEDED_BY[rule], "now": now,
         "lo": now - lag - timedelta(days=GRACE_DAYS), "hi": now - lag})
     for row in rows:
-        anchor = _aware(row.anchor)
+        anchor = as_utc(row.anchor)
         yield Candidate(row.photographer_id, row.client_id, rule, f"{rule}:{row.client_id}:{anchor.isoformat()}",
                         anchor + lag, row.timezone, gallery_id=row.gallery_id, anchor_at=anchor,
                         context={"offer": offer})
@@ -299,9 +299,9 @@ def _plan_dormant(settings, group, now):
         high -= timedelta(days=1)
     rows = db.session.execute(_statement(("last-event", mode), lambda: _last_event_statement(mode)), {
         "photographer_ids": ids, "kinds": ENGAGEMENT_KINDS, "superseded": ENGAGEMENT_KINDS, "now": now,
-        "lo": _day_start(low), "hi": _day_start(high + timedelta(days=1)) - timedelta(microseconds=1)})
+        "lo": day_start(low), "hi": day_start(high + timedelta(days=1)) - timedelta(microseconds=1)})
     for row in rows:
-        anchor = _aware(row.anchor)
+        anchor = as_utc(row.anchor)
         due = schedule.add_months(anchor.date(), months)
         yield Candidate(row.photographer_id, row.client_id, "dormant",
                         f"dormant:{row.client_id}:{anchor.date().isoformat()}",
