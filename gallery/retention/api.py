@@ -80,7 +80,8 @@ def attribute_referral(payload):
 
 
 @links.get("/r/<code>")
-@links.response(302, description="To the studio's website with `?ref=<code>`, or a small page when it has none.")
+@links.response(200, description="A small page naming the studio, when it has no website.")
+@links.alt_response(302, description="To the studio's website with `?ref=<code>`.")
 def referral_landing(code):
     """Where a shared referral link lands (no login)."""
     from urllib.parse import urlencode
@@ -121,7 +122,8 @@ def open_pixel(token):
 
 
 @links.get("/t/c/<token>")
-@links.response(302, description="Redirect to the link's target; the click is recorded.")
+@links.response(200, description="Never: a valid link always redirects (see 302).")
+@links.alt_response(302, description="Redirect to the link's target; the click is recorded.")
 def click(token):
     """Click tracking: a signed redirect to the URL the message carried."""
     value = tokens.verify("click", token)
