@@ -15,7 +15,7 @@ from gallery.engagement.models import Event
 from gallery.extensions import db
 from gallery.retention import schedule
 from gallery.retention.models import Feedback, Message
-from gallery.retention.rules import RULE_KINDS, rules_of
+from gallery.retention.rules import CATEGORIES, RULE_KINDS, rules_of
 from gallery.retention.sweep import ENGAGEMENT_KINDS
 from gallery.retention.sweep import as_utc, day_start
 
@@ -146,7 +146,8 @@ def _offer_conversion(photographer_id: str, lo: datetime, hi: datetime) -> list[
              "opened": counts[rule].opened if rule in counts else 0,
              "clicked": counts[rule].clicked if rule in counts else 0,
              "offers": counts[rule].offers if rule in counts else 0,
-             "redeemed": redeemed[rule][0], "revenue": redeemed[rule][1]} for rule in RULE_KINDS]
+             "redeemed": redeemed[rule][0], "revenue": redeemed[rule][1]}
+            for rule in RULE_KINDS if CATEGORIES[rule] != "photographer"]
 
 
 def _nps_metrics(photographer_id: str, lo: datetime, hi: datetime) -> dict:

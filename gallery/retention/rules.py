@@ -26,7 +26,9 @@ CATEGORIES = {
     "followup": "service",
     "expiry": "transactional",
     "referral": "service",
+    "digest": "photographer",  # the studio's own daily summary (opt-in)
 }
+DEFAULT_ENABLED = {"digest": False}
 RULE_KINDS = tuple(CATEGORIES)
 
 _OFFER_15 = {"percent_off": 15, "valid_days": 30}
@@ -41,6 +43,7 @@ DEFAULTS: dict[str, dict] = {
     "followup": {"days_after": 7},
     "expiry": {"days_before": [7, 4, 1]},
     "referral": {"reward": {"percent_off": 20, "valid_days": 90}},
+    "digest": {"hour": 7},
 }
 
 
@@ -86,6 +89,9 @@ SETTINGS_SCHEMAS: dict[str, type[Schema]] = {
                                                            validate=validate.Length(min=1, max=5))},
                                name="ExpirySettings"),
     "referral": Schema.from_dict({"reward": fields.Nested(OfferSchema)}, name="ReferralSettings"),
+    "digest": Schema.from_dict({"hour": fields.Integer(validate=validate.Range(min=0, max=23),
+                                                       metadata={"description": "Local hour of the studio."})},
+                               name="DigestSettings"),
 }
 
 
@@ -100,7 +106,7 @@ def rules_of(photographer_id: str) -> list[dict]:
     stored = {r.kind: r for r in db.session.scalars(
         select(RetentionRule).where(RetentionRule.photographer_id == photographer_id))}
     return [{"kind": kind, "category": CATEGORIES[kind],
-             "enabled": stored[kind].enabled if kind in stored else True,
+             "enabled": stored[kind].enabled if kind in stored else DEFAULT_ENABLED.get(kind, True),
              "settings": effective(kind, stored[kind].settings if kind in stored else None)}
             for kind in RULE_KINDS]
 
@@ -128,7 +134,8 @@ def update_rules(photographer_id: str, changes: list[dict]) -> list[dict]:
         rule = db.session.scalar(select(RetentionRule).where(RetentionRule.photographer_id == photographer_id,
                                                              RetentionRule.kind == change["kind"]))
         if rule is None:
-            rule = RetentionRule(photographer_id=photographer_id, kind=change["kind"], enabled=True, settings={})
+            rule = RetentionRule(photographer_id=photographer_id, kind=change["kind"],
+                                 enabled=DEFAULT_ENABLED.get(change["kind"], True), settings={})
             db.session.add(rule)
         if "enabled" in change:
             rule.enabled = change["enabled"]

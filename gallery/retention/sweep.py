@@ -71,6 +71,7 @@ class SweepResult:
     suppressed: int = 0
     rescheduled: int = 0
     failed: int = 0
+    digests: int = 0
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -320,7 +321,7 @@ PLANNERS = {
 }
 
 
-def _insert_ignoring_duplicates(rows: list[dict]) -> int:
+def insert_ignoring_duplicates(rows: list[dict]) -> int:
     if not rows:
         return 0
     if db.engine.dialect.name == "postgresql":
@@ -355,7 +356,7 @@ def plan(now: datetime | None = None, kinds=None) -> int:
                 })
     if not rows:
         return 0
-    inserted = _insert_ignoring_duplicates(rows)
+    inserted = insert_ignoring_duplicates(rows)
     db.session.commit()
     return inserted
 
@@ -459,8 +460,12 @@ def sweep(now: datetime | None = None) -> SweepResult:
     # the dedupe key and the status claim.
     serial = _sqlite_sweep_lock if db.engine.dialect.name == "sqlite" else nullcontext()
     with serial, clock.frozen(now):  # everything the sweep stamps (events, Date headers) reads this instant
+        from gallery.retention.digest import send_digests
+
         result = SweepResult(planned=plan(now))
-        return send_due(now, result)
+        send_due(now, result)
+        result.digests = send_digests(now)
+        return result
 
 
 _sqlite_sweep_lock = threading.Lock()

@@ -11,8 +11,9 @@ from gallery.retention.sweep import sweep
 def test_rules_have_defaults_and_can_be_changed(app, photographer_api):
     rules = {r["kind"]: r for r in photographer_api.get("/api/v1/retention/rules").json["rules"]}
     assert set(rules) == {"anniversary", "reorder", "favourites", "abandoned_cart", "dormant", "followup", "expiry",
-                          "referral"}
-    assert all(r["enabled"] for r in rules.values())
+                          "referral", "digest"}
+    assert all(r["enabled"] for r in rules.values() if r["kind"] != "digest")
+    assert rules["digest"]["enabled"] is False  # the photographer's own digest is opt-in
     assert rules["expiry"]["settings"]["days_before"] == [7, 4, 1] and rules["expiry"]["category"] == "transactional"
     response = photographer_api.put("/api/v1/retention/rules", json={"rules": [
         {"kind": "dormant", "enabled": False},
@@ -41,7 +42,7 @@ def test_bad_rules_are_refused_and_nothing_changes(app, photographer_api):
         assert response.status_code == 422, payload
         assert response.mimetype == "application/problem+json" and response.json["errors"]
     rules = photographer_api.get("/api/v1/retention/rules").json["rules"]
-    assert all(r["enabled"] for r in rules)
+    assert all(r["enabled"] for r in rules if r["kind"] != "digest")
 
 
 def test_outbox_lists_messages_with_filters_and_only_the_photographers_own(app, studio, make_photographer):
@@ -105,3 +106,23 @@ def test_retention_metrics(app, studio, make_client, smtp_server):
     with clock.frozen(datetime(2026, 1, 1, tzinfo=UTC)):
         assert api.get("/api/v1/metrics/retention").json["dormant_clients"] == 1  # Ola: nothing since August 2024
     assert api.get("/api/v1/metrics/retention?from=2025-07-01&to=2025-01-01").status_code == 422
+
+
+def test_daily_digest_is_opt_in_and_sent_once_at_the_chosen_local_hour(app, studio, smtp_server):
+    photographer, api, kari, gallery = studio()
+    record_event("gallery_viewed", photographer_id=photographer.id, client_id=kari.id, gallery_id=gallery.id,
+                 ts=datetime(2025, 3, 3, 18, tzinfo=UTC))
+    db.session.commit()
+    morning = datetime(2025, 3, 4, 7, 10, tzinfo=UTC)
+    with smtp_server.configured(app):
+        assert sweep(morning).digests == 0  # not asked for
+        response = api.put("/api/v1/retention/rules", json={"rules": [{"kind": "digest", "enabled": True}]})
+        assert response.status_code == 200
+        assert sweep(morning - timedelta(hours=1)).digests == 0  # 06:10: not yet
+        assert sweep(morning).digests == 1
+        assert sweep(morning + timedelta(minutes=30)).digests == 0
+    [mail] = smtp_server.messages
+    assert mail["To"] == photographer.email and "1 visits" in mail["Subject"]
+    assert "Kari & Ola: 1 visits" in mail.get_body(("plain",)).get_content()
+    assert api.put("/api/v1/retention/rules", json={"rules": [{"kind": "digest", "settings": {"hour": 24}}]}
+                   ).status_code == 422
