@@ -48,6 +48,7 @@ SUPERSEDED_BY = {
 }
 GRACE_DAYS = 3  # a sweep that was down for a few days still catches up; older dues are let go
 SEND_BATCH = 500
+EXPIRY_WINDOWS = 5  # at most five reminders before an expiry (the rule schema allows five)
 
 
 @dataclass
@@ -203,8 +204,7 @@ def _plan_expiry(settings, group, now):
                 .join(Event, and_(Event.gallery_id == Gallery.id, Event.kind.in_(_kinds("engagement"))))
                 .join(Client, and_(Client.id == Event.client_id, Client.photographer_id == Gallery.photographer_id))
                 .where(_photographers(Gallery.photographer_id, mode), Gallery.status == "published",
-                       Client.email.is_not(None), Gallery.expires_at > bindparam("now"),
-                       Gallery.expires_at >= bindparam("lo"), Gallery.expires_at < bindparam("hi"))
+                       Client.email.is_not(None), Gallery.expires_at > bindparam("now"), _expiring())
                 .group_by(Gallery.id, Gallery.photographer_id, Gallery.expires_at, Client.id, Client.timezone))
 
     def build_guests():
@@ -219,31 +219,38 @@ def _plan_expiry(settings, group, now):
                                     Visitor.verified_at.is_not(None)))
                 .where(_photographers(Gallery.photographer_id, mode), Gallery.status == "published",
                        Gallery.expires_at > bindparam("now"),
-                       Gallery.expires_at >= bindparam("lo"), Gallery.expires_at < bindparam("hi"),
+                       _expiring(),
                        exists(select(Event.id).where(Event.gallery_id == Gallery.id, Event.visitor_id == Visitor.id,
                                                      Event.kind.in_(_kinds("engagement"))))))
 
     stmt = _statement(("expiry", mode), build)
     guests = _statement(("expiry-guests", mode), build_guests)
-    for days in settings["days_before"]:
-        params = {"photographer_ids": ids, "engagement": ENGAGEMENT_KINDS, "now": now,
-                  "lo": day_start(today + timedelta(days=days)), "hi": day_start(today + timedelta(days=days + 2))}
-        for row in db.session.execute(guests, params):
+    # One query for all reminder offsets: expiring on the UTC date today+k or tomorrow+k (no grace:
+    # a late 7-day reminder right before the 4-day one helps nobody). Unused windows are empty.
+    offsets = sorted(set(settings["days_before"]))[:EXPIRY_WINDOWS]
+    params = {"photographer_ids": ids, "engagement": ENGAGEMENT_KINDS, "now": now}
+    for n in range(EXPIRY_WINDOWS):
+        days = offsets[n] if n < len(offsets) else None
+        params[f"lo{n}"] = day_start(today + timedelta(days=days)) if days is not None else now
+        params[f"hi{n}"] = day_start(today + timedelta(days=days + 2)) if days is not None else now
+    for statement in (guests, stmt):
+        for row in db.session.execute(statement, params):
             expires_at = as_utc(row.expires_at)
-            due = expires_at.date() - timedelta(days=days)
-            yield Candidate(row.photographer_id, None, "expiry",
-                            f"expiry:{row.id}:{expires_at.date()}:{days}:v:{row.visitor_id}",
-                            schedule.local_midnight(due, row.timezone), row.timezone, gallery_id=row.id,
-                            anchor_at=expires_at, context={"days_left": days}, visitor_id=row.visitor_id)
-        # Due on the expiry's UTC date minus `days`: today's or tomorrow's (no grace: a late
-        # 7-day reminder right before the 4-day one helps nobody).
-        for row in db.session.execute(stmt, params):
-            expires_at = as_utc(row.expires_at)
-            due = expires_at.date() - timedelta(days=days)
-            yield Candidate(row.photographer_id, row.client_id, "expiry",
-                            f"expiry:{row.id}:{expires_at.date()}:{days}:{row.client_id}",
-                            schedule.local_midnight(due, row.timezone), row.timezone, gallery_id=row.id,
-                            anchor_at=expires_at, context={"days_left": days})
+            for days in offsets:
+                due = expires_at.date() - timedelta(days=days)
+                if not today <= due <= today + timedelta(days=1):
+                    continue
+                visitor_id = getattr(row, "visitor_id", None)
+                recipient = f"v:{visitor_id}" if visitor_id else row.client_id
+                yield Candidate(row.photographer_id, None if visitor_id else row.client_id, "expiry",
+                                f"expiry:{row.id}:{expires_at.date()}:{days}:{recipient}",
+                                schedule.local_midnight(due, row.timezone), row.timezone, gallery_id=row.id,
+                                anchor_at=expires_at, context={"days_left": days}, visitor_id=visitor_id)
+
+
+def _expiring():
+    return or_(*[and_(Gallery.expires_at >= bindparam(f"lo{n}"), Gallery.expires_at < bindparam(f"hi{n}"))
+                 for n in range(EXPIRY_WINDOWS)])
 
 
 def _last_event_statement(mode):
