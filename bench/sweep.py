@@ -1,8 +1,10 @@
 """Sweep benchmark on PostgreSQL: 10k, 100k and 1M clients with 10 events each.
 
 Creates its own database (bench_sweep), generates the studio server-side (generate_series),
-then times one sweep (plan + send; mail to .eml files) at a morning in the clients' timezone,
-and a second sweep at the same instant (everything already planned: the hourly steady state).
+then times one sweep at a morning in the clients' timezone (plan, suppress, claim and hand the
+due messages to the `mail` queue on Redis, as in production), a second sweep at the same instant
+(everything already planned: the hourly steady state), and, separately, the delivery of the
+claimed messages by one worker process (render, coupon, .eml file), as messages per second.
 
     .venv/bin/python bench/sweep.py [sizes, default 10000,100000,1000000]
 """
@@ -21,6 +23,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 BASE_URL = os.environ.get("GALLERY_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench_sweep")
+REDIS_URL = os.environ.get("GALLERY_BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
 NOW = datetime(2026, 1, 15, 8, 30, tzinfo=UTC)  # 09:30 in Oslo
 EVENTS_PER_CLIENT = 10
 
@@ -76,10 +79,16 @@ LOAD = [
 def run(size: int) -> float:
     from gallery import create_app
     from gallery.extensions import db
-    from gallery.retention.sweep import sweep
+    from redis import Redis
+    from rq import Queue
+
+    from gallery.retention.models import Message
+    from gallery.retention.sweep import deliver_claimed, sweep
 
     app = create_app({"env": "testing", "database_url": BASE_URL, "secret_key": "bench-secret-key-" + "x" * 32,
-                      "mail_dir": tempfile.mkdtemp(prefix="bench-mail-"), "public_base_url": "https://bench.example"})
+                      "mail_dir": tempfile.mkdtemp(prefix="bench-mail-"), "public_base_url": "https://bench.example",
+                      "redis_url": REDIS_URL})
+    mail_queue = Queue("mail", connection=Redis.from_url(REDIS_URL))
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -98,8 +107,15 @@ def run(size: int) -> float:
         second = time.perf_counter() - started
         print(f"BENCH sweep_{_label(size)} {first:.2f} s", flush=True)
         print(f"BENCH sweep_repeat_{_label(size)} {second:.2f} s", flush=True)
-        print(f"# {size} clients: planned {result.planned}, sent {result.sent}, suppressed {result.suppressed}; "
-              f"repeat planned {again.planned}, sent {again.sent}", flush=True)
+        print(f"# {size} clients: planned {result.planned}, handed to mail workers {result.enqueued}, "
+              f"suppressed {result.suppressed}; repeat planned {again.planned}, enqueued {again.enqueued}", flush=True)
+        mail_queue.empty()  # the bench delivers below, in this process
+        claimed = list(db.session.scalars(db.select(Message.id).where(Message.status == "sending")))
+        started = time.perf_counter()
+        sent, failed = deliver_claimed(claimed, NOW)
+        elapsed = time.perf_counter() - started
+        print(f"BENCH sweep_delivery_{_label(size)} {sent / elapsed:.1f} messages/s", flush=True)
+        print(f"# delivered {sent} (failed {failed}) in {elapsed:.2f} s by one process", flush=True)
         db.session.remove()
         db.engine.dispose()
     return first

@@ -19,6 +19,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from flask import current_app
 from sqlalchemy import Date, and_, bindparam, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
 
@@ -72,6 +73,7 @@ class SweepResult:
     suppressed: int = 0
     rescheduled: int = 0
     failed: int = 0
+    enqueued: int = 0  # handed to mail workers (when Redis is configured)
     digests: int = 0
 
     def as_dict(self) -> dict:
@@ -415,8 +417,6 @@ def _claim(message_ids: list[str]) -> list[str]:
 
 
 def send_due(now: datetime | None = None, result: SweepResult | None = None) -> SweepResult:
-    from gallery.retention.delivery import deliver
-
     now = now or clock.now()
     result = result or SweepResult()
     if db.session.scalar(select(Message.id).where(Message.status == "queued", Message.send_after <= now).limit(1)) is None:
@@ -441,22 +441,45 @@ def send_due(now: datetime | None = None, result: SweepResult | None = None) -> 
                                .execution_options(synchronize_session=False))
             result.rescheduled += 1
         claimed = _claim(ready)
-        for message_id in claimed:
-            savepoint = db.session.begin_nested()
-            try:
-                deliver(db.session.get(Message, message_id), now)
-                savepoint.commit()
-                result.sent += 1
-            except Exception:  # noqa: BLE001 - one bad message must not stop the outbox
-                log.exception("retention message %s failed", message_id)
-                savepoint.rollback()
-                db.session.execute(update(Message).where(Message.id == message_id)
-                                   .values(status="failed", status_reason="delivery error")
-                                   .execution_options(synchronize_session=False))
-                result.failed += 1
-        db.session.commit()  # one commit per batch; a crash mid-batch leaves 'sending' rows, never a resend
+        if claimed and current_app.config["GALLERY"].redis_url:
+            # Mail workers deliver in parallel; the sweep itself stays a few set-based statements.
+            from workers.queues import enqueue
+            from workers.retention import deliver_messages
+
+            enqueue(deliver_messages, claimed, now.isoformat(), queue="mail")
+            result.enqueued += len(claimed)
+        else:
+            sent, failed = deliver_claimed(claimed, now)
+            result.sent += sent
+            result.failed += failed
         if len(due) < SEND_BATCH or not claimed:
             return result
+
+
+def deliver_claimed(message_ids: list[str], now: datetime) -> tuple[int, int]:
+    """Deliver messages this process claimed ('sending'); returns (sent, failed)."""
+    from gallery.retention.delivery import deliver
+
+    sent = failed = 0
+    for message_id in message_ids:
+        savepoint = db.session.begin_nested()
+        try:
+            message = db.session.get(Message, message_id)
+            if message is None or message.status != "sending":
+                savepoint.rollback()
+                continue
+            deliver(message, now)
+            savepoint.commit()
+            sent += 1
+        except Exception:  # noqa: BLE001 - one bad message must not stop the outbox
+            log.exception("retention message %s failed", message_id)
+            savepoint.rollback()
+            db.session.execute(update(Message).where(Message.id == message_id)
+                               .values(status="failed", status_reason="delivery error")
+                               .execution_options(synchronize_session=False))
+            failed += 1
+    db.session.commit()  # one commit per batch; a crash mid-batch leaves 'sending' rows, never a resend
+    return sent, failed
 
 
 def sweep(now: datetime | None = None) -> SweepResult:

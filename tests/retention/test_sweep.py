@@ -238,3 +238,33 @@ def test_expiry_reminders_reach_engaged_guests_through_their_own_link(app, studi
     click = next(w for w in mail.get_body(("plain",)).get_content().split() if "/t/c/" in w)
     location = app.test_client().get(urlparse(click).path).headers["Location"]
     assert location.endswith("/g/guest-share-token-0123456789")
+
+
+def test_with_redis_the_sweep_hands_delivery_to_mail_workers(app, studio, smtp_server):
+    import dataclasses
+
+    from redis import Redis
+    from rq import Queue, SimpleWorker
+
+    from tests.conftest import REDIS_URL
+
+    studio()
+    original = app.config["GALLERY"]
+    app.config["GALLERY"] = dataclasses.replace(original, redis_url=REDIS_URL)
+    app.extensions.pop("gallery_redis", None)
+    connection = Redis.from_url(REDIS_URL)
+    queue = Queue("mail", connection=connection)
+    queue.empty()
+    try:
+        with smtp_server.configured(app):
+            result = sweep(ANNIVERSARY_MORNING)
+            assert result.enqueued == 1 and result.sent == 0
+            assert db.session.scalar(select(Message.status)) == "sending"
+            assert sweep(ANNIVERSARY_MORNING).enqueued == 0  # claimed once, never handed out twice
+            SimpleWorker([queue], connection=connection).work(burst=True)
+    finally:
+        app.config["GALLERY"] = original
+        app.extensions.pop("gallery_redis", None)
+    db.session.expire_all()
+    assert len(_sent("anniversary")) == 1
+    assert len(smtp_server.messages) == 1
