@@ -331,18 +331,19 @@ PLANNERS = {
 
 
 def insert_ignoring_duplicates(rows: list[dict]) -> int:
+    """INSERT ... ON CONFLICT (dedupe_key) DO NOTHING for many rows; returns how many were new.
+    One cached statement run as executemany (batched into multi-row INSERTs by SQLAlchemy)."""
     if not rows:
         return 0
     if db.engine.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    inserted = 0
-    for start in range(0, len(rows), 1000):
-        stmt = dialect_insert(Message).values(rows[start:start + 1000])
-        stmt = stmt.on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(Message.id)
-        inserted += len(db.session.execute(stmt).all())
-    return inserted
+    stmt = _statement(("insert-messages",), lambda: dialect_insert(Message)
+                      .on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(Message.id))
+    columns = [column.key for column in Message.__table__.columns]
+    rows = [{key: row.get(key) for key in columns} for row in rows]  # one shape for every row
+    return len(db.session.execute(stmt, rows).all())
 
 
 def plan(now: datetime | None = None, kinds=None) -> int:
