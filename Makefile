@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 STAMP := $(VENV)/.installed
 
-.PHONY: run test worker bench services system-packages migrate migration clean
+.PHONY: run test worker bench services system-packages migrate migration clean translations
 
 $(STAMP): pyproject.toml scripts/install-pillow-simd.sh | system-packages
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,3 +49,8 @@ bench: $(STAMP) system-packages services
 
 clean:
 	rm -rf var/gallery.db* var/storage var/mail
+
+# Mail catalogs (gallery/translations): re-extract after changing mail texts, then fill scripts/mail_translations.py.
+translations: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 --no-location --omit-header -o var/messages.pot .
+	$(PY) scripts/mail_translations.py var/messages.pot

@@ -65,6 +65,27 @@ def seed_demo_command():
         click.echo(line)
 
 
+@gallery_cli.command("sweep")
+@click.option("--now", "now_text", default=None, help="Run the sweep as of this ISO-8601 instant (default: now).")
+def sweep_command(now_text):
+    """Run one retention sweep: plan what is due, send what is due in clients' local morning."""
+    from datetime import UTC, datetime
+
+    from gallery.core import clock
+    from gallery.retention.sweep import sweep
+
+    now = None
+    if now_text:
+        try:
+            now = datetime.fromisoformat(now_text)
+        except ValueError:
+            raise click.BadParameter(f"not an ISO-8601 instant: {now_text!r}", param_hint="--now") from None
+        now = now if now.tzinfo else now.replace(tzinfo=UTC)
+    with clock.frozen(now or clock.now()) as moment:
+        result = sweep(moment)
+    click.echo(" ".join(f"{key}={value}" for key, value in result.as_dict().items()))
+
+
 def register(app: Flask) -> None:
     from gallery.uploader.cli import upload_command
     from workers.cli import worker_command

@@ -27,6 +27,10 @@ class Event(db.Model):
         Index("ix_events_photographer_ts", "photographer_id", "ts"),
         Index("ix_events_gallery_ts", "gallery_id", "ts"),
         Index("ix_events_client_ts", "client_id", "ts"),
+        # Analytics by kind over a studio's date range, and the sweep's "events of a kind in a window".
+        Index("ix_events_photographer_kind_ts", "photographer_id", "kind", "ts"),
+        Index("ix_events_kind_ts", "kind", "ts"),
+        Index("ix_events_client_kind_ts", "client_id", "kind", "ts"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)

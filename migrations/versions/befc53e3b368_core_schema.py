@@ -1,8 +1,8 @@
 """core schema
 
-Revision ID: 1b7053ba9560
+Revision ID: befc53e3b368
 Revises: 
-Create Date: 2026-11-23 12:52:51.436186
+Create Date: 2026-11-23 13:28:30.851836
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ from sqlalchemy import Text
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = '1b7053ba9560'
+revision = 'befc53e3b368'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -102,8 +102,11 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_events'))
     )
     with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.create_index('ix_events_client_kind_ts', ['client_id', 'kind', 'ts'], unique=False)
         batch_op.create_index('ix_events_client_ts', ['client_id', 'ts'], unique=False)
         batch_op.create_index('ix_events_gallery_ts', ['gallery_id', 'ts'], unique=False)
+        batch_op.create_index('ix_events_kind_ts', ['kind', 'ts'], unique=False)
+        batch_op.create_index('ix_events_photographer_kind_ts', ['photographer_id', 'kind', 'ts'], unique=False)
         batch_op.create_index('ix_events_photographer_ts', ['photographer_id', 'ts'], unique=False)
 
     op.create_table('price_sheets',
@@ -124,6 +127,44 @@ def upgrade():
     with op.batch_alter_table('price_sheets', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_price_sheets_photographer_id'), ['photographer_id'], unique=False)
 
+    op.create_table('retention_feedback',
+    sa.Column('id', sa.String(length=26), nullable=False),
+    sa.Column('photographer_id', sa.String(length=26), nullable=False),
+    sa.Column('message_id', sa.String(length=26), nullable=False),
+    sa.Column('client_id', sa.String(length=26), nullable=True),
+    sa.Column('gallery_id', sa.String(length=26), nullable=True),
+    sa.Column('score', sa.Integer(), nullable=False),
+    sa.Column('comment', sa.String(length=5000), nullable=True),
+    sa.Column('created_at', gallery.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['photographer_id'], ['photographers.id'], name=op.f('fk_retention_feedback_photographer_id_photographers'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_retention_feedback')),
+    sa.UniqueConstraint('message_id', name='uq_retention_feedback_message_id')
+    )
+    with op.batch_alter_table('retention_feedback', schema=None) as batch_op:
+        batch_op.create_index('ix_retention_feedback_photographer_created', ['photographer_id', 'created_at'], unique=False)
+
+    op.create_table('retention_rules',
+    sa.Column('id', sa.String(length=26), nullable=False),
+    sa.Column('photographer_id', sa.String(length=26), nullable=False),
+    sa.Column('kind', sa.String(length=32), nullable=False),
+    sa.Column('enabled', sa.Boolean(), nullable=False),
+    sa.Column('settings', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('created_at', gallery.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', gallery.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['photographer_id'], ['photographers.id'], name=op.f('fk_retention_rules_photographer_id_photographers'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_retention_rules')),
+    sa.UniqueConstraint('photographer_id', 'kind', name='uq_retention_rules_photographer_kind')
+    )
+    op.create_table('retention_unsubscribes',
+    sa.Column('id', sa.String(length=26), nullable=False),
+    sa.Column('photographer_id', sa.String(length=26), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('message_id', sa.String(length=26), nullable=True),
+    sa.Column('created_at', gallery.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['photographer_id'], ['photographers.id'], name=op.f('fk_retention_unsubscribes_photographer_id_photographers'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_retention_unsubscribes')),
+    sa.UniqueConstraint('photographer_id', 'email', name='uq_retention_unsubscribes_photographer_email')
+    )
     op.create_table('client_important_dates',
     sa.Column('id', sa.String(length=26), nullable=False),
     sa.Column('client_id', sa.String(length=26), nullable=False),
@@ -191,6 +232,54 @@ def upgrade():
     with op.batch_alter_table('products', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_products_price_sheet_id'), ['price_sheet_id'], unique=False)
 
+    op.create_table('retention_messages',
+    sa.Column('id', sa.String(length=26), nullable=False),
+    sa.Column('photographer_id', sa.String(length=26), nullable=False),
+    sa.Column('client_id', sa.String(length=26), nullable=True),
+    sa.Column('gallery_id', sa.String(length=26), nullable=True),
+    sa.Column('visitor_id', sa.String(length=26), nullable=True),
+    sa.Column('rule', sa.String(length=32), nullable=False),
+    sa.Column('category', sa.String(length=16), nullable=False),
+    sa.Column('dedupe_key', sa.String(length=200), nullable=False),
+    sa.Column('anchor_at', gallery.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('due_at', gallery.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('send_after', gallery.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('context', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('status_reason', sa.String(length=200), nullable=True),
+    sa.Column('locale', sa.String(length=16), nullable=True),
+    sa.Column('to_email', sa.String(length=254), nullable=True),
+    sa.Column('subject', sa.String(length=300), nullable=True),
+    sa.Column('coupon_code', sa.String(length=64), nullable=True),
+    sa.Column('sent_at', gallery.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('opened_at', gallery.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('clicked_at', gallery.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', gallery.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['client_id'], ['clients.id'], name=op.f('fk_retention_messages_client_id_clients'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['photographer_id'], ['photographers.id'], name=op.f('fk_retention_messages_photographer_id_photographers'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_retention_messages')),
+    sa.UniqueConstraint('dedupe_key', name='uq_retention_messages_dedupe_key')
+    )
+    with op.batch_alter_table('retention_messages', schema=None) as batch_op:
+        batch_op.create_index('ix_retention_messages_client', ['client_id'], unique=False)
+        batch_op.create_index('ix_retention_messages_photographer_created', ['photographer_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_retention_messages_status_send_after', ['status', 'send_after'], unique=False)
+
+    op.create_table('retention_referrals',
+    sa.Column('id', sa.String(length=26), nullable=False),
+    sa.Column('photographer_id', sa.String(length=26), nullable=False),
+    sa.Column('referrer_client_id', sa.String(length=26), nullable=False),
+    sa.Column('code', sa.String(length=32), nullable=False),
+    sa.Column('created_at', gallery.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['photographer_id'], ['photographers.id'], name=op.f('fk_retention_referrals_photographer_id_photographers'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['referrer_client_id'], ['clients.id'], name=op.f('fk_retention_referrals_referrer_client_id_clients'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_retention_referrals')),
+    sa.UniqueConstraint('code', name='uq_retention_referrals_code'),
+    sa.UniqueConstraint('referrer_client_id', name='uq_retention_referrals_referrer_client_id')
+    )
+    with op.batch_alter_table('retention_referrals', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_retention_referrals_photographer_id'), ['photographer_id'], unique=False)
+
     op.create_table('carts',
     sa.Column('id', sa.String(length=26), nullable=False),
     sa.Column('photographer_id', sa.String(length=26), nullable=False),
@@ -256,6 +345,20 @@ def upgrade():
     )
     with op.batch_alter_table('gallery_sets', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_gallery_sets_gallery_id'), ['gallery_id'], unique=False)
+
+    op.create_table('retention_referred_clients',
+    sa.Column('id', sa.String(length=26), nullable=False),
+    sa.Column('referral_id', sa.String(length=26), nullable=False),
+    sa.Column('client_id', sa.String(length=26), nullable=False),
+    sa.Column('created_at', gallery.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('rewarded_at', gallery.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['client_id'], ['clients.id'], name=op.f('fk_retention_referred_clients_client_id_clients'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['referral_id'], ['retention_referrals.id'], name=op.f('fk_retention_referred_clients_referral_id_retention_referrals'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_retention_referred_clients')),
+    sa.UniqueConstraint('client_id', name='uq_retention_referred_clients_client_id')
+    )
+    with op.batch_alter_table('retention_referred_clients', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_retention_referred_clients_referral_id'), ['referral_id'], unique=False)
 
     op.create_table('share_links',
     sa.Column('id', sa.String(length=26), nullable=False),
@@ -595,6 +698,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_share_links_gallery_id'))
 
     op.drop_table('share_links')
+    with op.batch_alter_table('retention_referred_clients', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_retention_referred_clients_referral_id'))
+
+    op.drop_table('retention_referred_clients')
     with op.batch_alter_table('gallery_sets', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_gallery_sets_gallery_id'))
 
@@ -611,6 +718,16 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_carts_client_id'))
 
     op.drop_table('carts')
+    with op.batch_alter_table('retention_referrals', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_retention_referrals_photographer_id'))
+
+    op.drop_table('retention_referrals')
+    with op.batch_alter_table('retention_messages', schema=None) as batch_op:
+        batch_op.drop_index('ix_retention_messages_status_send_after')
+        batch_op.drop_index('ix_retention_messages_photographer_created')
+        batch_op.drop_index('ix_retention_messages_client')
+
+    op.drop_table('retention_messages')
     with op.batch_alter_table('products', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_products_price_sheet_id'))
 
@@ -628,14 +745,23 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_client_important_dates_client_id'))
 
     op.drop_table('client_important_dates')
+    op.drop_table('retention_unsubscribes')
+    op.drop_table('retention_rules')
+    with op.batch_alter_table('retention_feedback', schema=None) as batch_op:
+        batch_op.drop_index('ix_retention_feedback_photographer_created')
+
+    op.drop_table('retention_feedback')
     with op.batch_alter_table('price_sheets', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_price_sheets_photographer_id'))
 
     op.drop_table('price_sheets')
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.drop_index('ix_events_photographer_ts')
+        batch_op.drop_index('ix_events_photographer_kind_ts')
+        batch_op.drop_index('ix_events_kind_ts')
         batch_op.drop_index('ix_events_gallery_ts')
         batch_op.drop_index('ix_events_client_ts')
+        batch_op.drop_index('ix_events_client_kind_ts')
 
     op.drop_table('events')
     with op.batch_alter_table('clients', schema=None) as batch_op:

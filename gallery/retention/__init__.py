@@ -1,0 +1,1 @@
+"""Retention: rules, the sweep, the outbox, unsubscribe, tracking and metrics."""

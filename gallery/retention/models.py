@@ -1,0 +1,125 @@
+"""Retention rules, the outbox of Messages, unsubscribes and survey answers."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from gallery.core import clock
+from gallery.core.types import JSONType, TimestampMixin, UTCDateTime, id_column
+from gallery.extensions import db
+
+MESSAGE_STATUSES = ("queued", "sending", "sent", "suppressed", "failed")
+
+
+class RetentionRule(TimestampMixin, db.Model):
+    """One rule of one photographer; a missing row means the rule's defaults apply."""
+
+    __tablename__ = "retention_rules"
+    __table_args__ = (UniqueConstraint("photographer_id", "kind", name="uq_retention_rules_photographer_kind"),)
+
+    id: Mapped[str] = id_column()
+    photographer_id: Mapped[str] = mapped_column(ForeignKey("photographers.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    enabled: Mapped[bool] = mapped_column(default=True)
+    # Timing, audience and offer; validated per kind by retention.rules.
+    settings: Mapped[dict] = mapped_column(JSONType, default=dict)
+
+
+class Message(db.Model):
+    """One outgoing mail. The unique dedupe key makes planning idempotent: a repeated
+    or concurrent sweep inserts nothing twice, and the status claim sends nothing twice."""
+
+    __tablename__ = "retention_messages"
+    __table_args__ = (
+        UniqueConstraint("dedupe_key", name="uq_retention_messages_dedupe_key"),
+        Index("ix_retention_messages_status_send_after", "status", "send_after"),
+        Index("ix_retention_messages_photographer_created", "photographer_id", "created_at"),
+        Index("ix_retention_messages_client", "client_id"),
+    )
+
+    id: Mapped[str] = id_column()
+    photographer_id: Mapped[str] = mapped_column(ForeignKey("photographers.id", ondelete="CASCADE"))
+    client_id: Mapped[str | None] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    gallery_id: Mapped[str | None] = mapped_column(String(26))
+    # A guest who engaged on a gallery without being a client (expiry reminders only).
+    visitor_id: Mapped[str | None] = mapped_column(String(26))
+    rule: Mapped[str] = mapped_column(String(32))
+    # marketing: consent and no unsubscribe; service: no unsubscribe; transactional: always.
+    category: Mapped[str] = mapped_column(String(16))
+    dedupe_key: Mapped[str] = mapped_column(String(200))
+    # The moment the rule became due for this message (what "since" means for superseding activity).
+    anchor_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    send_after: Mapped[datetime] = mapped_column(UTCDateTime)
+    context: Mapped[dict] = mapped_column(JSONType, default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    status_reason: Mapped[str | None] = mapped_column(String(200))
+    locale: Mapped[str | None] = mapped_column(String(16))
+    to_email: Mapped[str | None] = mapped_column(String(254))
+    subject: Mapped[str | None] = mapped_column(String(300))
+    coupon_code: Mapped[str | None] = mapped_column(String(64))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    clicked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: clock.now())
+
+
+class Unsubscribe(db.Model):
+    """An address that asked a studio for no more marketing mail (kept even if the client is deleted)."""
+
+    __tablename__ = "retention_unsubscribes"
+    __table_args__ = (UniqueConstraint("photographer_id", "email", name="uq_retention_unsubscribes_photographer_email"),)
+
+    id: Mapped[str] = id_column()
+    photographer_id: Mapped[str] = mapped_column(ForeignKey("photographers.id", ondelete="CASCADE"))
+    email: Mapped[str] = mapped_column(String(254))
+    message_id: Mapped[str | None] = mapped_column(String(26))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: clock.now())
+
+
+class Feedback(db.Model):
+    """A post-delivery survey answer: NPS score 0-10 and an optional comment."""
+
+    __tablename__ = "retention_feedback"
+    __table_args__ = (
+        UniqueConstraint("message_id", name="uq_retention_feedback_message_id"),
+        Index("ix_retention_feedback_photographer_created", "photographer_id", "created_at"),
+    )
+
+    id: Mapped[str] = id_column()
+    photographer_id: Mapped[str] = mapped_column(ForeignKey("photographers.id", ondelete="CASCADE"))
+    message_id: Mapped[str] = mapped_column(String(26))
+    client_id: Mapped[str | None] = mapped_column(String(26))
+    gallery_id: Mapped[str | None] = mapped_column(String(26))
+    score: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(String(5000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: clock.now())
+
+
+class Referral(db.Model):
+    """A client's personal referral code; new clients who arrive through it are attributed to them."""
+
+    __tablename__ = "retention_referrals"
+    __table_args__ = (UniqueConstraint("code", name="uq_retention_referrals_code"),
+                      UniqueConstraint("referrer_client_id", name="uq_retention_referrals_referrer_client_id"))
+
+    id: Mapped[str] = id_column()
+    photographer_id: Mapped[str] = mapped_column(ForeignKey("photographers.id", ondelete="CASCADE"), index=True)
+    referrer_client_id: Mapped[str] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: clock.now())
+
+
+class ReferredClient(db.Model):
+    """A new client attributed to a referral; rewarded once, when their first order is paid."""
+
+    __tablename__ = "retention_referred_clients"
+    __table_args__ = (UniqueConstraint("client_id", name="uq_retention_referred_clients_client_id"),)
+
+    id: Mapped[str] = id_column()
+    referral_id: Mapped[str] = mapped_column(ForeignKey("retention_referrals.id", ondelete="CASCADE"), index=True)
+    client_id: Mapped[str] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: clock.now())
+    rewarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

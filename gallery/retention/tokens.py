@@ -1,0 +1,34 @@
+"""Signed, non-expiring tokens for the links in a message (unsubscribe, open pixel, click, survey).
+
+They carry only our own ids (and, for clicks, the target URL we wrote), so a forged or
+edited link fails the HMAC check; unsubscribe links must keep working for years (RFC 8058).
+"""
+from __future__ import annotations
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from gallery.errors import Problem
+
+PURPOSES = ("unsubscribe", "open", "click", "survey")
+
+
+def _serializer(purpose: str) -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=f"retention.{purpose}")
+
+
+def sign(purpose: str, value) -> str:
+    return _serializer(purpose).dumps(value)
+
+
+def verify(purpose: str, token: str):
+    try:
+        return _serializer(purpose).loads(token)
+    except BadSignature:
+        raise Problem(404, "This link is not valid; it may have been copied incompletely.") from None
+
+
+def url(purpose: str, value, suffix: str = "") -> str:
+    base = current_app.config["GALLERY"].public_base_url.rstrip("/")
+    prefix = {"unsubscribe": "/u/", "open": "/t/o/", "click": "/t/c/", "survey": "/t/s/"}[purpose]
+    return f"{base}{prefix}{sign(purpose, value)}{suffix}"

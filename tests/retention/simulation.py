@@ -1,0 +1,277 @@
+"""A generated studio for the retention simulation, and the rules' expectations computed
+independently of gallery.retention (plain Python over the generated data)."""
+from __future__ import annotations
+
+import calendar
+from bisect import bisect_left
+from itertools import islice
+import random
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+# (timezone, locale): each has exactly one simulated sweep in its local 09:00-11:00 per day.
+PROFILES = [("Europe/Oslo", "nb"), ("Europe/Warsaw", "pl"), ("Europe/Zagreb", "hr"), ("Asia/Jakarta", "id"),
+            ("America/New_York", "en")]
+SWEEP_TIMES = ((2, 30), (8, 30), (14, 30))  # UTC: 09:30 in Jakarta, 09:30 or 10:30 in CET and New York
+ANNIVERSARY_TYPES = {"wedding", "newborn", "family", "maternity", "engagement"}
+DATE_KINDS = {"wedding", "anniversary", "birthday", "child_birth"}
+ENGAGEMENT = {"gallery_viewed", "photo_viewed", "favourited", "unfavourited", "selection_submitted", "downloaded",
+              "zip_downloaded", "shared", "cart_updated", "order_placed", "order_paid", "commented",
+              "feedback_given", "email_clicked", "visitor_identified"}
+CATEGORY = {"anniversary": "marketing", "reorder": "marketing", "favourites": "marketing",
+            "abandoned_cart": "marketing", "dormant": "marketing", "followup": "service", "expiry": "transactional"}
+
+
+@dataclass
+class SimClient:
+    key: int
+    name: str
+    email: str
+    tz: str
+    locale: str
+    created: datetime
+    consent: list  # [(moment, bool)] in time order, first entry at creation
+    unsubscribed_at: datetime | None = None
+    dates: list = field(default_factory=list)  # [(kind, date)]
+    id: str | None = None
+
+
+@dataclass
+class SimGallery:
+    key: int
+    client: SimClient
+    event_type: str
+    shoot: date
+    published: datetime
+    expires: datetime | None
+    id: str | None = None
+
+
+@dataclass
+class SimEvent:
+    ts: datetime
+    kind: str
+    client: SimClient
+    gallery: SimGallery | None
+    photo: str | None = None
+
+
+def _at(day: date, rng: random.Random) -> datetime:
+    return datetime.combine(day, time(rng.randrange(24), rng.randrange(60), rng.randrange(60)), tzinfo=UTC)
+
+
+def generate(seed: int, clients: int, start: date, end: date) -> tuple[list, list, list]:
+    rng = random.Random(seed)
+    span = (end - start).days
+    sim_clients, galleries, events = [], [], []
+    for n in range(clients):
+        tz, locale = PROFILES[n % len(PROFILES)]
+        created = _at(start + timedelta(days=rng.randrange(span - 60)), rng)
+        consent = [(created, rng.random() < 0.7)]
+        if rng.random() < 0.3:  # consent given later or withdrawn
+            consent.append((created + timedelta(days=rng.randrange(30, 500), seconds=rng.randrange(86400)),
+                            not consent[0][1]))
+        client = SimClient(n, f"Client {n}", f"client{n}@example.test", tz, locale, created, consent)
+        if rng.random() < 0.08:
+            client.unsubscribed_at = created + timedelta(days=rng.randrange(60, 700), seconds=rng.randrange(86400))
+        if rng.random() < 0.3:
+            client.dates.append(("birthday", date(rng.randrange(1975, 2000), rng.randrange(1, 13), rng.randrange(1, 29))))
+        for g in range(1 if rng.random() < 0.7 else 2):
+            event_type = rng.choice(["wedding", "wedding", "newborn", "family", "portrait"])
+            shoot = (created + timedelta(days=rng.randrange(5, 200) + 300 * g)).date()
+            published = _at(shoot + timedelta(days=rng.randrange(10, 40)), rng)
+            if published.date() > end:
+                continue
+            expires = published + timedelta(days=rng.randrange(60, 120)) if rng.random() < 0.8 else None
+            gallery = SimGallery(len(galleries), client, event_type, shoot, published, expires)
+            galleries.append(gallery)
+            if event_type == "wedding" and rng.random() < 0.5:
+                client.dates.append(("wedding", shoot))  # covered by the gallery: one greeting, not two
+            if event_type == "newborn":
+                client.dates.append(("child_birth", shoot - timedelta(days=rng.randrange(3, 12))))
+            if rng.random() < 0.85:  # the client looks at the gallery within three days
+                t = published + timedelta(hours=rng.randrange(1, 72))
+                events.append(SimEvent(t, "gallery_viewed", client, gallery))
+                for _ in range(rng.randrange(0, 4)):
+                    t += timedelta(hours=rng.randrange(1, 200))
+                    events.append(SimEvent(t, "photo_viewed", client, gallery, f"photo{gallery.key}x{rng.randrange(50)}"))
+                if rng.random() < 0.6:
+                    for _ in range(rng.randrange(1, 6)):
+                        t += timedelta(hours=rng.randrange(1, 100))
+                        events.append(SimEvent(t, "favourited", client, gallery, f"photo{gallery.key}x{rng.randrange(50)}"))
+                roll = rng.random()
+                if roll < 0.25:
+                    t += timedelta(hours=rng.randrange(1, 300))
+                    events.append(SimEvent(t, "cart_updated", client, gallery))
+                    if rng.random() < 0.5:
+                        t += timedelta(hours=rng.randrange(1, 40))
+                        events.append(SimEvent(t, "order_placed", client, gallery))
+                        events.append(SimEvent(t + timedelta(minutes=3), "order_paid", client, gallery))
+                elif roll < 0.5:
+                    t += timedelta(days=rng.randrange(1, 40))
+                    events.append(SimEvent(t, "cart_updated", client, gallery))
+                    events.append(SimEvent(t + timedelta(minutes=10), "order_placed", client, gallery))
+                    events.append(SimEvent(t + timedelta(minutes=12), "order_paid", client, gallery))
+                if rng.random() < 0.3:  # comes back months later
+                    t += timedelta(days=rng.randrange(90, 500))
+                    events.append(SimEvent(t, "gallery_viewed", client, gallery))
+        sim_clients.append(client)
+    end_at = datetime.combine(end, time(23, 59), tzinfo=UTC)
+    events = sorted((e for e in events if e.ts < end_at), key=lambda e: e.ts)
+    return sim_clients, galleries, events
+
+
+def sweep_instants(start: date, end: date) -> list[datetime]:
+    out, day = [], start
+    while day <= end:
+        out.extend(datetime.combine(day, time(h, m), tzinfo=UTC) for h, m in SWEEP_TIMES)
+        day += timedelta(days=1)
+    return out
+
+
+# ------------------------------------------------------------------ the rules, restated independently
+
+def add_months(d: date, months: int) -> date:
+    y, m = divmod(d.month - 1 + months, 12)
+    year, month = d.year + y, m + 1
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def yearly(original: date, year: int) -> date:
+    if original.month == 2 and original.day == 29 and not calendar.isleap(year):
+        return date(year, 2, 28)
+    return original.replace(year=year)
+
+
+class Expectation:
+    """Computes, per dedupe key, the instant each message must be sent at (None: must not be sent)."""
+
+    def __init__(self, clients, galleries, events, sweeps, end: date):
+        self.clients, self.galleries, self.events, self.sweeps, self.end = clients, galleries, events, sweeps, end
+        self.by_client: dict[int, list[SimEvent]] = {}
+        for e in events:
+            self.by_client.setdefault(e.client.key, []).append(e)
+
+    # helpers
+    def local(self, moment, tz):
+        return moment.astimezone(ZoneInfo(tz))
+
+    def window_sweep(self, not_before: datetime, tz: str) -> datetime | None:
+        for s in islice(self.sweeps, bisect_left(self.sweeps, not_before), None):
+            if 9 <= self.local(s, tz).hour < 11:
+                return s
+        return None
+
+    def first_sweep(self, not_before: datetime, utc_dates: tuple[date, date]) -> datetime | None:
+        start = max(not_before, datetime.combine(utc_dates[0], time(0), tzinfo=UTC))
+        for s in islice(self.sweeps, bisect_left(self.sweeps, start), None):
+            return s if s.date() <= utc_dates[1] else None
+        return None
+
+    def midnight(self, day: date, tz: str) -> datetime:
+        return datetime.combine(day, time(0), tzinfo=ZoneInfo(tz)).astimezone(UTC)
+
+    def consents(self, c: SimClient, moment) -> bool:
+        state = False
+        for when, value in c.consent:
+            if when <= moment:
+                state = value
+        unsubscribed = c.unsubscribed_at is not None and c.unsubscribed_at <= moment
+        return state and not unsubscribed
+
+    def eligible(self, rule, c: SimClient, moment) -> bool:
+        category = CATEGORY[rule]
+        if category == "transactional":
+            return True
+        unsubscribed = c.unsubscribed_at is not None and c.unsubscribed_at <= moment
+        if category == "service":
+            return not unsubscribed
+        return self.consents(c, moment)
+
+    def acted(self, c: SimClient, kinds, after: datetime, until: datetime) -> bool:
+        return any(after < e.ts <= until and e.kind in kinds for e in self.by_client.get(c.key, []))
+
+    def date_rule(self, due: date, c: SimClient, available: datetime, grace=3):
+        """A date rule: planned by a sweep on UTC date due-1 .. due+grace, sent in the next local window."""
+        plan = self.first_sweep(available, (due - timedelta(days=1), due + timedelta(days=grace)))
+        if plan is None:
+            return None
+        return self.window_sweep(max(plan, self.midnight(due, c.tz)), c.tz)
+
+    def expected(self) -> dict[str, tuple[datetime, SimClient]]:
+        out: dict[str, tuple[datetime, SimClient]] = {}
+
+        def add(key, rule, c, send):
+            if send is not None and send.date() <= self.end and self.eligible(rule, c, send):
+                out[key] = (send, c)
+                return True
+            return False
+
+        expiries: dict[int, list[tuple[datetime, datetime]]] = {g.key: [] for g in self.galleries}
+        for g in self.galleries:  # (expires_at, from when it applies)
+            if g.expires:
+                expiries[g.key].append((g.expires, g.published))
+        # anniversaries of a gallery's shoot; a sent offer reopens an expired gallery for 30 days
+        for g in sorted(self.galleries, key=lambda g: g.shoot):
+            if g.event_type not in ANNIVERSARY_TYPES:
+                continue
+            for year in range(g.shoot.year + 1, self.end.year + 2):
+                due = yearly(g.shoot, year) - timedelta(days=14)
+                send = self.date_rule(due, g.client, g.published)
+                if add(f"anniversary:g:{g.id}:{year}", "anniversary", g.client, send) and g.expires:
+                    current = expiries[g.key][-1][0]
+                    if current < send + timedelta(days=30):
+                        expiries[g.key].append((send + timedelta(days=30), send))
+        for c in self.clients:
+            for n, (kind, original) in enumerate(c.dates):
+                if kind not in DATE_KINDS:
+                    continue
+                covered = any(g.client is c and g.shoot == original and g.event_type in ANNIVERSARY_TYPES
+                              for g in self.galleries)
+                for year in range(original.year + 1, self.end.year + 2):
+                    due = yearly(original, year) - timedelta(days=14)
+                    if covered:
+                        continue
+                    out_key = f"anniversary:d:{c.date_ids[(kind, original)]}:{year}"
+                    add(out_key, "anniversary", c, self.date_rule(due, c, c.created))
+        for g in self.galleries:
+            c = g.client
+            due = g.published.date() + timedelta(days=7)
+            add(f"followup:{g.id}", "followup", c, self.date_rule(due, c, g.published))
+            engaged = [e.ts for e in self.by_client.get(c.key, []) if e.gallery is g and e.kind in ENGAGEMENT]
+            for n, (expires, since) in enumerate(expiries[g.key]):
+                until = expiries[g.key][n + 1][1] if n + 1 < len(expiries[g.key]) else None
+                for days in (7, 4, 1):
+                    due = expires.date() - timedelta(days=days)
+                    available = max([since] + ([min(engaged)] if engaged else []))
+                    if not engaged:
+                        continue
+                    plan = self.first_sweep(available, (due - timedelta(days=1), due))
+                    if plan is None or plan >= expires or (until and plan >= until):
+                        continue
+                    send = self.window_sweep(max(plan, self.midnight(due, c.tz)), c.tz)
+                    if send is None or send >= expires or (until and send >= until):
+                        continue
+                    add(f"expiry:{g.id}:{expires.date()}:{days}:{c.id}", "expiry", c, send)
+        for c in self.clients:
+            mine = self.by_client.get(c.key, [])
+            for rule, kinds, superseded, lag in (
+                    ("favourites", {"favourited"}, {"favourited", "order_placed"}, timedelta(days=5)),
+                    ("reorder", {"order_paid"}, {"order_placed"}, timedelta(days=30)),
+                    ("abandoned_cart", {"cart_updated"}, {"cart_updated", "order_placed"}, timedelta(hours=24))):
+                for e in mine:
+                    if e.kind not in kinds:
+                        continue
+                    send = self.window_sweep(e.ts + lag, c.tz)
+                    if send is None or self.acted(c, superseded, e.ts, send):
+                        continue
+                    add(f"{rule}:{c.id}:{e.ts.isoformat()}", rule, c, send)
+            engagement = [e for e in mine if e.kind in ENGAGEMENT]
+            for e in engagement:
+                due = add_months(e.ts.date(), 12)
+                send = self.date_rule(due, c, e.ts)
+                if send is None or self.acted(c, ENGAGEMENT, e.ts, send):
+                    continue
+                add(f"dormant:{c.id}:{e.ts.date().isoformat()}", "dormant", c, send)
+        return out

@@ -1,0 +1,270 @@
+"""The sweep: idempotent planning, one send per message even with concurrent sweeps, consent rules,
+local-morning timing, offers that reopen a gallery, and the CLI."""
+import threading
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from gallery.core import clock
+from gallery.engagement.models import Event
+from gallery.engagement.services import record_event
+from gallery.extensions import db
+from gallery.galleries.models import Gallery, Photo, Rendition
+from gallery.retention.models import Message, Unsubscribe
+from gallery.retention.sweep import plan, sweep
+
+# 2025-06-01 is 14 days before the first anniversary of a 2024-06-15 wedding; 07:30 UTC is 09:30 in Oslo.
+ANNIVERSARY_MORNING = datetime(2025, 6, 1, 7, 30, tzinfo=UTC)
+
+
+def _sent(rule=None):
+    stmt = select(Message).where(Message.status == "sent")
+    if rule:
+        stmt = stmt.where(Message.rule == rule)
+    return list(db.session.scalars(stmt))
+
+
+def test_anniversary_goes_out_once_in_local_morning_with_offer_and_reopens_the_gallery(app, studio, smtp_server):
+    photographer, _, client, gallery = studio(locale="nb-NO")
+    gallery.expires_at = datetime(2024, 9, 1, tzinfo=UTC)
+    db.session.commit()
+    with smtp_server.configured(app):
+        early = sweep(ANNIVERSARY_MORNING - timedelta(hours=5))  # 04:30 in Oslo: planned, not sent
+        assert early.planned == 1 and early.sent == 0
+        assert sweep(ANNIVERSARY_MORNING).sent == 1
+        again = sweep(ANNIVERSARY_MORNING + timedelta(minutes=30))
+        assert again.planned == 0 and again.sent == 0
+    [message] = _sent("anniversary")
+    assert message.dedupe_key == f"anniversary:g:{gallery.id}:2025"
+    from gallery.store.models import Coupon
+
+    coupon = db.session.scalar(select(Coupon).where(Coupon.code == message.coupon_code))
+    assert coupon.client_id == client.id and coupon.percent_off == 15 and coupon.max_uses == 1
+    assert coupon.valid_until == ANNIVERSARY_MORNING + timedelta(days=30)
+    [mail] = smtp_server.messages
+    assert mail["Subject"] == "En liten jubileumshilsen fra Lys Studio"
+    assert mail["Content-Language"] == "nb"
+    body = mail.get_body(("plain",)).get_content()
+    assert "Hei Kari Nordmann," in body and "15 % rabatt" in body and "1. juli 2025" in body
+    assert f"med koden {message.coupon_code}" in body
+    assert "http://gallery.test/t/c/" in body  # the gallery link goes through click tracking
+    # The expired gallery is open again for the offer window, and closes when it ends.
+    db.session.expire_all()
+    assert db.session.get(Gallery, gallery.id).expires_at == ANNIVERSARY_MORNING + timedelta(days=30)
+    assert message.context["reopened_from"].startswith("2024-09-01")
+
+
+def test_a_message_due_outside_the_window_waits_for_the_next_local_morning(app, studio, smtp_server):
+    studio(timezone="America/New_York")
+    with smtp_server.configured(app):
+        assert sweep(ANNIVERSARY_MORNING).sent == 0  # 03:30 in New York
+        assert sweep(datetime(2025, 6, 1, 13, 30, tzinfo=UTC)).sent == 1  # 09:30 in New York
+    [message] = _sent()
+    assert message.send_after == datetime(2025, 6, 1, 13, 0, tzinfo=UTC)
+
+
+def test_missed_window_moves_to_the_next_morning(app, studio, smtp_server):
+    studio()
+    plan(ANNIVERSARY_MORNING - timedelta(hours=5))
+    with smtp_server.configured(app):
+        result = sweep(datetime(2025, 6, 1, 15, tzinfo=UTC))  # 17:00 in Oslo: the sweep was down all morning
+        assert result.sent == 0 and result.rescheduled == 1
+        assert sweep(datetime(2025, 6, 2, 7, 5, tzinfo=UTC)).sent == 1
+    [message] = _sent()
+    assert message.sent_at == datetime(2025, 6, 2, 7, 5, tzinfo=UTC)
+
+
+def test_concurrent_sweeps_send_each_message_once(app, make_photographer, make_client, make_gallery, smtp_server):
+    photographer, _ = make_photographer()
+    with clock.frozen(datetime(2024, 6, 20, tzinfo=UTC)):
+        for n in range(12):
+            client = make_client(photographer, name=f"C{n}", email=f"c{n}@example.test", timezone="Europe/Oslo",
+                                 marketing_consent=True, consent_source="form")
+            make_gallery(photographer, publish=True, client_id=client.id, event_type="wedding",
+                         shoot_date=date(2024, 6, 15))
+    errors = []
+
+    def run():
+        try:
+            with app.app_context():
+                sweep(ANNIVERSARY_MORNING)
+                db.session.remove()
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    with smtp_server.configured(app):
+        threads = [threading.Thread(target=run) for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert not errors
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Message)) == 12
+    assert len(_sent()) == 12
+    received = smtp_server.wait_for(12)
+    assert sorted(m["To"] for m in received) == sorted(f"C{n} <c{n}@example.test>" for n in range(12))
+    assert db.session.scalar(select(func.count()).select_from(Event).where(Event.kind == "email_sent")) == 12
+
+
+def test_marketing_needs_consent_and_no_unsubscribe_transactional_does_not(app, studio, smtp_server):
+    photographer, _, client, gallery = studio(consent=False)
+    record_event("gallery_viewed", photographer_id=photographer.id, gallery_id=gallery.id, client_id=client.id,
+                 ts=datetime(2024, 6, 21, tzinfo=UTC))
+    gallery.expires_at = datetime(2024, 9, 1, 12, tzinfo=UTC)
+    db.session.add(Unsubscribe(photographer_id=photographer.id, email=client.email))
+    db.session.commit()
+    with smtp_server.configured(app):
+        sweep(datetime(2024, 8, 25, 7, 30, tzinfo=UTC))  # 7 days before expiry, 09:30 in Oslo
+        sweep(ANNIVERSARY_MORNING)
+    [reminder] = _sent()
+    assert reminder.rule == "expiry" and reminder.category == "transactional"
+    [mail] = smtp_server.messages
+    assert mail["List-Unsubscribe"] is None and "7" in mail["Subject"]
+    suppressed = db.session.scalar(select(Message).where(Message.rule == "anniversary"))
+    assert suppressed.status == "suppressed" and suppressed.status_reason == "no marketing consent"
+
+
+def test_survey_is_service_mail_sent_without_marketing_consent_but_not_after_unsubscribe(app, studio, smtp_server):
+    photographer, _, client, gallery = studio(consent=False)
+    with smtp_server.configured(app):
+        sweep(datetime(2024, 6, 27, 7, 30, tzinfo=UTC))  # published 2024-06-20 + 7 days
+    [message] = _sent("followup")
+    assert smtp_server.messages[0]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # A second gallery's survey, after the client unsubscribed, stays home.
+    from gallery.galleries import services as galleries
+
+    with clock.frozen(datetime(2024, 7, 1, 12, tzinfo=UTC)):
+        second = galleries.create_gallery(photographer.id, {"title": "Second", "client_id": client.id})
+        galleries.publish_gallery(photographer.id, second.id)
+    db.session.add(Unsubscribe(photographer_id=photographer.id, email=client.email))
+    db.session.add(Unsubscribe(photographer_id=photographer.id, email="someone.else@example.no"))
+    db.session.commit()
+    with smtp_server.configured(app):
+        result = sweep(datetime(2024, 7, 8, 7, 30, tzinfo=UTC))
+    assert result.sent == 0 and result.suppressed == 1
+    assert db.session.scalar(select(Message.status_reason).where(Message.gallery_id == second.id)) == "unsubscribed"
+
+
+def test_favourites_mail_shows_the_clients_own_favourites_and_is_dropped_after_an_order(app, studio, smtp_server):
+    photographer, _, client, gallery = studio()
+    photos = []
+    for n in range(3):
+        photo = Photo(gallery_id=gallery.id, original_filename=f"IMG_{n}.jpg", storage_key=f"k/{n}", sha256=str(n) * 64,
+                      status="ready")
+        db.session.add(photo)
+        db.session.flush()
+        db.session.add(Rendition(photo_id=photo.id, name="thumb", format="jpeg", storage_key=f"r/{photo.id}/thumb.jpg",
+                                 width=400, height=300, bytes=1000))
+        photos.append(photo)
+    base = datetime(2025, 3, 1, 12, tzinfo=UTC)
+    for n, photo in enumerate(photos):
+        record_event("favourited", photographer_id=photographer.id, gallery_id=gallery.id, client_id=client.id,
+                     photo_id=photo.id, ts=base + timedelta(minutes=n))
+    record_event("unfavourited", photographer_id=photographer.id, gallery_id=gallery.id, client_id=client.id,
+                 photo_id=photos[0].id, ts=base + timedelta(minutes=5))
+    db.session.commit()
+    with smtp_server.configured(app):
+        sweep(datetime(2025, 3, 7, 8, 30, tzinfo=UTC))
+    [message] = _sent("favourites")
+    html = smtp_server.messages[0].get_body(("html",)).get_content()
+    assert html.count("<img src=\"http://gallery.test/t/c/") == 2  # two current favourites, tracked links
+    # Another favourite, then an order before the next reminder is due: nothing more goes out.
+    record_event("favourited", photographer_id=photographer.id, gallery_id=gallery.id, client_id=client.id,
+                 photo_id=photos[0].id, ts=datetime(2025, 3, 8, tzinfo=UTC))
+    db.session.commit()
+    plan(datetime(2025, 3, 13, 1, tzinfo=UTC))
+    record_event("order_placed", photographer_id=photographer.id, gallery_id=gallery.id, client_id=client.id,
+                 ts=datetime(2025, 3, 13, 6, tzinfo=UTC))
+    db.session.commit()
+    with smtp_server.configured(app):
+        result = sweep(datetime(2025, 3, 13, 8, 30, tzinfo=UTC))
+    assert result.sent == 0 and result.suppressed == 1
+    assert len(smtp_server.messages) == 1
+
+
+def test_a_switched_off_rule_plans_nothing(app, studio):
+    _, api, _, _ = studio()
+    response = api.put("/api/v1/retention/rules", json={"rules": [{"kind": "anniversary", "enabled": False}]})
+    assert response.status_code == 200
+    assert sweep(ANNIVERSARY_MORNING).planned == 0
+
+
+def test_rule_settings_change_the_timing(app, studio):
+    _, api, _, gallery = studio()
+    api.put("/api/v1/retention/rules", json={"rules": [{"kind": "anniversary", "settings": {"days_before": 3}}]})
+    assert plan(ANNIVERSARY_MORNING) == 0
+    assert plan(datetime(2025, 6, 12, 7, tzinfo=UTC)) == 1
+
+
+def test_cli_sweep_at_a_given_instant(app, studio, runner):
+    studio()
+    result = runner.invoke(args=["gallery", "sweep", "--now", "2025-06-01T07:30:00+00:00"])
+    assert result.exit_code == 0, result.output
+    assert "planned=1 sent=1" in result.output
+    bad = runner.invoke(args=["gallery", "sweep", "--now", "yesterday"])
+    assert bad.exit_code != 0 and "ISO-8601" in bad.output
+
+
+def test_expiry_reminders_reach_engaged_guests_through_their_own_link(app, studio, smtp_server):
+    from gallery.galleries.models import ShareLink
+    from gallery.proofing.models import Visitor
+
+    photographer, _, client, gallery = studio()
+    guest_link = ShareLink(gallery_id=gallery.id, token="guest-share-token-0123456789", role="guest")
+    db.session.add(guest_link)
+    db.session.flush()
+    engaged = Visitor(gallery_id=gallery.id, share_link_id=guest_link.id, email="aunt@example.no", name="Aunt",
+                      verified_at=datetime(2024, 6, 21, tzinfo=UTC))
+    silent = Visitor(gallery_id=gallery.id, share_link_id=guest_link.id, email="quiet@example.no",
+                     verified_at=datetime(2024, 6, 21, tzinfo=UTC))
+    db.session.add_all([engaged, silent])
+    db.session.flush()
+    record_event("favourited", photographer_id=photographer.id, gallery_id=gallery.id, visitor_id=engaged.id,
+                 photo_id="p1", ts=datetime(2024, 6, 22, tzinfo=UTC))
+    gallery.expires_at = datetime(2024, 9, 1, 12, tzinfo=UTC)
+    db.session.commit()
+    with smtp_server.configured(app):
+        result = sweep(datetime(2024, 8, 25, 8, 30, tzinfo=UTC))  # photographer's timezone is UTC: 08:30 waits
+        assert result.sent == 0
+        result = sweep(datetime(2024, 8, 25, 9, 30, tzinfo=UTC))
+    assert result.sent == 1
+    [mail] = smtp_server.messages
+    assert mail["To"] == "Aunt <aunt@example.no>" and mail["List-Unsubscribe"] is None
+    [message] = _sent("expiry")
+    assert message.visitor_id == engaged.id and message.client_id is None
+    from urllib.parse import urlparse
+
+    click = next(w for w in mail.get_body(("plain",)).get_content().split() if "/t/c/" in w)
+    location = app.test_client().get(urlparse(click).path).headers["Location"]
+    assert location.endswith("/g/guest-share-token-0123456789")
+
+
+def test_with_redis_the_sweep_hands_delivery_to_mail_workers(app, studio, smtp_server):
+    import dataclasses
+
+    from redis import Redis
+    from rq import Queue, SimpleWorker
+
+    from tests.conftest import REDIS_URL
+
+    studio()
+    original = app.config["GALLERY"]
+    app.config["GALLERY"] = dataclasses.replace(original, redis_url=REDIS_URL)
+    app.extensions.pop("gallery_redis", None)
+    connection = Redis.from_url(REDIS_URL)
+    queue = Queue("mail", connection=connection)
+    queue.empty()
+    try:
+        with smtp_server.configured(app):
+            result = sweep(ANNIVERSARY_MORNING)
+            assert result.enqueued == 1 and result.sent == 0
+            assert db.session.scalar(select(Message.status)) == "sending"
+            assert sweep(ANNIVERSARY_MORNING).enqueued == 0  # claimed once, never handed out twice
+            SimpleWorker([queue], connection=connection).work(burst=True)
+    finally:
+        app.config["GALLERY"] = original
+        app.extensions.pop("gallery_redis", None)
+    db.session.expire_all()
+    assert len(_sent("anniversary")) == 1
+    assert len(smtp_server.messages) == 1
