@@ -64,7 +64,19 @@ def seed() -> DemoResult:
         galleries.publish_gallery(photographer.id, gallery.id)
     result = DemoResult(photographer, gallery, token)
     seed_photos(photographer, gallery, result)
+    seed_share_link(photographer, gallery, result)
     return result
+
+
+def seed_share_link(photographer: Photographer, gallery: Gallery, result: DemoResult) -> None:
+    """The client's share link, so `make run` prints a page to open on a phone."""
+    from gallery.galleries import share_links
+
+    link = next(iter(share_links.list_links(photographer.id, gallery.id)), None)
+    if link is None:
+        link = share_links.create_link(photographer.id, gallery.id, {"role": "client", "label": "Demo client link"})
+    base = current_app.config["GALLERY"].public_base_url.rstrip("/")
+    result.notes.append(f"client page:       {base}/g/{link.token}")
 
 
 DEMO_PHOTOS = Path(__file__).resolve().parent / "demo_photos"

@@ -14,6 +14,7 @@ def test_seed_processes_the_demo_photos_once(app):
     assert {p.set_id for p in photos} == {s.id for s in result.gallery.sets}
     assert result.gallery.cover_photo_id in {p.id for p in photos}
     assert any("ready" in note for note in result.notes)
+    assert any("/g/" in note for note in result.notes)  # a client page to open
     demo.seed()
     db.session.commit()
     assert db.session.scalar(db.select(db.func.count(Photo.id))) == len(photos)
