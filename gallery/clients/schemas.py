@@ -1,5 +1,6 @@
 from marshmallow import Schema, fields, validate
 
+from gallery.core.pagination import PageArgsSchema
 from gallery.clients.models import IMPORTANT_DATE_KINDS
 from gallery.core.schemas import Email, Locale, Text, Timezone, page_schema
 
@@ -34,9 +35,7 @@ class ClientSchema(Schema):
     updated_at = fields.DateTime(dump_only=True)
 
 
-class ClientQuerySchema(Schema):
-    cursor = fields.String(load_default=None, validate=validate.Length(max=512))
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+class ClientQuerySchema(PageArgsSchema):
     q = fields.String(validate=validate.Length(max=200), metadata={"description": "Search name or email."})
     tag = fields.String(validate=validate.Length(max=50))
 

@@ -3,7 +3,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from gallery.accounts.auth import current_photographer, photographer_required
-from gallery.core.pagination import MAX_LIMIT
+from gallery.core.pagination import PageArgsSchema
 from gallery.core.schemas import page_schema
 from gallery.downloads.filenames import content_disposition
 from gallery.engagement import activity
@@ -25,9 +25,7 @@ class ActivitySchema(Schema):
     payload = fields.Dict()
 
 
-class ActivityQuerySchema(Schema):
-    cursor = fields.String(load_default=None, validate=validate.Length(max=512))
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_LIMIT))
+class ActivityQuerySchema(PageArgsSchema):
     kind = fields.List(fields.String(validate=validate.OneOf(EVENT_KINDS)),
                        metadata={"description": "Only these kinds (repeat the parameter)."})
 

@@ -1,7 +1,7 @@
 """Schemas of photos, uploads and direct-upload plans."""
 from marshmallow import Schema, fields, validate
 
-from gallery.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from gallery.core.pagination import PageArgsSchema
 from gallery.core.schemas import Text, page_schema
 from gallery.galleries.models import PHOTO_STATUSES
 
@@ -49,9 +49,7 @@ class PhotoUpdateSchema(Schema):
     hidden_from_guests = fields.Boolean()
 
 
-class PhotoQuerySchema(Schema):
-    cursor = fields.String(load_default=None, validate=validate.Length(max=512))
-    limit = fields.Integer(load_default=DEFAULT_LIMIT, validate=validate.Range(min=1, max=MAX_LIMIT))
+class PhotoQuerySchema(PageArgsSchema):
     status = fields.String(validate=validate.OneOf(PHOTO_STATUSES))
     set_id = fields.String(validate=validate.Length(max=26))
     sha256 = fields.String(validate=SHA256)

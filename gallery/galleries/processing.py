@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-import shutil
 import tempfile
 from datetime import timedelta
 

@@ -1,5 +1,6 @@
 from marshmallow import Schema, fields, validate
 
+from gallery.core.pagination import PageArgsSchema
 from gallery.core.schemas import Text, page_schema
 from gallery.galleries.models import DOWNLOAD_SIZES, EVENT_TYPES, GALLERY_STATUSES
 
@@ -53,9 +54,7 @@ class GalleryDumpSchema(GallerySchema):
     status = fields.String(validate=validate.OneOf(GALLERY_STATUSES))
 
 
-class GalleryQuerySchema(Schema):
-    cursor = fields.String(load_default=None, validate=validate.Length(max=512))
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+class GalleryQuerySchema(PageArgsSchema):
     status = fields.String(validate=validate.OneOf(GALLERY_STATUSES))
     client_id = fields.String(validate=validate.Length(max=26))
 

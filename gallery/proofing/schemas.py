@@ -6,7 +6,7 @@ for `GET /api/v1/share/{token}/photos`.
 """
 from marshmallow import Schema, fields, validate
 
-from gallery.core.pagination import MAX_LIMIT
+from gallery.core.pagination import MAX_LIMIT, PageArgsSchema
 from gallery.core.schemas import Email, Text, page_schema
 from gallery.galleries.models import ROLES
 
@@ -100,8 +100,7 @@ class SharePhotoSchema(Schema):
 SharePhotoPageSchema = page_schema(SharePhotoSchema, "SharePhotoPage")
 
 
-class SharePhotoQuerySchema(Schema):
-    cursor = fields.String(load_default=None, validate=validate.Length(max=512))
+class SharePhotoQuerySchema(PageArgsSchema):
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=MAX_LIMIT))
     set_id = fields.String(validate=validate.Length(max=26))
     list_id = fields.String(validate=validate.Length(max=26),
@@ -115,7 +114,7 @@ class UnlockSchema(Schema):
 
 
 class UnlockResultSchema(Schema):
-    unlock_token = fields.String(metadata={"description": f"Send as the X-Share-Unlock header (a cookie is set too)."})
+    unlock_token = fields.String(metadata={"description": "Send as the X-Share-Unlock header (a cookie is set too)."})
 
 
 class VisitorStartSchema(Schema):

@@ -1,5 +1,6 @@
 from marshmallow import Schema, fields, validate
 
+from gallery.core.pagination import PageArgsSchema
 from gallery.core.schemas import page_schema
 from gallery.retention.models import MESSAGE_STATUSES
 from gallery.retention.rules import RULE_KINDS
@@ -36,9 +37,7 @@ class MessageSchema(Schema):
     created_at = fields.DateTime()
 
 
-class MessageQuerySchema(Schema):
-    cursor = fields.String(load_default=None, validate=validate.Length(max=512))
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+class MessageQuerySchema(PageArgsSchema):
     status = fields.String(validate=validate.OneOf(MESSAGE_STATUSES))
     rule = fields.String(validate=validate.OneOf(RULE_KINDS))
     client_id = fields.String(validate=validate.Length(max=26))

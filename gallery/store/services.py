@@ -7,7 +7,6 @@ Services flush; the caller commits, and sends mail only after the commit.
 """
 from __future__ import annotations
 
-import base64
 import hmac
 import logging
 import secrets

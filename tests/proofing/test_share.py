@@ -136,7 +136,6 @@ def test_password_link_shows_nothing_before_unlock(client, make_photographer, ma
     problem(client.application.test_client(use_cookies=False).get(f"/api/v1/share/{other.token}/photos",
                                                                   headers=header), 401)
     # Changing the password invalidates the unlock.
-    _, api = photographer, None
     from gallery.galleries import services
     services.update_gallery(photographer.id, gallery.id, {"password": "new-pass"})
     db.session.commit()
