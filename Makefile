@@ -52,5 +52,6 @@ clean:
 
 # Mail catalogs (gallery/translations): re-extract after changing mail texts, then fill scripts/mail_translations.py.
 translations: $(STAMP)
+	mkdir -p var
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 --no-location --omit-header -o var/messages.pot .
 	$(PY) scripts/mail_translations.py var/messages.pot

@@ -77,6 +77,24 @@ LOAD = [
 ]
 
 
+def _bulk_load(size: int) -> None:
+    """Generate the studio with the event indexes dropped, then build them once, as a bulk import would:
+    maintaining six indexes row by row makes 10M inserts take half an hour instead of minutes."""
+    from gallery.engagement.models import Event
+    from gallery.extensions import db
+
+    indexes = list(Event.__table__.indexes)
+    with db.engine.begin() as conn:
+        conn.execute(text("SET LOCAL synchronous_commit = off"))
+        for index in indexes:
+            index.drop(conn)
+        for statement in LOAD:
+            conn.execute(text(statement), {"n": size})
+        conn.execute(text("SET LOCAL maintenance_work_mem = '1GB'"))
+        for index in indexes:
+            index.create(conn)
+
+
 def run(size: int) -> float:
     from gallery import create_app
     from gallery.extensions import db
@@ -94,9 +112,7 @@ def run(size: int) -> float:
         db.drop_all()
         db.create_all()
         started = time.perf_counter()
-        for statement in LOAD:
-            db.session.execute(text(statement), {"n": size})
-        db.session.commit()
+        _bulk_load(size)
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE"))
         print(f"BENCH sweep_load_{_label(size)} {time.perf_counter() - started:.1f} s", flush=True)

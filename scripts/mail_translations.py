@@ -158,6 +158,38 @@ T = {
         "pl": "Czy chcesz przestać otrzymywać oferty i nowości od %(studio)s?",
         "hr": "Želite li prestati primati ponude i novosti od %(studio)s?",
         "id": "Apakah Anda ingin berhenti menerima penawaran dan kabar dari %(studio)s?"},
+    # the photographer's daily digest
+    "Gallery visits: %(visits)d, unique visitors: %(visitors)d": {
+        "nb": "Galleribesøk: %(visits)d, unike besøkende: %(visitors)d",
+        "pl": "Wizyty w galeriach: %(visits)d, unikalni odwiedzający: %(visitors)d",
+        "hr": "Posjeti galerijama: %(visits)d, jedinstveni posjetitelji: %(visitors)d",
+        "id": "Kunjungan galeri: %(visits)d, pengunjung unik: %(visitors)d"},
+    "Favourites: %(count)d": {"nb": "Favoritter: %(count)d", "pl": "Ulubione: %(count)d", "hr": "Omiljene: %(count)d",
+                              "id": "Favorit: %(count)d"},
+    "Downloads: %(count)d": {"nb": "Nedlastinger: %(count)d", "pl": "Pobrania: %(count)d",
+                             "hr": "Preuzimanja: %(count)d", "id": "Unduhan: %(count)d"},
+    "Shares: %(count)d": {"nb": "Delinger: %(count)d", "pl": "Udostępnienia: %(count)d", "hr": "Dijeljenja: %(count)d",
+                          "id": "Dibagikan: %(count)d"},
+    "Paid orders: %(count)d, revenue %(revenue)s": {
+        "nb": "Betalte bestillinger: %(count)d, omsetning %(revenue)s",
+        "pl": "Opłacone zamówienia: %(count)d, przychód %(revenue)s",
+        "hr": "Plaćene narudžbe: %(count)d, prihod %(revenue)s",
+        "id": "Pesanan terbayar: %(count)d, pendapatan %(revenue)s"},
+    "Active clients: %(count)d": {"nb": "Aktive kunder: %(count)d", "pl": "Aktywni klienci: %(count)d",
+                                  "hr": "Aktivni klijenti: %(count)d", "id": "Klien aktif: %(count)d"},
+    "Retention mails sent: %(count)d": {
+        "nb": "Oppfølgingsmeldinger sendt: %(count)d", "pl": "Wysłane wiadomości do klientów: %(count)d",
+        "hr": "Poslane poruke klijentima: %(count)d", "id": "Pesan ke klien terkirim: %(count)d"},
+    "%(title)s: visits %(visits)d, favourites %(favourites)d, downloads %(downloads)d": {
+        "nb": "%(title)s: besøk %(visits)d, favoritter %(favourites)d, nedlastinger %(downloads)d",
+        "pl": "%(title)s: wizyty %(visits)d, ulubione %(favourites)d, pobrania %(downloads)d",
+        "hr": "%(title)s: posjeti %(visits)d, omiljene %(favourites)d, preuzimanja %(downloads)d",
+        "id": "%(title)s: kunjungan %(visits)d, favorit %(favourites)d, unduhan %(downloads)d"},
+    "Your day at %(studio)s: visits %(visits)d, orders %(orders)d": {
+        "nb": "Dagen din hos %(studio)s: besøk %(visits)d, bestillinger %(orders)d",
+        "pl": "Twój dzień w %(studio)s: wizyty %(visits)d, zamówienia %(orders)d",
+        "hr": "Vaš dan u %(studio)s: posjeti %(visits)d, narudžbe %(orders)d",
+        "id": "Hari Anda di %(studio)s: kunjungan %(visits)d, pesanan %(orders)d"},
 }
 LOCALES = ("nb", "pl", "hr", "id")
 

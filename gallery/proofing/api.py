@@ -5,8 +5,7 @@ Identity: after `visitors/verify`, send `Authorization: Bearer <visitor_token>`
 needs `POST .../unlock` first; send its `unlock_token` as `X-Share-Unlock` (or
 rely on the `gallery_unlock_<link id>` cookie).
 """
-import json
-
+import orjson
 from flask import after_this_request, current_app, request
 from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint
@@ -109,7 +108,7 @@ def list_photos(args, access):
     page = services.list_photos(access, **args)
     # The items are built as plain JSON values already; skipping the per-field dump of hundreds of
     # nested values is most of this hot route's CPU. The schema above still documents the shape.
-    return current_app.response_class(json.dumps({"items": page.items, "next_cursor": page.next_cursor}),
+    return current_app.response_class(orjson.dumps({"items": page.items, "next_cursor": page.next_cursor}),
                                       mimetype="application/json")
 
 

@@ -60,6 +60,11 @@ class Message(db.Model):
     to_email: Mapped[str | None] = mapped_column(String(254))
     subject: Mapped[str | None] = mapped_column(String(300))
     coupon_code: Mapped[str | None] = mapped_column(String(64))
+    # At-most-once delivery: a sweep claims (status 'sending', claimed_at), a mail worker marks the one
+    # attempt (attempted_at) before it talks to the mail server. A claim that never got attempted can be
+    # retried safely; an attempt that never finished cannot (the mail may have left).
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     clicked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

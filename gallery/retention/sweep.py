@@ -49,6 +49,9 @@ SUPERSEDED_BY = {
 }
 GRACE_DAYS = 3  # a sweep that was down for a few days still catches up; older dues are let go
 SEND_BATCH = 500
+# How long a claimed message may wait for its mail job before the sweep takes it back: far longer than
+# a mail queue takes to drain (the sweep runs hourly).
+CLAIM_LEASE = timedelta(hours=1)
 EXPIRY_WINDOWS = 5  # at most five reminders before an expiry (the rule schema allows five)
 
 
@@ -74,6 +77,7 @@ class SweepResult:
     rescheduled: int = 0
     failed: int = 0
     enqueued: int = 0  # handed to mail workers (when Redis is configured)
+    recovered: int = 0  # claims a lost mail job left behind, back in the outbox
     digests: int = 0
 
     def as_dict(self) -> dict:
@@ -331,19 +335,44 @@ PLANNERS = {
 
 
 def insert_ignoring_duplicates(rows: list[dict]) -> int:
-    """INSERT ... ON CONFLICT (dedupe_key) DO NOTHING for many rows; returns how many were new.
-    One cached statement run as executemany (batched into multi-row INSERTs by SQLAlchemy)."""
+    """INSERT ... ON CONFLICT (dedupe_key) DO NOTHING for many rows; returns how many were new."""
     if not rows:
         return 0
-    if db.engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    stmt = _statement(("insert-messages",), lambda: dialect_insert(Message)
-                      .on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(Message.id))
     columns = [column.key for column in Message.__table__.columns]
     rows = [{key: row.get(key) for key in columns} for row in rows]  # one shape for every row
+    if db.engine.dialect.name == "postgresql":
+        return _copy_ignoring_duplicates(columns, rows)
+    from sqlalchemy.dialects.sqlite import insert as dialect_insert
+
+    # One cached statement run as executemany (batched into multi-row INSERTs by SQLAlchemy).
+    stmt = _statement(("insert-messages",), lambda: dialect_insert(Message)
+                      .on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(Message.id))
     return len(db.session.execute(stmt, rows).all())
+
+
+def _copy_ignoring_duplicates(columns: list[str], rows: list[dict]) -> int:
+    """PostgreSQL: COPY the rows into a session-local staging table, then one INSERT ... SELECT ... ON CONFLICT.
+
+    A sweep re-plans every message still due (tens of thousands at a million clients); as multi-row
+    INSERTs, building and parsing the statements cost seconds, while COPY streams them in milliseconds."""
+    from psycopg.types.json import Jsonb
+
+    connection = db.session.connection()
+    connection.exec_driver_sql(f"CREATE TEMP TABLE IF NOT EXISTS {STAGING} (LIKE {Message.__tablename__}) "
+                               "ON COMMIT DELETE ROWS")
+    listed = ", ".join(columns)
+    with connection.connection.driver_connection.cursor() as cursor:
+        with cursor.copy(f"COPY {STAGING} ({listed}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([Jsonb(row[key]) if key == "context" else row[key] for key in columns])
+    inserted = connection.exec_driver_sql(
+        f"INSERT INTO {Message.__tablename__} ({listed}) SELECT {listed} FROM {STAGING} "
+        "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id").all()
+    connection.exec_driver_sql(f"DELETE FROM {STAGING}")  # a second plan in this transaction starts empty
+    return len(inserted)
+
+
+STAGING = "retention_messages_staging"
 
 
 def plan(now: datetime | None = None, kinds=None) -> int:
@@ -411,7 +440,7 @@ def _claim(message_ids: list[str]) -> list[str]:
     if not message_ids:
         return []
     claimed = list(db.session.scalars(update(Message).where(Message.id.in_(message_ids), Message.status == "queued")
-                                      .values(status="sending").returning(Message.id)
+                                      .values(status="sending", claimed_at=clock.now()).returning(Message.id)
                                       .execution_options(synchronize_session=False)))
     db.session.commit()
     return claimed
@@ -458,29 +487,56 @@ def send_due(now: datetime | None = None, result: SweepResult | None = None) -> 
 
 
 def deliver_claimed(message_ids: list[str], now: datetime) -> tuple[int, int]:
-    """Deliver messages this process claimed ('sending'); returns (sent, failed)."""
+    """Deliver messages this process claimed ('sending'); returns (sent, failed).
+
+    Each message is committed on its own, after an atomic mark of its one attempt: a crash leaves at
+    most the message in flight undecided, and two workers handed the same id never both send it."""
     from gallery.retention.delivery import deliver
 
     sent = failed = 0
     for message_id in message_ids:
-        savepoint = db.session.begin_nested()
+        attempt = db.session.execute(
+            update(Message).where(Message.id == message_id, Message.status == "sending",
+                                  Message.attempted_at.is_(None))
+            .values(attempted_at=clock.now()).returning(Message.id)
+            .execution_options(synchronize_session=False)).first()
+        db.session.commit()
+        if attempt is None:
+            continue  # delivered, suppressed or taken by another worker meanwhile
         try:
-            message = db.session.get(Message, message_id)
-            if message is None or message.status != "sending":
-                savepoint.rollback()
-                continue
-            deliver(message, now)
-            savepoint.commit()
+            deliver(db.session.get(Message, message_id), now)
+            db.session.commit()
             sent += 1
         except Exception:  # noqa: BLE001 - one bad message must not stop the outbox
             log.exception("retention message %s failed", message_id)
-            savepoint.rollback()
+            db.session.rollback()
             db.session.execute(update(Message).where(Message.id == message_id)
                                .values(status="failed", status_reason="delivery error")
                                .execution_options(synchronize_session=False))
+            db.session.commit()
             failed += 1
-    db.session.commit()  # one commit per batch; a crash mid-batch leaves 'sending' rows, never a resend
     return sent, failed
+
+
+def recover_stalled(now: datetime) -> tuple[int, int]:
+    """Messages left in 'sending' by a crashed or lost mail job, a lease after their claim.
+
+    Never attempted: back to the outbox (the next send step re-checks consent and the local morning).
+    Attempted but unfinished: 'failed' with the reason, because the mail may have left, and a message
+    twice is worse than a message missing. Returns (requeued, failed)."""
+    stale = now - CLAIM_LEASE
+    requeued = db.session.execute(
+        update(Message).where(Message.status == "sending", Message.attempted_at.is_(None), Message.claimed_at < stale)
+        .values(status="queued", claimed_at=None).execution_options(synchronize_session=False)).rowcount or 0
+    failed = db.session.execute(
+        update(Message).where(Message.status == "sending", Message.attempted_at < stale)
+        .values(status="failed", status_reason="delivery interrupted; it may not have reached the client")
+        .execution_options(synchronize_session=False)).rowcount or 0
+    db.session.commit()
+    if requeued or failed:
+        log.warning("retention: %d stalled messages back in the outbox, %d interrupted marked failed",
+                    requeued, failed)
+    return requeued, failed
 
 
 def sweep(now: datetime | None = None) -> SweepResult:
@@ -494,6 +550,8 @@ def sweep(now: datetime | None = None) -> SweepResult:
         from gallery.retention.digest import send_digests
 
         result = SweepResult(planned=plan(now))
+        result.recovered, interrupted = recover_stalled(now)
+        result.failed += interrupted
         send_due(now, result)
         result.digests = send_digests(now)
         return result

@@ -67,11 +67,17 @@ def verify(key: str, expires: str | None, signature: str | None, download_name: 
             raise SignatureError(410, "Access through this link has ended.")
 
 
+# Signed URLs repeat within an expiry bucket (the share page's are bucketed), so a page served again signs
+# nothing: (secret, expiry and scope, key) -> URL. Cleared whole when full, which bounds it to a few MB.
+_memo: dict[tuple[bytes, bytes, str], str] = {}
+MEMO_LIMIT = 50_000
+
+
 def batch_signer(*, expires_in: int | None = None, scope: str | None = None) -> Callable[[str], str]:
     """`signed_url` for many keys sharing one expiry and scope (a page of photos signs hundreds of URLs).
 
     Returns key -> URL, the very URLs `signed_url` gives, at a fraction of the cost: one-shot HMAC,
-    and the query string around the signature is built once, not per URL.
+    the query string around the signature built once, and URLs already signed taken from memory.
     """
     from urllib.parse import quote_plus
 
@@ -82,7 +88,14 @@ def batch_signer(*, expires_in: int | None = None, scope: str | None = None) -> 
     middle = f"?e={expires}" + (f"&c={quote_plus(scope)}" if scope else "") + "&s="
 
     def sign(key: str) -> str:
-        digest = hmac.digest(secret, key.encode() + suffix, "sha256")  # one-shot C HMAC: the fastest there is
-        return f"/files/{key}{middle}{base64.urlsafe_b64encode(digest[:24]).decode()}"
+        memo_key = (secret, suffix, key)
+        url = _memo.get(memo_key)
+        if url is None:
+            digest = hmac.digest(secret, key.encode() + suffix, "sha256")  # one-shot C HMAC: the fastest there is
+            url = f"/files/{key}{middle}{base64.urlsafe_b64encode(digest[:24]).decode()}"
+            if len(_memo) >= MEMO_LIMIT:
+                _memo.clear()
+            _memo[memo_key] = url
+        return url
 
     return sign

@@ -122,7 +122,23 @@ def test_daily_digest_is_opt_in_and_sent_once_at_the_chosen_local_hour(app, stud
         assert sweep(morning).digests == 1
         assert sweep(morning + timedelta(minutes=30)).digests == 0
     [mail] = smtp_server.messages
-    assert mail["To"] == photographer.email and "1 visits" in mail["Subject"]
-    assert "Kari & Ola: 1 visits" in mail.get_body(("plain",)).get_content()
+    assert mail["To"] == photographer.email and "visits 1" in mail["Subject"]
+    assert "Kari & Ola: visits 1, favourites 0" in mail.get_body(("plain",)).get_content()
     assert api.put("/api/v1/retention/rules", json={"rules": [{"kind": "digest", "settings": {"hour": 24}}]}
                    ).status_code == 422
+
+
+def test_daily_digest_speaks_the_photographers_language(app, studio, smtp_server):
+    photographer, api, kari, gallery = studio()
+    assert api.patch("/api/v1/me", json={"locale": "nb"}).status_code == 200
+    assert api.put("/api/v1/retention/rules", json={"rules": [{"kind": "digest", "enabled": True}]}).status_code == 200
+    record_event("favourited", photographer_id=photographer.id, client_id=kari.id, gallery_id=gallery.id,
+                 ts=datetime(2025, 3, 3, 18, tzinfo=UTC))
+    db.session.commit()
+    with smtp_server.configured(app):
+        assert sweep(datetime(2025, 3, 4, 7, 10, tzinfo=UTC)).digests == 1
+    [mail] = smtp_server.messages
+    body = mail.get_body(("plain",)).get_content()
+    assert mail["Subject"] == "Dagen din hos Lys Studio: besøk 0, bestillinger 0"
+    assert "Lys Studio: mandag 3. mars 2025" in body
+    assert "Favoritter: 1" in body and "Kari & Ola: besøk 0, favoritter 1, nedlastinger 0" in body

@@ -50,4 +50,4 @@ def test_the_periodic_job_runs_a_sweep(app):
 
     result = run_sweep("2025-06-01T07:30:00+00:00")
     assert result == {"planned": 0, "sent": 0, "suppressed": 0, "rescheduled": 0, "failed": 0, "enqueued": 0,
-                      "digests": 0}
+                      "recovered": 0, "digests": 0}

@@ -107,6 +107,47 @@ def test_concurrent_sweeps_send_each_message_once(app, make_photographer, make_c
     assert db.session.scalar(select(func.count()).select_from(Event).where(Event.kind == "email_sent")) == 12
 
 
+def _claimed_for_a_lost_job() -> Message:
+    """The anniversary message, claimed at 09:30 Oslo by a sweep whose mail job never ran."""
+    from gallery.retention.sweep import _claim
+
+    plan(ANNIVERSARY_MORNING - timedelta(hours=5))
+    message = db.session.scalars(select(Message)).one()
+    with clock.frozen(ANNIVERSARY_MORNING):
+        assert _claim([message.id]) == [message.id]
+    return message
+
+
+def test_a_claim_whose_mail_job_was_lost_goes_back_to_the_outbox(app, studio, smtp_server):
+    studio()
+    message = _claimed_for_a_lost_job()
+    with smtp_server.configured(app):
+        assert sweep(ANNIVERSARY_MORNING + timedelta(minutes=50)).recovered == 0  # the job may still be queued
+        late = sweep(ANNIVERSARY_MORNING + timedelta(hours=3))  # 12:30 in Oslo: taken back, for tomorrow
+        assert late.recovered == 1 and late.sent == 0 and late.rescheduled == 1
+        assert sweep(datetime(2025, 6, 2, 7, 10, tzinfo=UTC)).sent == 1
+    db.session.refresh(message)
+    assert message.status == "sent" and message.sent_at == datetime(2025, 6, 2, 7, 10, tzinfo=UTC)
+    assert len(smtp_server.wait_for(1)) == 1
+
+
+def test_an_interrupted_delivery_is_failed_with_its_reason_never_sent_twice(app, studio, smtp_server):
+    from gallery.retention.sweep import deliver_claimed
+
+    studio()
+    message = _claimed_for_a_lost_job()
+    # A worker marked its attempt and died before it could record the outcome.
+    message.attempted_at = ANNIVERSARY_MORNING
+    db.session.commit()
+    with smtp_server.configured(app):
+        assert deliver_claimed([message.id], ANNIVERSARY_MORNING) == (0, 0)  # a second worker with the same id
+        result = sweep(datetime(2025, 6, 2, 7, 10, tzinfo=UTC))
+    assert result.failed == 1 and result.sent == 0
+    db.session.refresh(message)
+    assert message.status == "failed" and message.status_reason.startswith("delivery interrupted")
+    assert smtp_server.messages == []
+
+
 def test_marketing_needs_consent_and_no_unsubscribe_transactional_does_not(app, studio, smtp_server):
     photographer, _, client, gallery = studio(consent=False)
     record_event("gallery_viewed", photographer_id=photographer.id, gallery_id=gallery.id, client_id=client.id,
