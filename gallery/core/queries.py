@@ -11,3 +11,17 @@ def json_array_contains(column, value):
         return type_coerce(column, JSONB).contains([value])
     each = func.json_each(column).table_valued("value")
     return exists(select(literal(1)).select_from(each).where(each.c.value == value))
+
+
+# Statements built once per shape and run with bind parameters: on hot paths (a share page, the hourly
+# sweep) building a Select and hashing it for SQLAlchemy's compiled cache costs more than running it.
+_prebuilt: dict = {}
+
+
+def prebuilt(key: tuple, build):
+    """The statement `build()` makes, built once per dialect and `key` (which names its shape)."""
+    key = (db.engine.dialect.name, *key)
+    statement = _prebuilt.get(key)
+    if statement is None:
+        statement = _prebuilt[key] = build()
+    return statement

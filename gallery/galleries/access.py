@@ -26,9 +26,10 @@ from functools import wraps
 
 from flask import current_app, g, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from gallery.core import clock
+from gallery.core.queries import prebuilt
 from gallery.errors import Problem
 from gallery.extensions import db
 from gallery.galleries.models import Gallery, ShareLink
@@ -155,17 +156,23 @@ def _find_link_row(token: str):
     """(link, gallery, the visitor named by a Bearer visitor token or None), in one round trip."""
     if not token or len(token) > MAX_TOKEN_LENGTH:
         raise Problem(404, "This gallery link does not exist. Check the address you were sent.")
-    stmt = select(ShareLink, Gallery).join(Gallery, Gallery.id == ShareLink.gallery_id).where(ShareLink.token == token)
     visitor_id = _bearer_visitor_id()
-    if visitor_id:
-        from gallery.proofing.models import Visitor
-
-        stmt = stmt.add_columns(Visitor).outerjoin(Visitor, Visitor.id == visitor_id)
-    row = db.session.execute(stmt).first()
+    row = db.session.execute(prebuilt(("share-link", bool(visitor_id)), lambda: _link_statement(bool(visitor_id))),
+                             {"token": token, "visitor_id": visitor_id}).first()
     # The index finds the row; the final word is a constant-time compare.
     if row is None or not hmac.compare_digest(row[0].token.encode(), token.encode()):
         raise Problem(404, "This gallery link does not exist. Check the address you were sent.")
     return row[0], row[1], (row[2] if visitor_id else None)
+
+
+def _link_statement(with_visitor: bool):
+    stmt = (select(ShareLink, Gallery).join(Gallery, Gallery.id == ShareLink.gallery_id)
+            .where(ShareLink.token == bindparam("token")))
+    if with_visitor:
+        from gallery.proofing.models import Visitor
+
+        stmt = stmt.add_columns(Visitor).outerjoin(Visitor, Visitor.id == bindparam("visitor_id"))
+    return stmt
 
 
 def _bearer_visitor_id() -> str | None:

@@ -13,11 +13,12 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import Integer, bindparam, delete, func, or_, select, tuple_
 from sqlalchemy.exc import IntegrityError
 
 from gallery.core import clock
-from gallery.core.pagination import Page, keyset, page_of
+from gallery.core.pagination import Page, decode_cursor, page_of
+from gallery.core.queries import prebuilt
 from gallery.engagement.services import record_event
 from gallery.errors import Problem
 from gallery.extensions import db
@@ -38,9 +39,14 @@ PAGE_SIZES = ("thumb", "preview", "large")
 def visible_photos(access: ShareAccess, *columns):
     """Ready photos of the link's gallery (or those `columns` of them); for guests, without what the client
     or photographer hid."""
-    stmt = select(*(columns or (Photo,))).where(Photo.gallery_id == access.gallery.id, Photo.status == "ready")
-    if not access.is_client:
-        hidden_sets = select(GallerySet.id).where(GallerySet.gallery_id == access.gallery.id,
+    return _visible_in(access.gallery.id, access.is_client, columns or (Photo,))
+
+
+def _visible_in(gallery_id, is_client: bool, columns):
+    """`gallery_id`: a value, or a bind parameter for statements built once."""
+    stmt = select(*columns).where(Photo.gallery_id == gallery_id, Photo.status == "ready")
+    if not is_client:
+        hidden_sets = select(GallerySet.id).where(GallerySet.gallery_id == gallery_id,
                                                   GallerySet.hidden_from_guests.is_(True))
         stmt = stmt.where(Photo.hidden_from_guests.is_(False),
                           or_(Photo.set_id.is_(None), Photo.set_id.not_in(hidden_sets)))
@@ -87,7 +93,8 @@ def renditions_by_photo(access: ShareAccess, photo_ids: list[str]) -> dict[str, 
     """{photo_id: {size: {width, height, url, webp}}} with one query for the whole page."""
     if not photo_ids:
         return {}
-    rows = db.session.execute(select(*RENDITION_COLUMNS).where(Rendition.photo_id.in_(photo_ids))).all()
+    rows = db.session.execute(select(*RENDITION_COLUMNS).where(Rendition.photo_id.in_(photo_ids))
+                              .order_by(Rendition.format)).all()
     return _renditions_of(access, photo_ids, rows)
 
 
@@ -96,10 +103,11 @@ RENDITION_COLUMNS = (Rendition.photo_id, Rendition.name, Rendition.format, Rendi
 
 
 def _renditions_of(access: ShareAccess, photo_ids: list[str], rows) -> dict[str, dict]:
-    """Group (photo_id, name, format, key, width, height) rows into the page's sizes with signed URLs."""
+    """Group (photo_id, name, format, key, width, height) rows, each photo's JPEGs before its WebPs (ordered by
+    format), into the page's sizes with signed URLs."""
     watermark = access.gallery.watermark
     result: dict[str, dict] = {pid: {} for pid in photo_ids}
-    for photo_id, name, fmt, key, width, height in sorted(rows, key=lambda r: r[2] != "jpeg"):
+    for photo_id, name, fmt, key, width, height in rows:
         if name is None or photo_id not in result:
             continue
         if watermark:
@@ -174,48 +182,60 @@ PAGE_PHOTO_COLUMNS = (Photo.id, Photo.set_id, Photo.original_filename, Photo.wid
                       Photo.placeholder_color, Photo.position, Photo.taken_at, Photo.hidden_from_guests)
 
 
+def _page_statement(is_client: bool, after: bool, by_set: bool, by_list: bool):
+    """The page's photos, each with the visitor's lists and note, joined to their renditions: one statement,
+    built once per shape and run with bind parameters (on this route building it would cost more than
+    running it)."""
+    def build():
+        visitor = bindparam("visitor_id")
+        in_lists = (select(func.aggregate_strings(Favourite.list_id, ","))
+                    .join(FavouriteList, FavouriteList.id == Favourite.list_id)
+                    .where(FavouriteList.visitor_id == visitor, Favourite.photo_id == Photo.id)
+                    .scalar_subquery().label("in_lists"))
+        note = (select(Favourite.note).join(FavouriteList, FavouriteList.id == Favourite.list_id)
+                .where(FavouriteList.visitor_id == visitor, FavouriteList.name == DEFAULT_LIST_NAME,
+                       Favourite.photo_id == Photo.id)
+                .scalar_subquery().label("note"))
+        stmt = _visible_in(bindparam("gallery_id"), is_client, (*PAGE_PHOTO_COLUMNS, in_lists, note))
+        if by_set:
+            stmt = stmt.where(Photo.set_id == bindparam("set_id"))
+        if by_list:
+            stmt = stmt.where(Photo.id.in_(select(Favourite.photo_id).where(Favourite.list_id == bindparam("list_id"))))
+        if after:
+            stmt = stmt.where(tuple_(Photo.position, Photo.id) > tuple_(bindparam("after_position"),
+                                                                        bindparam("after_id")))
+        page = stmt.order_by(Photo.position, Photo.id).limit(bindparam("rows", type_=Integer)).subquery("page")
+        return (select(page, *RENDITION_COLUMNS[1:]).outerjoin(Rendition, Rendition.photo_id == page.c.id)
+                .order_by(page.c.position, page.c.id, Rendition.format))
+
+    return prebuilt(("share-page", is_client, after, by_set, by_list), build)
+
+
 def list_photos(access: ShareAccess, *, cursor=None, limit=100, set_id=None, list_id=None) -> Page:
     """One page of photos with signed rendition URLs and the visitor's favourites.
 
-    The client page's hottest route: two queries whatever the page size (the page joined to its
-    renditions, then the visitor's favourites on the same page), plain rows rather than ORM objects.
+    The client page's hottest route: one query whatever the page size, plain rows rather than ORM objects.
     """
-    stmt = visible_photos(access, *PAGE_PHOTO_COLUMNS)
-    if set_id:
-        stmt = stmt.where(Photo.set_id == set_id)
+    params = {"gallery_id": access.gallery.id, "rows": limit + 1, "set_id": set_id, "visitor_id": access.visitor_id}
     if list_id:
-        favourite_list = get_list(access, list_id)
-        stmt = stmt.where(Photo.id.in_(select(Favourite.photo_id).where(Favourite.list_id == favourite_list.id)))
-    page_rows = keyset(stmt, keys=[Photo.position, Photo.id], cursor=cursor, limit=limit).subquery("page")
-    rows = db.session.execute(
-        select(page_rows, *RENDITION_COLUMNS[1:])
-        .outerjoin(Rendition, Rendition.photo_id == page_rows.c.id)
-        .order_by(page_rows.c.position, page_rows.c.id)
-    ).all()
-    photos = list({row.id: row for row in rows}.values())  # one per photo, in page order
+        params["list_id"] = get_list(access, list_id).id
+    if cursor:
+        params["after_position"], params["after_id"] = decode_cursor(cursor, 2)
+    statement = _page_statement(access.is_client, bool(cursor), bool(set_id), bool(list_id))
+    # Core rows straight from the connection: the ORM's result layer adds nothing to plain columns.
+    rows = db.session.connection().execute(statement, params).all()
+    width = len(PAGE_PHOTO_COLUMNS) + 2
+    photos = list({row[0]: row for row in rows}.values())  # one per photo, in page order
     page = page_of(photos, limit, lambda last: [last.position, last.id])
-    ids = [photo.id for photo in page.items]
-    renditions = _renditions_of(access, ids, [(row.id, *row[len(PAGE_PHOTO_COLUMNS):]) for row in rows])
-    in_lists: dict[str, list[str]] = {}
-    notes: dict[str, str | None] = {}
-    if access.visitor is not None and ids:
-        favourites = db.session.execute(
-            select(Favourite.photo_id, Favourite.list_id, Favourite.note, FavouriteList.name)
-            .join(FavouriteList, FavouriteList.id == Favourite.list_id)
-            .where(FavouriteList.visitor_id == access.visitor.id, Favourite.photo_id.in_(select(page_rows.c.id)))
-        ).all()
-        for photo_id, fav_list_id, note, name in favourites:
-            in_lists.setdefault(photo_id, []).append(fav_list_id)
-            if name == DEFAULT_LIST_NAME:
-                notes[photo_id] = note
+    ids = [photo[0] for photo in page.items]
+    renditions = _renditions_of(access, ids, [(row[0], *row[width:]) for row in rows])
     items = [{
-        "id": photo.id, "set_id": photo.set_id, "filename": photo.original_filename, "width": photo.width,
-        "height": photo.height, "placeholder_color": photo.placeholder_color, "position": photo.position,
-        "taken_at": photo.taken_at.isoformat() if photo.taken_at else None,
-        "hidden_from_guests": photo.hidden_from_guests,
-        "renditions": renditions[photo.id], "favourite_lists": in_lists.get(photo.id, []),
-        "note": notes.get(photo.id),
-    } for photo in page.items]
+        "id": photo_id, "set_id": photo_set_id, "filename": filename, "width": photo_width, "height": height,
+        "placeholder_color": color, "position": position, "taken_at": taken_at.isoformat() if taken_at else None,
+        "hidden_from_guests": hidden, "renditions": renditions[photo_id],
+        "favourite_lists": in_lists.split(",") if in_lists else [], "note": note,
+    } for (photo_id, photo_set_id, filename, photo_width, height, color, position, taken_at, hidden, in_lists, note,
+           *_) in page.items]
     return Page(items, page.next_cursor)
 
 

@@ -27,6 +27,7 @@ from gallery.accounts.models import Photographer
 from gallery.clients.models import Client, ImportantDate
 from gallery.core import clock
 from gallery.core.ids import new_id
+from gallery.core.queries import prebuilt
 from gallery.engagement.models import Event
 from gallery.extensions import db
 from gallery.galleries.models import Gallery
@@ -98,16 +99,6 @@ def month_day(column):
     return func.strftime("%m-%d", column)
 
 
-# Statements are built once per shape and run with parameters: building and hashing a large
-# Select costs more than running it, and a sweep runs every hour (or thousands of times in tests).
-_statements: dict = {}
-
-
-def _statement(key, build):
-    key = (db.engine.dialect.name, *key)
-    if key not in _statements:
-        _statements[key] = build()
-    return _statements[key]
 
 
 def _kinds(name: str):
@@ -148,7 +139,7 @@ def _plan_anniversary(settings, group, now):
     def occurrence_of(original):
         return next(t for t in targets if schedule.occurrence(original, t.year) == t)
 
-    galleries = _statement(("anniversary-galleries", mode), lambda: (
+    galleries = prebuilt(("anniversary-galleries", mode), lambda: (
         select(Gallery.id, Gallery.photographer_id, Gallery.client_id, Gallery.shoot_date, Client.timezone)
         .join(Client, Client.id == Gallery.client_id)
         .where(_photographers(Gallery.photographer_id, mode), Gallery.shoot_date.is_not(None),
@@ -174,7 +165,7 @@ def _plan_anniversary(settings, group, now):
                        Client.email.is_not(None), matches(ImportantDate.date, ImportantDate.month_day),
                        ~same_day_gallery))
 
-    for row in db.session.execute(_statement(("anniversary-dates", mode), dates_statement), params):
+    for row in db.session.execute(prebuilt(("anniversary-dates", mode), dates_statement), params):
         when = occurrence_of(row.date)
         yield Candidate(row.photographer_id, row.client_id, "anniversary", f"anniversary:d:{row.id}:{when.year}",
                         schedule.local_midnight(when - lead, row.timezone), row.timezone,
@@ -185,7 +176,7 @@ def _plan_anniversary(settings, group, now):
 def _plan_followup(settings, group, now):
     mode, ids = group
     today, lag = now.date(), timedelta(days=settings["days_after"])
-    stmt = _statement(("followup", mode), lambda: (
+    stmt = prebuilt(("followup", mode), lambda: (
         select(Gallery.id, Gallery.photographer_id, Gallery.client_id, Gallery.published_at, Client.timezone)
         .join(Client, Client.id == Gallery.client_id)
         .where(_photographers(Gallery.photographer_id, mode), Gallery.status != "draft", Client.email.is_not(None),
@@ -229,8 +220,8 @@ def _plan_expiry(settings, group, now):
                        exists(select(Event.id).where(Event.gallery_id == Gallery.id, Event.visitor_id == Visitor.id,
                                                      Event.kind.in_(_kinds("engagement"))))))
 
-    stmt = _statement(("expiry", mode), build)
-    guests = _statement(("expiry-guests", mode), build_guests)
+    stmt = prebuilt(("expiry", mode), build)
+    guests = prebuilt(("expiry-guests", mode), build_guests)
     # One query for all reminder offsets: expiring on the UTC date today+k or tomorrow+k (no grace:
     # a late 7-day reminder right before the 4-day one helps nobody). Unused windows are empty.
     offsets = sorted(set(settings["days_before"]))[:EXPIRY_WINDOWS]
@@ -274,7 +265,7 @@ def _last_event_statement(mode):
 def _plan_after_last(rule, kinds, lag, group, now, *, offer=None):
     """Clients whose last event of `kinds` is `lag` old (within the grace window) and not superseded."""
     mode, ids = group
-    rows = db.session.execute(_statement(("last-event", mode), lambda: _last_event_statement(mode)), {
+    rows = db.session.execute(prebuilt(("last-event", mode), lambda: _last_event_statement(mode)), {
         "photographer_ids": ids, "kinds": kinds, "superseded": SUPERSEDED_BY[rule], "now": now,
         "lo": now - lag - timedelta(days=GRACE_DAYS), "hi": now - lag})
     for row in rows:
@@ -311,7 +302,7 @@ def _plan_dormant(settings, group, now):
     high = schedule.add_months(last_due, -months) + timedelta(days=4)
     while schedule.add_months(high, months) > last_due:
         high -= timedelta(days=1)
-    rows = db.session.execute(_statement(("last-event", mode), lambda: _last_event_statement(mode)), {
+    rows = db.session.execute(prebuilt(("last-event", mode), lambda: _last_event_statement(mode)), {
         "photographer_ids": ids, "kinds": ENGAGEMENT_KINDS, "superseded": ENGAGEMENT_KINDS, "now": now,
         "lo": day_start(low), "hi": day_start(high + timedelta(days=1)) - timedelta(microseconds=1)})
     for row in rows:
@@ -345,7 +336,7 @@ def insert_ignoring_duplicates(rows: list[dict]) -> int:
     from sqlalchemy.dialects.sqlite import insert as dialect_insert
 
     # One cached statement run as executemany (batched into multi-row INSERTs by SQLAlchemy).
-    stmt = _statement(("insert-messages",), lambda: dialect_insert(Message)
+    stmt = prebuilt(("insert-messages",), lambda: dialect_insert(Message)
                       .on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(Message.id))
     return len(db.session.execute(stmt, rows).all())
 
