@@ -191,7 +191,9 @@ def main() -> None:
     bench_line("share_page_app_cpu_per_request", cpu, "ms")
     print(f"# load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
-    workers = int(os.environ.get("BENCH_WORKERS", 2))
+    # 3 sync workers on 2 cores: each request also waits on PostgreSQL, so a third keeps the CPUs busy
+    # (2 leaves the 99th percentile above 50 ms at 200 req/s here, 4 adds switching); BENCH_WORKERS to compare.
+    workers = int(os.environ.get("BENCH_WORKERS", 3))
     with Gunicorn(settings(), workers=workers) as server, tempfile.TemporaryDirectory() as tmp:
         quoted = ", ".join(f'"{p}"' for p in paths)
         full = Path(tmp) / "full.lua"
