@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app
-from sqlalchemy import Date, and_, bindparam, exists, func, or_, select, update
+from sqlalchemy import Date, and_, bindparam, exists, func, or_, select, tuple_, update
 from sqlalchemy.orm import aliased
 
 from gallery.accounts.models import Photographer
@@ -443,14 +443,19 @@ def send_due(now: datetime | None = None, result: SweepResult | None = None) -> 
     if db.session.scalar(select(Message.id).where(Message.status == "queued", Message.send_after <= now).limit(1)) is None:
         return result  # the common case of an hourly sweep: nothing is due
     result.suppressed += _suppress(now)
+    after = None  # keyset: each batch starts past the last one, not over the index entries it just claimed
     while True:
-        due = db.session.execute(
-            select(Message.id, Message.send_after,
-                   func.coalesce(Client.timezone, Photographer.timezone).label("timezone"))
-            .outerjoin(Client, Client.id == Message.client_id)
-            .join(Photographer, Photographer.id == Message.photographer_id)
-            .where(Message.status == "queued", Message.send_after <= now)
-            .order_by(Message.send_after, Message.id).limit(SEND_BATCH)).all()
+        stmt = (select(Message.id, Message.send_after,
+                       func.coalesce(Client.timezone, Photographer.timezone).label("timezone"))
+                .outerjoin(Client, Client.id == Message.client_id)
+                .join(Photographer, Photographer.id == Message.photographer_id)
+                .where(Message.status == "queued", Message.send_after <= now))
+        if after is not None:
+            stmt = stmt.where(tuple_(Message.send_after, Message.id) > tuple_(*after))
+        due = db.session.execute(stmt.order_by(Message.send_after, Message.id).limit(SEND_BATCH)).all()
+        if not due:
+            return result
+        after = (due[-1].send_after, due[-1].id)
         ready = []
         for row in due:
             if schedule.in_window(now, row.timezone):
@@ -473,7 +478,7 @@ def send_due(now: datetime | None = None, result: SweepResult | None = None) -> 
             sent, failed = deliver_claimed(claimed, now)
             result.sent += sent
             result.failed += failed
-        if len(due) < SEND_BATCH or not claimed:
+        if len(due) < SEND_BATCH:
             return result
 
 
