@@ -1,9 +1,10 @@
-"""The photographer's view of client selections: list, plain-text export, reopen."""
+"""The photographer's view of proofing: client selections (list, plain-text export, reopen) and comments."""
 from flask import Response, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from gallery.accounts.auth import current_photographer, photographer_required
+from gallery.core.pagination import PageArgsSchema
 from gallery.proofing import services
 
 blp = Blueprint("selections", __name__, url_prefix="/api/v1/galleries", description="Client selections (proofing)")
@@ -74,3 +75,30 @@ def list_selections(args, gallery_id):
 def reopen_selection(gallery_id, selection_id):
     """Unlock a submitted selection so the client can change and submit it again."""
     return services.reopen_selection(current_photographer().id, gallery_id, selection_id)
+
+
+class GalleryCommentSchema(Schema):
+    id = fields.String()
+    photo_id = fields.String()
+    filename = fields.String(metadata={"description": "The photo's original file name."})
+    body = fields.String()
+    created_at = fields.DateTime()
+    visitor = fields.Nested(SelectionVisitorSchema)
+
+
+class GalleryCommentPageSchema(Schema):
+    items = fields.List(fields.Nested(GalleryCommentSchema))
+    next_cursor = fields.String(allow_none=True)
+
+
+class GalleryCommentQuerySchema(PageArgsSchema):
+    photo_id = fields.String(validate=validate.Length(max=26))
+
+
+@blp.get("/<gallery_id>/comments")
+@photographer_required
+@blp.arguments(GalleryCommentQuerySchema, location="query")
+@blp.response(200, GalleryCommentPageSchema)
+def list_comments(args, gallery_id):
+    """What clients and guests wrote on the gallery's photos, newest first (`photo_id` for one photo)."""
+    return services.gallery_comments(current_photographer().id, gallery_id, **args)

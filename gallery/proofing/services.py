@@ -17,7 +17,7 @@ from sqlalchemy import Integer, bindparam, delete, func, or_, select, tuple_
 from sqlalchemy.exc import IntegrityError
 
 from gallery.core import clock
-from gallery.core.pagination import Page, decode_cursor, page_of
+from gallery.core.pagination import Page, decode_cursor, keyset, page_of
 from gallery.core.queries import prebuilt
 from gallery.engagement.services import record_event
 from gallery.errors import Problem
@@ -472,6 +472,22 @@ def comments_on(access: ShareAccess, photo_id: str) -> list[dict]:
                                                         Comment.visitor_id == access.visitor.id)
                                   .order_by(Comment.created_at, Comment.id))
     return [_comment_view(c, access.visitor) for c in comments]
+
+
+def gallery_comments(photographer_id: str, gallery_id: str, *, photo_id=None, cursor=None, limit=50) -> Page:
+    """The photographer's inbox of a gallery's comments, newest first, with who wrote them and on which file."""
+    from gallery.galleries.services import get_gallery
+
+    gallery = get_gallery(photographer_id, gallery_id)
+    stmt = (select(Comment, Visitor, Photo.original_filename).join(Visitor, Visitor.id == Comment.visitor_id)
+            .join(Photo, Photo.id == Comment.photo_id).where(Comment.gallery_id == gallery.id))
+    if photo_id:
+        stmt = stmt.where(Comment.photo_id == photo_id)
+    rows = db.session.execute(keyset(stmt, keys=[Comment.id], cursor=cursor, limit=limit, descending=True)).all()
+    page = page_of(rows, limit, lambda last: [last.Comment.id])
+    return Page([{"id": comment.id, "photo_id": comment.photo_id, "filename": filename, "body": comment.body,
+                  "created_at": comment.created_at, "visitor": visitor}
+                 for comment, visitor, filename in page.items], page.next_cursor)
 
 
 # --- selection ------------------------------------------------------------------------------------------------------

@@ -76,6 +76,29 @@ def test_another_visitor_sees_nothing_of_mine(client, proofing_gallery, identify
     assert count_events("commented") == 1
 
 
+def test_the_photographer_reads_every_comment_newest_first(client, proofing_gallery, identify_visitor,
+                                                           make_photographer):
+    _, api, gallery, photos, link = proofing_gallery
+    base = f"/api/v1/share/{link.token}"
+    kari = bearer(identify_visitor(link, "kari@example.com"))
+    ola = bearer(identify_visitor(link, "ola@example.com"))
+    client.post(f"{base}/photos/{photos[0].id}/comments", json={"body": "lighter please"}, headers=kari)
+    client.post(f"{base}/photos/{photos[2].id}/comments", json={"body": "crop tighter"}, headers=ola)
+    client.post(f"{base}/photos/{photos[0].id}/comments", json={"body": "and warmer"}, headers=ola)
+
+    first = api.get(f"/api/v1/galleries/{gallery.id}/comments?limit=2")
+    assert first.status_code == 200, first.json
+    assert [(c["body"], c["visitor"]["email"], c["filename"]) for c in first.json["items"]] == [
+        ("and warmer", "ola@example.com", "DSC_0001.NEF"), ("crop tighter", "ola@example.com", "DSC_0003.NEF")]
+    rest = api.get(f"/api/v1/galleries/{gallery.id}/comments?limit=2&cursor={first.json['next_cursor']}").json
+    assert [c["body"] for c in rest["items"]] == ["lighter please"] and rest["next_cursor"] is None
+    on_first = api.get(f"/api/v1/galleries/{gallery.id}/comments?photo_id={photos[0].id}").json["items"]
+    assert [c["body"] for c in on_first] == ["and warmer", "lighter please"]
+    _, other = make_photographer(email="someone@else.example")
+    problem(other.get(f"/api/v1/galleries/{gallery.id}/comments"), 404)
+    problem(client.application.test_client().get(f"/api/v1/galleries/{gallery.id}/comments"), 401)
+
+
 def test_selection_limit_submit_lock_export_and_reopen(app, client, proofing_gallery, identify_visitor, smtp_server):
     photographer, api, gallery, photos, link = proofing_gallery
     base = f"/api/v1/share/{link.token}"
