@@ -614,6 +614,26 @@ def reopen_selection(photographer_id: str, gallery_id: str, selection_id: str) -
         visitor = db.session.get(Visitor, selection.visitor_id)
         record_event("selection_reopened", photographer_id=photographer_id, gallery_id=gallery.id,
                      client_id=visitor.client_id, visitor_id=visitor.id, payload={"selection_id": selection.id})
+        db.session.commit()
+        _mail_visitor_reopened(gallery, visitor)
     db.session.commit()
     return list_selections(photographer_id, gallery_id, selection.id)[0]
+
+
+def _mail_visitor_reopened(gallery: Gallery, visitor: Visitor) -> None:
+    """Tell the client their selection can be changed again, with the way back to it."""
+    from gallery.galleries.models import ShareLink
+    from gallery.mail.services import build_message, send
+
+    contact = contact_of(gallery)
+    link = db.session.get(ShareLink, visitor.share_link_id)
+    page = f"{current_app.config['GALLERY'].public_base_url.rstrip('/')}/g/{link.token}"
+    greeting = f"Hi {visitor.name}," if visitor.name else "Hi,"
+    text = (f"{greeting}\n\n{contact['studio_name']} opened your selection in \"{gallery.title}\" again: you can "
+            f"change your picks and submit them once more.\n\n{page}\n")
+    try:
+        send(build_message(to=visitor.email, subject=f"Your selection in {gallery.title} is open again", text=text,
+                           reply_to=contact["email"]))
+    except OSError:  # the reopen stands; the client sees it on the gallery page too
+        log.exception("could not mail the reopened selection to visitor %s", visitor.id)
 

@@ -133,8 +133,12 @@ def test_selection_limit_submit_lock_export_and_reopen(app, client, proofing_gal
     assert api.get(f"/api/v1/galleries/{gallery.id}/selections?format=text").get_data(as_text=True).startswith("DSC")
     problem(api.get(f"/api/v1/galleries/{gallery.id}/selections?format=pdf"), 422)
 
-    reopened = api.post(f"/api/v1/galleries/{gallery.id}/selections/{selection['id']}/reopen")
+    with smtp_server.configured(app):
+        reopened = api.post(f"/api/v1/galleries/{gallery.id}/selections/{selection['id']}/reopen")
+        told = smtp_server.wait_for(2)[1]
     assert reopened.status_code == 200 and reopened.json["status"] == "reopened"
+    assert told["To"] == "kari@example.com" and "open again" in told["Subject"]
+    assert "Hi Kari," in told.get_content() and f"/g/{link.token}" in told.get_content()
     problem(api.post(f"/api/v1/galleries/{gallery.id}/selections/nope/reopen"), 404)
     assert client.delete(f"{base}/favourites/{photos[1].id}", headers=auth).status_code == 204
     client.put(f"{base}/favourites/{photos[0].id}", json={}, headers=auth)
