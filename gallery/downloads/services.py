@@ -129,18 +129,20 @@ class ZipDownload:
     size: str
 
 
-def _unique_names(names: list[str]) -> list[str]:
-    """Safe names, duplicates disambiguated as `name (2).jpg`, deterministically (the order is the photos')."""
+def _unique_names(names: list[str], folders: list[str] | None = None) -> list[str]:
+    """Safe paths (`folder/name`, or `name` where the folder is empty), duplicates disambiguated as
+    `name (2).jpg`, deterministically (the order is the photos')."""
     seen: set[str] = set()
     result = []
-    for raw in names:
+    for raw, folder in zip(names, folders or [""] * len(names)):
         name = safe_filename(raw, fallback="photo")
+        prefix = safe_filename(folder, fallback="set") + "/" if folder else ""
         stem, dot, ext = name.rpartition(".")
         if not dot:
             stem, ext = name, ""
-        candidate, n = name, 2
+        candidate, n = prefix + name, 2
         while candidate.lower() in seen:
-            candidate = f"{stem} ({n}){dot}{ext}"
+            candidate = f"{prefix}{stem} ({n}){dot}{ext}"
             n += 1
         seen.add(candidate.lower())
         result.append(candidate)
@@ -186,8 +188,11 @@ def plan_zip(access: ShareAccess, scope: str, size: str, pin: str | None, list_i
         sources = [renditions[p.id] for p in photos]
         names = [_stem(p.original_filename) + ".jpg" for p in photos]
     _ensure_crc32(sources)
+    # The whole gallery keeps its sets as folders ("Ceremony/DSC_0012.jpg"); a set or the favourites are flat.
+    set_names = {s.id: s.name for s in proofing.visible_sets(access)} if scope == "all" else {}
+    folders = [set_names.get(photo.set_id, "") for photo in photos]
     entries = [ZipEntry(name, source.storage_key, source.bytes, source.crc32, photo.taken_at or photo.created_at)
-               for name, source, photo in zip(_unique_names(names), sources, photos)]
+               for name, source, photo in zip(_unique_names(names, folders), sources, photos)]
     plan = ZipPlan(entries)
     fingerprint = hashlib.sha256()
     for entry in entries:

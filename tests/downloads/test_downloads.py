@@ -151,6 +151,9 @@ def test_zip_of_favourites_and_of_a_set_at_web_size(client, make_photographer, m
     problem(client.get(f"{base}/download.zip?scope=favourites"), 401)
     by_set = client.get(f"{base}/download.zip?scope=set:{ceremony['id']}")
     assert len(zipfile.ZipFile(io.BytesIO(by_set.data)).namelist()) == 3
+    whole = zipfile.ZipFile(io.BytesIO(client.get(f"{base}/download.zip").data)).namelist()
+    assert sorted(whole) == sorted([f"Ceremony/{p.original_filename}" for p in in_set]
+                                   + [p.original_filename for p in others])  # sets become folders
     assert "Ceremony" in by_set.headers["Content-Disposition"]
     problem(client.get(f"{base}/download.zip?scope=set:nope"), 404)
     problem(client.get(f"{base}/download.zip?scope=everything"), 422)
