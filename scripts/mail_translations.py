@@ -190,6 +190,29 @@ T = {
         "pl": "Twój dzień w %(studio)s: wizyty %(visits)d, zamówienia %(orders)d",
         "hr": "Vaš dan u %(studio)s: posjeti %(visits)d, narudžbe %(orders)d",
         "id": "Hari Anda di %(studio)s: kunjungan %(visits)d, pesanan %(orders)d"},
+    # the one-time code and a reopened selection, to clients and guests
+    "Your code for %(gallery)s: %(code)s": {
+        "nb": "Koden din for %(gallery)s: %(code)s", "pl": "Twój kod do %(gallery)s: %(code)s",
+        "hr": "Vaš kod za %(gallery)s: %(code)s", "id": "Kode Anda untuk %(gallery)s: %(code)s"},
+    'Your code to open "%(gallery)s" by %(studio)s is %(code)s.': {
+        "nb": "Koden for å åpne «%(gallery)s» fra %(studio)s er %(code)s.",
+        "pl": "Kod do otwarcia „%(gallery)s” od %(studio)s to %(code)s.",
+        "hr": "Kod za otvaranje „%(gallery)s” od %(studio)s je %(code)s.",
+        "id": "Kode untuk membuka \"%(gallery)s\" dari %(studio)s adalah %(code)s."},
+    "It works for %(minutes)d minutes. If you did not ask for it, ignore this message.": {
+        "nb": "Den virker i %(minutes)d minutter. Har du ikke bedt om den, kan du se bort fra denne meldingen.",
+        "pl": "Działa przez %(minutes)d minut. Jeśli o niego nie prosiłeś, zignoruj tę wiadomość.",
+        "hr": "Vrijedi %(minutes)d minuta. Ako ga niste tražili, zanemarite ovu poruku.",
+        "id": "Kode berlaku selama %(minutes)d menit. Jika Anda tidak memintanya, abaikan pesan ini."},
+    "Your selection in %(gallery)s is open again": {
+        "nb": "Utvalget ditt i %(gallery)s er åpent igjen", "pl": "Twój wybór w %(gallery)s jest znowu otwarty",
+        "hr": "Vaš odabir u %(gallery)s ponovno je otvoren", "id": "Pilihan Anda di %(gallery)s dibuka kembali"},
+    "Hi,": {"nb": "Hei,", "pl": "Cześć,", "hr": "Pozdrav,", "id": "Halo,"},
+    '%(studio)s opened your selection in "%(gallery)s" again: you can change your picks and submit them once more.': {
+        "nb": "%(studio)s har åpnet utvalget ditt i «%(gallery)s» igjen: du kan endre valgene og sende dem inn på nytt.",
+        "pl": "%(studio)s ponownie otworzył Twój wybór w „%(gallery)s”: możesz zmienić zdjęcia i wysłać je jeszcze raz.",
+        "hr": "%(studio)s ponovno je otvorio vaš odabir u „%(gallery)s”: možete promijeniti odabir i ponovno ga poslati.",
+        "id": "%(studio)s membuka kembali pilihan Anda di \"%(gallery)s\": Anda bisa mengubah pilihan dan mengirimkannya lagi."},
 }
 LOCALES = ("nb", "pl", "hr", "id")
 

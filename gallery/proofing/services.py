@@ -291,15 +291,26 @@ def start_identification(access: ShareAccess, email: str, name: str | None) -> N
 
 
 def _mail_code(access: ShareAccess, email: str, code: str) -> None:
+    from flask import request
+    from flask_babel import force_locale, gettext as _
+
+    from gallery.clients.models import Client
     from gallery.mail.services import build_message, send
+    from gallery.web_client.i18n import choose_language
 
     contact = contact_of(access.gallery)
     minutes = int(CODE_TTL.total_seconds() // 60)
-    message = build_message(
-        to=email, subject=f"Your code for {access.gallery.title}: {code}",
-        text=(f"Your code to open \"{access.gallery.title}\" by {contact['studio_name']} is {code}.\n"
-              f"It works for {minutes} minutes. If you did not ask for it, ignore this message.\n"),
-        reply_to=contact["email"])
+    # The language the gallery page shows this person (their switch, the client's locale, the browser's).
+    client = db.session.get(Client, access.gallery.client_id) if access.gallery.client_id else None
+    language, _explicit = choose_language(request, client_locale=client.locale if client else None)
+    with force_locale(language):
+        subject = _("Your code for %(gallery)s: %(code)s", gallery=access.gallery.title, code=code)
+        text = (_('Your code to open "%(gallery)s" by %(studio)s is %(code)s.', gallery=access.gallery.title,
+                  studio=contact["studio_name"], code=code) + "\n"
+                + _("It works for %(minutes)d minutes. If you did not ask for it, ignore this message.",
+                    minutes=minutes) + "\n")
+    message = build_message(to=email, subject=subject, text=text, reply_to=contact["email"])
+    message["Content-Language"] = language
     try:
         send(message)
     except OSError:  # SMTP refused or unreachable
@@ -621,19 +632,27 @@ def reopen_selection(photographer_id: str, gallery_id: str, selection_id: str) -
 
 
 def _mail_visitor_reopened(gallery: Gallery, visitor: Visitor) -> None:
-    """Tell the client their selection can be changed again, with the way back to it."""
+    """Tell the client their selection can be changed again, with the way back to it (in the client's
+    language when the visitor is a known client)."""
+    from flask_babel import force_locale, gettext as _
+
+    from gallery.clients.models import Client
     from gallery.galleries.models import ShareLink
     from gallery.mail.services import build_message, send
+    from gallery.retention.content import mail_locale
 
     contact = contact_of(gallery)
     link = db.session.get(ShareLink, visitor.share_link_id)
     page = f"{current_app.config['GALLERY'].public_base_url.rstrip('/')}/g/{link.token}"
-    greeting = f"Hi {visitor.name}," if visitor.name else "Hi,"
-    text = (f"{greeting}\n\n{contact['studio_name']} opened your selection in \"{gallery.title}\" again: you can "
-            f"change your picks and submit them once more.\n\n{page}\n")
+    client = db.session.get(Client, visitor.client_id) if visitor.client_id else None
+    with force_locale(mail_locale(client.locale if client else None)):
+        subject = _("Your selection in %(gallery)s is open again", gallery=gallery.title)
+        text = ((_("Hi %(name)s,", name=visitor.name) if visitor.name else _("Hi,")) + "\n\n"
+                + _('%(studio)s opened your selection in "%(gallery)s" again: you can change your picks and '
+                    'submit them once more.', studio=contact["studio_name"], gallery=gallery.title)
+                + f"\n\n{page}\n")
     try:
-        send(build_message(to=visitor.email, subject=f"Your selection in {gallery.title} is open again", text=text,
-                           reply_to=contact["email"]))
+        send(build_message(to=visitor.email, subject=subject, text=text, reply_to=contact["email"]))
     except OSError:  # the reopen stands; the client sees it on the gallery page too
         log.exception("could not mail the reopened selection to visitor %s", visitor.id)
 

@@ -206,6 +206,23 @@ def test_visitor_identification_by_one_time_code(app, client, make_photographer,
     assert identified.client_id == kari.id and identified.visitor_id == visitor.id
 
 
+def test_the_code_comes_in_the_language_the_page_speaks(app, client, make_photographer, make_client, make_gallery,
+                                                       make_share_link, smtp_server):
+    photographer, _ = make_photographer(studio_name="Lys Studio")
+    gallery = make_gallery(photographer, publish=True, title="Kari & Ola")
+    link = make_share_link(gallery)
+    with smtp_server.configured(app):
+        client.post(f"/api/v1/share/{link.token}/visitors", json={"email": "ola@example.com"},
+                    headers={"Accept-Language": "nb-NO,nb;q=0.9,en;q=0.5"})
+        client.set_cookie("gallery_lang", "pl")  # the language switch on the page wins over the browser's
+        client.post(f"/api/v1/share/{link.token}/visitors", json={"email": "ewa@example.com"},
+                    headers={"Accept-Language": "nb-NO"})
+        norwegian, polish = smtp_server.wait_for(2)
+    assert norwegian["Subject"].startswith("Koden din for Kari & Ola: ") and norwegian["Content-Language"] == "nb"
+    assert "«Kari & Ola» fra Lys Studio" in norwegian.get_content()
+    assert polish["Subject"].startswith("Twój kod do Kari & Ola: ") and polish["Content-Language"] == "pl"
+
+
 def test_codes_expire_and_die_after_five_wrong_tries(client, make_photographer, make_gallery, make_share_link):
     photographer, _ = make_photographer()
     gallery = make_gallery(photographer, publish=True)
