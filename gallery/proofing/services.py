@@ -625,9 +625,8 @@ def reopen_selection(photographer_id: str, gallery_id: str, selection_id: str) -
         visitor = db.session.get(Visitor, selection.visitor_id)
         record_event("selection_reopened", photographer_id=photographer_id, gallery_id=gallery.id,
                      client_id=visitor.client_id, visitor_id=visitor.id, payload={"selection_id": selection.id})
-        db.session.commit()
+        db.session.commit()  # the reopen stands whether or not the mail goes out
         _mail_visitor_reopened(gallery, visitor)
-    db.session.commit()
     return list_selections(photographer_id, gallery_id, selection.id)[0]
 
 

@@ -341,6 +341,9 @@ def insert_ignoring_duplicates(rows: list[dict]) -> int:
     return len(db.session.execute(stmt, rows).all())
 
 
+STAGING = "retention_messages_staging"  # a session-local temporary table
+
+
 def _copy_ignoring_duplicates(columns: list[str], rows: list[dict]) -> int:
     """PostgreSQL: COPY the rows into a session-local staging table, then one INSERT ... SELECT ... ON CONFLICT.
 
@@ -361,9 +364,6 @@ def _copy_ignoring_duplicates(columns: list[str], rows: list[dict]) -> int:
         "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id").all()
     connection.exec_driver_sql(f"DELETE FROM {STAGING}")  # a second plan in this transaction starts empty
     return len(inserted)
-
-
-STAGING = "retention_messages_staging"
 
 
 def plan(now: datetime | None = None, kinds=None) -> int:

@@ -74,14 +74,30 @@ def test_missed_window_moves_to_the_next_morning(app, studio, smtp_server):
     assert message.sent_at == datetime(2025, 6, 2, 7, 5, tzinfo=UTC)
 
 
-def test_concurrent_sweeps_send_each_message_once(app, make_photographer, make_client, make_gallery, smtp_server):
-    photographer, _ = make_photographer()
+def _twelve_weddings(photographer, make_client, make_gallery):
     with clock.frozen(datetime(2024, 6, 20, tzinfo=UTC)):
         for n in range(12):
             client = make_client(photographer, name=f"C{n}", email=f"c{n}@example.test", timezone="Europe/Oslo",
                                  marketing_consent=True, consent_source="form")
             make_gallery(photographer, publish=True, client_id=client.id, event_type="wedding",
                          shoot_date=date(2024, 6, 15))
+
+
+def test_the_send_step_goes_through_every_batch(app, make_photographer, make_client, make_gallery, smtp_server,
+                                                monkeypatch):
+    from gallery.retention import sweep as sweep_module
+
+    monkeypatch.setattr(sweep_module, "SEND_BATCH", 5)  # 12 due messages: batches of 5, 5 and 2
+    photographer, _ = make_photographer()
+    _twelve_weddings(photographer, make_client, make_gallery)
+    with smtp_server.configured(app):
+        assert sweep(ANNIVERSARY_MORNING).sent == 12
+    assert len(_sent()) == 12
+
+
+def test_concurrent_sweeps_send_each_message_once(app, make_photographer, make_client, make_gallery, smtp_server):
+    photographer, _ = make_photographer()
+    _twelve_weddings(photographer, make_client, make_gallery)
     errors = []
 
     def run():
