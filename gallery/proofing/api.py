@@ -100,7 +100,7 @@ def verify_visitor(payload, access):
 
 
 @blp.get("/<token>/photos")
-@share_access()
+@share_access(read_only=True)
 @blp.arguments(schemas.SharePhotoQuerySchema, location="query")
 @blp.response(200, schemas.SharePhotoPageSchema)
 def list_photos(args, access):
