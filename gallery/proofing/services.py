@@ -294,15 +294,13 @@ def _mail_code(access: ShareAccess, email: str, code: str) -> None:
     from flask import request
     from flask_babel import force_locale, gettext as _
 
-    from gallery.clients.models import Client
     from gallery.mail.services import build_message, send
-    from gallery.web_client.i18n import choose_language
+    from gallery.web_client.i18n import share_language
 
     contact = contact_of(access.gallery)
     minutes = int(CODE_TTL.total_seconds() // 60)
     # The language the gallery page shows this person (their switch, the client's locale, the browser's).
-    client = db.session.get(Client, access.gallery.client_id) if access.gallery.client_id else None
-    language, _explicit = choose_language(request, client_locale=client.locale if client else None)
+    language, _explicit = share_language(request, access.link, access.gallery)
     with force_locale(language):
         subject = _("Your code for %(gallery)s: %(code)s", gallery=access.gallery.title, code=code)
         text = (_('Your code to open "%(gallery)s" by %(studio)s is %(code)s.', gallery=access.gallery.title,
@@ -635,16 +633,15 @@ def _mail_visitor_reopened(gallery: Gallery, visitor: Visitor) -> None:
     language when the visitor is a known client)."""
     from flask_babel import force_locale, gettext as _
 
-    from gallery.clients.models import Client
     from gallery.galleries.models import ShareLink
     from gallery.mail.services import build_message, send
     from gallery.retention.content import mail_locale
+    from gallery.web_client.i18n import client_locale
 
     contact = contact_of(gallery)
     link = db.session.get(ShareLink, visitor.share_link_id)
     page = f"{current_app.config['GALLERY'].public_base_url.rstrip('/')}/g/{link.token}"
-    client = db.session.get(Client, visitor.client_id) if visitor.client_id else None
-    with force_locale(mail_locale(client.locale if client else None)):
+    with force_locale(mail_locale(client_locale(visitor.client_id))):
         subject = _("Your selection in %(gallery)s is open again", gallery=gallery.title)
         text = ((_("Hi %(name)s,", name=visitor.name) if visitor.name else _("Hi,")) + "\n\n"
                 + _('%(studio)s opened your selection in "%(gallery)s" again: you can change your picks and '

@@ -43,3 +43,19 @@ def choose_language(request: Request, *, client_locale: str | None = None) -> tu
         if language:
             return language, False
     return DEFAULT_LANGUAGE, False
+
+
+def client_locale(client_id: str | None) -> str | None:
+    """The locale the photographer recorded for a client, if any."""
+    from gallery.clients.models import Client
+    from gallery.extensions import db
+
+    client = db.session.get(Client, client_id) if client_id else None
+    return client.locale if client is not None else None
+
+
+def share_language(request: Request, link, gallery) -> tuple[str, bool]:
+    """The language of a share link's page and of the mails it sends: the client's recorded locale counts
+    only on the client's own link, never for guests."""
+    recorded = client_locale(gallery.client_id) if link.role == "client" else None
+    return choose_language(request, client_locale=recorded)

@@ -56,11 +56,10 @@ def _render(token: str, photo_id: str | None = None):
     try:
         link, gallery = find_link(token)
     except Problem:
-        return _page("page/missing.html", 404, language=_language(None)[0], photographer=None)
+        return _page("page/missing.html", 404, language=i18n.choose_language(request)[0], photographer=None)
     photographer = services.photographer_of(gallery)
     problem = link_state_problem(link, gallery)
-    client_locale = _client_locale(gallery) if link.role == "client" else None
-    language, explicit = _language(client_locale)
+    language, explicit = i18n.share_language(request, link, gallery)
     if problem is not None:
         return _page("page/expired.html", 410, language=language, explicit=explicit, photographer=photographer,
                      gallery=gallery, detail=problem.detail, contact=contact_of(gallery))
@@ -82,18 +81,6 @@ def _render(token: str, photo_id: str | None = None):
                   "locked": access.locked, "pageUrl": services.page_url(token), "strings": script_strings()}
     return _page("page/gallery.html", 200, language=language, explicit=explicit, photographer=photographer,
                  gallery=gallery, access=access, preview=preview, hero=hero, config=config, studio=studio)
-
-
-def _client_locale(gallery) -> str | None:
-    from gallery.clients.models import Client
-    from gallery.extensions import db
-
-    client = db.session.get(Client, gallery.client_id) if gallery.client_id else None
-    return client.locale if client is not None else None
-
-
-def _language(client_locale):
-    return i18n.choose_language(request, client_locale=client_locale)
 
 
 def _page(template: str, status: int, *, language: str, photographer, explicit: bool = False, **context):

@@ -223,6 +223,19 @@ def test_the_code_comes_in_the_language_the_page_speaks(app, client, make_photog
     assert polish["Subject"].startswith("Twój kod do Kari & Ola: ") and polish["Content-Language"] == "pl"
 
 
+def test_the_code_mail_follows_the_clients_language_on_their_link_only(app, client, make_photographer, make_client,
+                                                                       make_gallery, make_share_link, smtp_server):
+    photographer, _ = make_photographer()
+    kari = make_client(photographer, name="Kari", email="kari@example.com", locale="nb-NO")
+    gallery = make_gallery(photographer, publish=True, client_id=kari.id, title="Kari & Ola")
+    client_link, guest_link = make_share_link(gallery), make_share_link(gallery, role="guest")
+    with smtp_server.configured(app):
+        client.post(f"/api/v1/share/{client_link.token}/visitors", json={"email": "kari@example.com"})
+        client.post(f"/api/v1/share/{guest_link.token}/visitors", json={"email": "guest@example.com"})
+        to_client, to_guest = smtp_server.wait_for(2)
+    assert to_client["Content-Language"] == "nb" and to_guest["Content-Language"] == "en"
+
+
 def test_codes_expire_and_die_after_five_wrong_tries(client, make_photographer, make_gallery, make_share_link):
     photographer, _ = make_photographer()
     gallery = make_gallery(photographer, publish=True)
