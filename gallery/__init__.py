@@ -32,7 +32,7 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     else:
         settings = Settings.from_env(**(config or {}))
 
-    app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    app = Flask(__name__, template_folder="templates", static_folder="static")
     app.config.update(
         GALLERY=settings,
         SECRET_KEY=settings.secret_key,
@@ -112,4 +112,4 @@ def _engine_options(url: str) -> dict:
 def _migrations_dir():
     from pathlib import Path
 
-    return Path(__file__).resolve().parent.parent / "migrations"
+    return Path(__file__).resolve().parent / "migrations"

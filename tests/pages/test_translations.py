@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def _page_strings() -> set[str]:
     found = set()
     for directory, method_map in ((ROOT / "gallery" / "web_client", [("**.py", "python")]),
-                                  (ROOT / "templates" / "page", [("**.html", "jinja2")])):
+                                  (ROOT / "gallery" / "templates" / "page", [("**.html", "jinja2")])):
         for _file, _line, message, _comments, _context in extract_from_dir(
                 directory, method_map, keywords={"_": None, "_l": None, "gettext": None}):
             if isinstance(message, str) and message:
