@@ -42,9 +42,15 @@ def _blueprints():
     from gallery.web_client.pages import blp as pages
     from gallery.retention.api import blp as retention, links as retention_links
     from gallery.engagement.analytics_api import blp as analytics
+    from gallery.proofing.replies_api import blp as comment_replies
+    from gallery.proofing.lists_api import blp as share_lists
+    from gallery.store.buyer_api import blp as store_buyer
+    from gallery.downloads.options_api import blp as download_options
+    from gallery.web_client.app import blp as gallery_app
 
     return [health, accounts, clients, galleries, photos, files, share_links, share, selections, share_downloads,
-            activity, store, store_share, store_catalogue, pages, retention, retention_links, analytics]
+            activity, store, store_share, store_catalogue, pages, retention, retention_links, analytics,
+            comment_replies, share_lists, store_buyer, download_options, gallery_app]
 
 
 def register(app: Flask, api) -> None:

@@ -22,6 +22,14 @@ class BrandingSchema(Schema):
     contact_email = Email(allow_none=True)
     contact_phone = fields.String(validate=validate.Length(max=40), allow_none=True)
     website = fields.Url(validate=validate.Length(max=500), allow_none=True)
+    # Social profiles shown on the client page (full https:// addresses).
+    instagram = fields.Url(validate=validate.Length(max=500), allow_none=True)
+    facebook = fields.Url(validate=validate.Length(max=500), allow_none=True)
+    pinterest = fields.Url(validate=validate.Length(max=500), allow_none=True)
+    tiktok = fields.Url(validate=validate.Length(max=500), allow_none=True)
+    youtube = fields.Url(validate=validate.Length(max=500), allow_none=True)
+    vimeo = fields.Url(validate=validate.Length(max=500), allow_none=True)
+    linkedin = fields.Url(validate=validate.Length(max=500), allow_none=True)
 
 
 class PhotographerSchema(Schema):

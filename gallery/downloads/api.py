@@ -51,6 +51,8 @@ class ZipQuerySchema(SingleDownloadQuerySchema):
 def download_photo(args, photo_id, access):
     """Download one photo: the original (full-size policy) or the web-size rendition (records downloaded)."""
     file = services.single_download(access, photo_id, args["size"], _pin(args))
+    if file.location_free is not None and file.location_free.head:
+        return _location_free_response(file)
     try:
         return get_storage().serve(file.key, content_type=file.content_type, download_name=file.name)
     except ObjectNotFound:
@@ -96,3 +98,12 @@ def _headers_first(body):
     # file data goes straight to the socket.
     yield b""
     yield from body
+
+
+def _location_free_response(file: services.DownloadFile) -> Response:
+    """The original with its GPS position removed: streamed (the stripped head from memory, the rest as stored)."""
+    storage = get_storage()
+    body = file.location_free.iter_bytes(0, file.size, lambda start, end: storage.iter_range(file.key, start, end))
+    return Response(body, mimetype=file.content_type, direct_passthrough=True,
+                    headers={"Content-Length": str(file.size), "Content-Disposition": content_disposition(file.name),
+                             "Cache-Control": "private, no-store"})

@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 
 from gallery.core.passwords import verify_password
 from gallery.downloads.filenames import safe_filename
+from gallery.downloads.location import LocationFree
 from gallery.downloads.zipstream import ZipEntry, ZipPlan, crc32_of
 from gallery.engagement.services import record_event
 from gallery.errors import Problem
@@ -36,6 +37,7 @@ class DownloadFile:
     name: str
     content_type: str
     size: int
+    location_free: LocationFree | None = None  # an original whose GPS position is removed on the way out
 
 
 def check_policy(access: ShareAccess, size: str, photo_id: str | None = None) -> str:
@@ -93,6 +95,13 @@ def _web_renditions(photo_ids: list[str], watermark: bool) -> dict[str, Renditio
     return best
 
 
+def _location_free(access: ShareAccess, photo: Photo) -> LocationFree | None:
+    """Originals leave without their GPS position unless the photographer keeps it for this gallery."""
+    if access.gallery.keep_location or (photo.content_type or "image/jpeg") != "image/jpeg":
+        return None
+    return LocationFree(get_storage(), photo.storage_key, photo.bytes, photo.crc32)
+
+
 def _stem(filename: str) -> str:
     return filename.rsplit(".", 1)[0] if "." in filename else filename
 
@@ -103,7 +112,8 @@ def single_download(access: ShareAccess, photo_id: str, size: str, pin: str | No
     check_pin(access, pin)
     if served == "original":
         file = DownloadFile(photo.storage_key, safe_filename(photo.original_filename),
-                            photo.content_type or "application/octet-stream", photo.bytes)
+                            photo.content_type or "application/octet-stream", photo.bytes,
+                            location_free=_location_free(access, photo))
     else:
         rendition = _web_renditions([photo.id], access.gallery.watermark).get(photo.id)
         if rendition is None:
@@ -179,6 +189,22 @@ def plan_zip(access: ShareAccess, scope: str, size: str, pin: str | None, list_i
     photos = zip_photos(access, scope, list_id)
     if not photos:
         raise Problem(404, "There are no photos to download here.")
+    entries = zip_entries(access, scope, served, photos)
+    plan = ZipPlan(entries)
+    fingerprint = hashlib.sha256()
+    for entry in entries:
+        fingerprint.update(f"{entry.name}\0{entry.key}\0{entry.size}\0{entry.crc32}\0"
+                           f"{entry.location_free is not None}\n".encode())
+    label = "favourites" if scope == "favourites" else "set" if scope.startswith("set:") else None
+    if label == "set":
+        label = proofing.get_visible_set(access, scope[4:]).name
+    filename = safe_filename(f"{access.gallery.title}{' - ' + label if label else ''}.zip", fallback="gallery.zip")
+    return ZipDownload(plan, filename, fingerprint.hexdigest()[:32], scope, served)
+
+
+def zip_entries(access: ShareAccess, scope: str, served: str, photos: list[Photo], *,
+                with_crc: bool = True) -> list[ZipEntry]:
+    """The archive's entries; without CRCs (`with_crc=False`) they still give its exact length."""
     if served == "original":
         sources = photos
         names = [photo.original_filename for photo in photos]
@@ -187,21 +213,14 @@ def plan_zip(access: ShareAccess, scope: str, size: str, pin: str | None, list_i
         photos = [p for p in photos if p.id in renditions]
         sources = [renditions[p.id] for p in photos]
         names = [_stem(p.original_filename) + ".jpg" for p in photos]
-    _ensure_crc32(sources)
+    if with_crc:
+        _ensure_crc32(sources)
     # The whole gallery keeps its sets as folders ("Ceremony/DSC_0012.jpg"); a set or the favourites are flat.
     set_names = {s.id: s.name for s in proofing.visible_sets(access)} if scope == "all" else {}
     folders = [set_names.get(photo.set_id, "") for photo in photos]
-    entries = [ZipEntry(name, source.storage_key, source.bytes, source.crc32, photo.taken_at or photo.created_at)
-               for name, source, photo in zip(_unique_names(names, folders), sources, photos)]
-    plan = ZipPlan(entries)
-    fingerprint = hashlib.sha256()
-    for entry in entries:
-        fingerprint.update(f"{entry.name}\0{entry.key}\0{entry.size}\0{entry.crc32}\n".encode())
-    label = "favourites" if scope == "favourites" else "set" if scope.startswith("set:") else None
-    if label == "set":
-        label = proofing.get_visible_set(access, scope[4:]).name
-    filename = safe_filename(f"{access.gallery.title}{' - ' + label if label else ''}.zip", fallback="gallery.zip")
-    return ZipDownload(plan, filename, fingerprint.hexdigest()[:32], scope, served)
+    return [ZipEntry(name, source.storage_key, source.bytes, source.crc32 or 0, photo.taken_at or photo.created_at,
+                     _location_free(access, photo) if served == "original" and with_crc else None)
+            for name, source, photo in zip(_unique_names(names, folders), sources, photos)]
 
 
 def record_zip_download(access: ShareAccess, download: ZipDownload) -> None:

@@ -175,7 +175,8 @@ def _public_branding(gallery: Gallery) -> dict:
 
     photographer = db.session.get(Photographer, gallery.photographer_id)
     return {k: v for k, v in (photographer.branding or {}).items() if k in
-            {"logo_url", "primary_color", "accent_color", "font", "contact_email", "phone", "website", "instagram"}}
+            {"logo_url", "primary_color", "accent_color", "font", "contact_email", "contact_phone", "phone", "website",
+             "instagram", "facebook", "pinterest", "tiktok", "youtube", "vimeo", "linkedin"}}
 
 
 PAGE_PHOTO_COLUMNS = (Photo.id, Photo.set_id, Photo.original_filename, Photo.width, Photo.height,

@@ -101,12 +101,39 @@ def _og_rendition(access: ShareAccess, photo: Photo) -> Rendition | None:
     return next((rows[name] for name in wanted if name in rows), None)
 
 
+def icon_rendition(access: ShareAccess, photo: Photo) -> Rendition | None:
+    """The cover for the app icon (up to 512 px): the watermarked image in a watermarked gallery, never a clean
+    one scaled up; otherwise the preview."""
+    wanted = ("watermarked",) if access.gallery.watermark else ("preview", "large", "thumb")
+    rows = {r.name: r for r in db.session.scalars(
+        select(Rendition).where(Rendition.photo_id == photo.id, Rendition.format == "jpeg",
+                                Rendition.name.in_(wanted)))}
+    return next((rows[name] for name in wanted if name in rows), None)
+
+
+def gone_reason(link, gallery) -> str:
+    """Why a link shows no gallery, for the screen that says so: revoked, link_expired, unpublished (a draft
+    never published), archived or expired."""
+    from gallery.core import clock
+
+    now = clock.now()
+    if link.revoked_at is not None:
+        return "revoked"
+    if link.expires_at is not None and link.expires_at <= now:
+        return "link_expired"
+    if gallery.status == "draft":
+        return "unpublished"
+    if gallery.status != "published":
+        return "archived"
+    return "expired"
+
+
 def page_url(token: str, photo_id: str | None = None) -> str:
     base = current_app.config["GALLERY"].public_base_url.rstrip("/")
     return f"{base}/g/{token}" + (f"/p/{photo_id}" if photo_id else "")
 
 
-def content_security_policy(photographer: Photographer | None) -> str:
+def content_security_policy(photographer: Photographer | None, style_hashes: list[str] = ()) -> str:
     """Strict: our own scripts and styles only, images from us (and the object store or CDN when they serve
     them directly), framing only by the photographer's own site."""
     settings = current_app.config["GALLERY"]
@@ -115,6 +142,10 @@ def content_security_policy(photographer: Photographer | None) -> str:
         if url:
             parts = urlsplit(url)
             image_sources.append(f"{parts.scheme}://{parts.netloc}")
+    from gallery.web_client.brand import logo_origin
+
+    if logo_origin(photographer):
+        image_sources.append(logo_origin(photographer))
     if settings.storage_backend == "s3" and not settings.s3_endpoint_url and settings.s3_bucket:
         image_sources.append(f"https://{settings.s3_bucket}.s3.{settings.s3_region}.amazonaws.com")
     # Browsers ignore X-Frame-Options when frame-ancestors is present, so this alone decides embedding.
@@ -124,7 +155,7 @@ def content_security_policy(photographer: Photographer | None) -> str:
         "default-src 'self'",
         f"img-src {' '.join(image_sources)}",
         "script-src 'self'",
-        "style-src 'self'",
+        " ".join(["style-src 'self'", *style_hashes]),
         "connect-src 'self'",
         "font-src 'self'",
         "object-src 'none'",
