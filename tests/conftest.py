@@ -358,3 +358,20 @@ def identify_visitor(app, clean_mail_dir):
         return verified.json["visitor_token"]
 
     return identify
+
+
+@pytest.fixture
+def make_visitor_api(app, make_share_link, identify_visitor):
+    """make_visitor_api(gallery, email, role="client", name=None) -> (share token, Visitor, ApiClient): a visitor
+    identified through the real routes on a fresh share link, sending its visitor token as a bearer token."""
+    from sqlalchemy import select
+
+    from gallery.proofing.models import Visitor
+
+    def make(gallery, email, role="client", name=None):
+        link = make_share_link(gallery, role=role)
+        visitor_token = identify_visitor(link, email, name=name)
+        visitor = db.session.scalar(select(Visitor).where(Visitor.share_link_id == link.id))
+        return link.token, visitor, ApiClient(app.test_client(), visitor_token)
+
+    return make

@@ -124,24 +124,6 @@ def stripe(app):
         app.extensions.pop("store_checkout_client", None)
 
 
-@pytest.fixture
-def make_visitor_api(app, make_share_link, identify_visitor):
-    """make_visitor_api(gallery, email, role="client", name=None) -> (share token, Visitor, ApiClient): a visitor
-    identified through the real routes on a fresh share link, sending its visitor token as a bearer token."""
-    from sqlalchemy import select
-
-    from gallery.proofing.models import Visitor
-    from tests.conftest import ApiClient
-
-    def make(gallery, email, role="client", name=None):
-        link = make_share_link(gallery, role=role)
-        visitor_token = identify_visitor(link, email, name=name)
-        visitor = db.session.scalar(select(Visitor).where(Visitor.share_link_id == link.id))
-        return link.token, visitor, ApiClient(app.test_client(), visitor_token)
-
-    return make
-
-
 @pytest.fixture(autouse=True)
 def _no_mail_left_behind(clean_mail_dir):
     """Order mails go to .eml files here; leave the shared mail folder as we found it."""
