@@ -1,7 +1,8 @@
 """The studio's brand on the client page: logo, name, contact, social links and an accent colour kept readable.
 
-The accent is used for links and for buttons with white text, both on a white page, so it must reach the WCAG
-AA contrast of 4.5:1 against white; a lighter colour is darkened (same hue) until it does.
+The accent is used for links and for buttons with white text, on the page's white and on its soft grey panels
+(footer, sheets), so it must reach the WCAG AA contrast of 4.5:1 against the darker of them (the grey); a lighter
+colour is darkened (same hue) until it does.
 """
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import colorsys
 from urllib.parse import urlsplit
 
 DEFAULT_ACCENT = "#8a3b12"
-PAGE_BACKGROUND = "#ffffff"
+PAGE_BACKGROUND = "#f3f2f0"  # --soft in gallery.css: the darkest background the accent sits on
 MIN_CONTRAST = 4.5  # WCAG 2 AA, normal text
 SOCIAL_NETWORKS = ("instagram", "facebook", "pinterest", "tiktok", "youtube", "vimeo", "linkedin")
 
