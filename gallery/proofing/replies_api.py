@@ -4,12 +4,13 @@ Owner-scoped: a photographer can reply only to comments on their own galleries (
 visitor who wrote the comment sees the replies with it in `GET /api/v1/share/{token}/photos/{photo_id}/comments`.
 """
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
 from gallery.accounts.auth import current_photographer, photographer_required
 from gallery.core.schemas import Text
 from gallery.extensions import db
 from gallery.proofing import replies
+from gallery.proofing.schemas import CommentReplySchema
 
 blp = Blueprint("comment_replies", __name__, url_prefix="/api/v1/galleries",
                 description="The photographer's replies to comments on a gallery's photos")
@@ -19,13 +20,8 @@ class ReplyCreateSchema(Schema):
     body = Text(2000, required=True)
 
 
-class ReplySchema(Schema):
-    id = fields.String()
+class ReplySchema(CommentReplySchema):
     comment_id = fields.String()
-    body = fields.String()
-    author = fields.String(metadata={"description": "The studio's name."})
-    from_photographer = fields.Boolean()
-    created_at = fields.DateTime()
 
 
 class ReplyListSchema(Schema):

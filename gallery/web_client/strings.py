@@ -7,7 +7,6 @@ SCRIPT_STRINGS = {
     "loadMore": _l("Show more photos"),
     "error": _l("Something went wrong. Please try again."),
     "offline": _l("You seem to be offline. Check your connection and try again."),
-    "photoAlt": _l("Photo %(n)s of %(total)s"),
     "photoOf": _l("%(n)s / %(total)s"),
     "favourite": _l("Add to favourites"),
     "unfavourite": _l("Remove from favourites"),

@@ -17,7 +17,7 @@ export async function loadLists() {
   if (state.listId && !state.lists.some((l) => l.id === state.listId)) state.listId = null;
 }
 
-function recountFavourites() {
+export function recountFavourites() {
   state.favourites.clear();
   const wanted = state.listId || defaultListId();
   for (const photo of state.photos) {
@@ -226,7 +226,6 @@ export function setupFavourites() {
     renderPhotoLists(state.current);
     openDialog($("#photo-lists-sheet"));
   }).catch(showError));
-  on("identified", async () => { await loadLists(); recountFavourites(); });
   on("photos-loaded", () => $$(".tile").length && renderActionbar());
   on("cart-changed", renderActionbar);
 }

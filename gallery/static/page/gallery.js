@@ -3,7 +3,7 @@
 // strings come translated in the page's JSON block.
 import { $, api, ApiError, config, emit, on, showError, state, t, toast } from "./core.js";
 import { asVisitor, setupIdentify } from "./visitor.js";
-import { buildSections, loadMore, markAllTiles, refreshPhotos, setupInfiniteScroll } from "./grid.js";
+import { buildSections, loadMore, refreshPhotos, setupInfiniteScroll } from "./grid.js";
 
 // What the first screen needs (grid, identification) loads with the page; the rest (viewer, slideshow, lists,
 // comments, downloads, store, the installable app) once the first screen is complete, or at the first tap.
@@ -147,9 +147,7 @@ async function setupFeatures() {
     state.selection = state.share.selection;
     await refreshPhotos();
     await favourites.loadLists();
-    emit("favourites-changed");
-    markAllTiles();
-    favourites.renderActionbar();
+    favourites.recountFavourites(); // marks the tiles, the action bar and the viewer's heart
   });
   await favourites.loadLists();
   favourites.renderActionbar();

@@ -73,11 +73,9 @@ export async function step(delta, { wrap = false } = {}) {
   }
   if (index >= 0 && index < inSet.length) { openViewer(inSet[index]); return true; }
   if (!wrap) return false;
-  const all = sequence();
   if (!state.done) await loadAll();
   const everything = sequence();
-  const at = (everything.indexOf(photo) + delta + everything.length) % everything.length;
-  openViewer(everything[at] || all[0]);
+  openViewer(everything[(everything.indexOf(photo) + delta + everything.length) % everything.length]);
   return true;
 }
 
@@ -146,8 +144,4 @@ export function setupViewer() {
     $("label[for=viewer-set]").hidden = false;
     picker.addEventListener("change", () => jumpToSet(picker.value));
   }
-}
-
-export function currentPhotoFromUrl() {
-  return config.photoId ? state.byId.get(config.photoId) : null;
 }
