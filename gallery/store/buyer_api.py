@@ -11,7 +11,8 @@ from sqlalchemy import select
 from gallery.extensions import db
 from gallery.galleries.access import share_access
 from gallery.store import schemas
-from gallery.store.models import Order, PriceSheet
+from gallery.store.instructions import payment_instructions
+from gallery.store.models import Order
 
 blp = Blueprint("store_buyer", __name__, url_prefix="/api/v1/share",
                 description="Store for a share link's visitor: their own orders")
@@ -47,13 +48,6 @@ def thumbs_for(access, photo_ids) -> dict[str, dict]:
 def with_thumbs(access, lines: list[dict]) -> list[dict]:
     thumbs = thumbs_for(access, [line.get("photo_id") for line in lines])
     return [{**line, "thumb": thumbs.get(line.get("photo_id"))} for line in lines]
-
-
-def payment_instructions(gallery, order: Order) -> str | None:
-    if order.payment_provider != "manual" or order.status != "pending_payment" or not gallery.price_sheet_id:
-        return None
-    sheet = db.session.get(PriceSheet, gallery.price_sheet_id)
-    return sheet.payment_instructions if sheet and sheet.photographer_id == gallery.photographer_id else None
 
 
 def order_view(access, order: Order) -> Order:

@@ -4,6 +4,8 @@ from __future__ import annotations
 from gallery.accounts.models import Photographer
 from gallery.extensions import db
 from gallery.mail.services import build_message, send
+from gallery.galleries.models import Gallery
+from gallery.store.instructions import payment_instructions
 from gallery.store.models import Order
 from gallery.store.money import format_money
 
@@ -37,8 +39,10 @@ def send_order_mails(order_id: str, event: str) -> None:
     studio = photographer.studio_name
     summary = "\n".join(_summary(order))
     if event == "placed":
+        instructions = payment_instructions(db.session.get(Gallery, order.gallery_id), order)
         pay = (f"Pay here: {order.checkout_url}\n" if order.checkout_url
-               else "" if order.status != "pending_payment" else f"{studio} will tell you how to pay.\n")
+               else "" if order.status != "pending_payment"
+               else f"How to pay:\n{instructions}\n" if instructions else f"{studio} will tell you how to pay.\n")
         buyer_subject = f"Your order {order.id} with {studio}"
         buyer_text = f"Thank you for your order.\n\n{summary}\n\n{pay}"
         studio_subject = f"New order {order.id}: {format_money(order.total, order.currency)}"

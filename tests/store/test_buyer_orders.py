@@ -5,7 +5,7 @@ ADDRESS = {"name": "Kari Nordmann", "line1": "Storgata 1", "postal_code": "0155"
 HOW_TO_PAY = "Bank transfer to 1234.56.78901, reference: your order number. Or Vipps 91234567."
 
 
-def test_my_orders_with_status_tracking_and_payment_instructions(make_shop, make_visitor_api):
+def test_my_orders_with_status_tracking_and_payment_instructions(make_shop, make_visitor_api, smtp_server, app):
     shop = make_shop(currency="NOK", payment_instructions=HOW_TO_PAY)
     assert shop.api.get(f"/api/v1/price-sheets/{shop.sheet.id}").json["payment_instructions"] == HOW_TO_PAY
     token, _, kari = make_visitor_api(shop.gallery, shop.client.email, name="Kari")
@@ -15,8 +15,12 @@ def test_my_orders_with_status_tracking_and_payment_instructions(make_shop, make
         {"product_id": shop.product("print").id, "photo_id": shop.photos[0].id, "quantity": 1}]}).json
     thumb = cart["items"][0]["thumb"]
     assert thumb["width"] == 400 and "/files/" in thumb["url"] and thumb["webp"]
-    placed = kari.post(f"{base}/orders", json={"shipping_address": ADDRESS})
+    with smtp_server.configured(app):
+        placed = kari.post(f"{base}/orders", json={"shipping_address": ADDRESS})
+        mails = smtp_server.wait_for(2)
     assert placed.status_code == 201 and placed.json["payment_instructions"] == HOW_TO_PAY
+    confirmation = next(m for m in mails if m["To"].addresses[0].addr_spec == shop.client.email)
+    assert HOW_TO_PAY in confirmation.get_body(preferencelist=("plain",)).get_content()
     assert placed.json["items"][0]["thumb"]["width"] == 400
 
     mine = kari.get(f"{base}/orders").json["items"]
