@@ -47,6 +47,7 @@ SCRIPT_STRINGS = {
     "allPhotos": _l("All photos"),
     "favourites": _l("Favourites"),
     "inFavourites": _l("in your favourites"),
+    "otherPhotos": _l("Other photos"),
     "play": _l("Play"),
     "pause": _l("Pause"),
     "rename": _l("Rename"),

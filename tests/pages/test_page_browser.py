@@ -132,6 +132,8 @@ def test_client_journey_on_a_phone(app, live_server, phone, make_shared_gallery,
         page.select_option("#lang-select", "nb")
         page.wait_for_function("() => document.documentElement.lang === 'nb'")
         page.wait_for_selector(".tile img.loaded")
+        # the action bar comes with the page's second part, once the first screen is complete
+        page.wait_for_function("() => document.querySelector('#selection-count').textContent !== ''")
         assert page.inner_text("#selection-count") == "Utvalget ditt er sendt inn."
         assert "?lang" not in page.url
         screenshot(page, "07-norwegian")

@@ -107,6 +107,11 @@ def test_every_capability(app, live_server, open_browser, store_gallery, smtp_se
         page.fill("#identify-code-input", code_from(smtp_server.wait_for(1)[-1]))
         page.click("#identify-code button[type=submit]")
         page.wait_for_selector("#viewer-heart[aria-pressed=true]")
+        # the note for the photographer, with a readable Save button
+        page.click("#viewer-note-toggle")
+        page.wait_for_selector("#viewer-note:not([hidden])")
+        no_axe_violations(page, "note")
+        page.click("#viewer-note-toggle")
 
         # 4. Lists: a new list becomes where the heart adds; the photo is moved there; the list is renamed.
         page.click("#viewer-lists")

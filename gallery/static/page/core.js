@@ -39,6 +39,10 @@ export function on(name, callback) {
 export function emit(name, ...args) {
   for (const callback of listeners.get(name) || []) callback(...args);
 }
+// The same, waiting for listeners that return promises (so what follows sees their result).
+export function emitAndWait(name, ...args) {
+  return Promise.all((listeners.get(name) || []).map((callback) => callback(...args)));
+}
 
 export function el(tag, attributes = {}, ...children) {
   const element = document.createElement(tag);

@@ -138,7 +138,8 @@ export function setupViewer() {
   setupSwipe($("#viewer-stage"));
   const picker = $("#viewer-set");
   const sets = state.share.sets || [];
-  if (sets.length > 1) {
+  if (sets.length > 1 || (sets.length && state.share.unsorted_count)) {
+    if (state.share.unsorted_count) picker.append(new Option(t("otherPhotos"), ""));
     for (const set of sets) picker.append(new Option(set.name, set.id));
     picker.hidden = false;
     $("label[for=viewer-set]").hidden = false;

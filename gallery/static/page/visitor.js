@@ -1,5 +1,5 @@
 // Who is picking: favourites, comments, the cart and orders belong to an identified visitor (email + code).
-import { $, api, ApiError, config, emit, formError, openDialog, state, t } from "./core.js";
+import { $, api, ApiError, config, emitAndWait, formError, openDialog, state, t } from "./core.js";
 
 let pendingAfterIdentify = null;
 
@@ -57,7 +57,8 @@ export function setupIdentify() {
       state.share = await api.gallery();
       state.share.visitor = state.share.visitor || result.visitor;
       $("#identify").close();
-      emit("identified");
+      // The visitor's own favourites, lists and cart first; then what they were doing (e.g. the heart).
+      await emitAndWait("identified");
       const action = pendingAfterIdentify;
       pendingAfterIdentify = null;
       if (action) await action();
