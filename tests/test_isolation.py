@@ -56,8 +56,18 @@ def _bobs_share_link_and_selection(gallery) -> dict:
     selection = Selection(gallery_id=gallery.id, visitor_id=visitor.id, list_id=favourites.id,
                           submitted_at=clock.now())
     db.session.add(selection)
+    from gallery.galleries.models import Photo
+    from gallery.proofing.models import Comment
+    from gallery.proofing.replies import CommentReply
+
+    photo = db.session.scalar(db.select(Photo).where(Photo.gallery_id == gallery.id))
+    comment = Comment(gallery_id=gallery.id, photo_id=photo.id, visitor_id=visitor.id, body="Bob's client asks")
+    db.session.add(comment)
+    db.session.flush()
+    reply = CommentReply(comment_id=comment.id, photographer_id=gallery.photographer_id, body="Bob's answer")
+    db.session.add(reply)
     db.session.commit()
-    return {"link_id": link.id, "selection_id": selection.id}
+    return {"link_id": link.id, "selection_id": selection.id, "comment_id": comment.id, "reply_id": reply.id}
 
 
 def _b_store(bob, gallery, client):
