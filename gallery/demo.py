@@ -70,7 +70,7 @@ def seed() -> DemoResult:
 
 def seed_share_link(photographer: Photographer, gallery: Gallery, result: DemoResult) -> None:
     """The client's share link, so `make run` prints a page to open on a phone."""
-    from gallery.galleries import share_links
+    from gallery.sharing import links as share_links
 
     link = next(iter(share_links.list_links(photographer.id, gallery.id)), None)
     if link is None:

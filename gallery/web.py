@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import text
 
 from gallery.accounts.auth import protect_cookie_writes
-from gallery.core import cors
+from gallery import cors
 from gallery.errors import Problem
 from gallery.extensions import db
 
@@ -31,17 +31,17 @@ def _blueprints():
     from gallery.galleries.api import blp as galleries
     from gallery.galleries.photos_api import blp as photos
     from gallery.storage.api import blp as files
-    from gallery.galleries.share_links_api import blp as share_links
+    from gallery.sharing.links_api import blp as share_links
     from gallery.proofing.api import blp as share
     from gallery.proofing.photographer_api import blp as selections
     from gallery.downloads.api import blp as share_downloads
-    from gallery.engagement.api import blp as activity
+    from gallery.insights.activity_api import blp as activity
     from gallery.store.api import blp as store
     from gallery.store.api import share_blp as store_share
     from gallery.store.catalogue_api import blp as store_catalogue
     from gallery.web_client.pages import blp as pages
     from gallery.retention.api import blp as retention, links as retention_links
-    from gallery.engagement.analytics_api import blp as analytics
+    from gallery.insights.analytics_api import blp as analytics
 
     return [health, accounts, clients, galleries, photos, files, share_links, share, selections, share_downloads,
             activity, store, store_share, store_catalogue, pages, retention, retention_links, analytics]

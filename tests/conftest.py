@@ -315,7 +315,7 @@ def make_photo(app):
 @pytest.fixture
 def make_share_link(app):
     """make_share_link(gallery, role="client", password=None, expires_at=None, **fields) -> ShareLink."""
-    from gallery.galleries import share_links
+    from gallery.sharing import links as share_links
 
     def make(gallery, role="client", **fields):
         link = share_links.create_link(gallery.photographer_id, gallery.id, {"role": role, **fields})

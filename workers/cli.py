@@ -7,7 +7,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from workers.queues import QUEUE_NAMES
+from gallery.core.queues import QUEUE_NAMES
 
 
 @click.command("worker")
@@ -33,7 +33,7 @@ def worker_command(queues, burst, no_schedule):
     from rq import Worker
 
     from gallery.extensions import db
-    from workers.queues import get_queue, redis_connection
+    from gallery.core.queues import get_queue, redis_connection
 
     stop = threading.Event()
     if not no_schedule:

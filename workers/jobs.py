@@ -78,7 +78,7 @@ def enqueue_process_photo(photo_id: str):
     from flask import current_app
     from rq import Retry
 
-    from workers.queues import enqueue, is_inline
+    from gallery.core.queues import enqueue, is_inline
 
     retry = None if is_inline() else Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS)
     job_id = photo_job_id(photo_id, _attempts(photo_id))
@@ -90,7 +90,7 @@ def _is_queued(photo_id: str) -> bool:
     from rq.exceptions import NoSuchJobError
     from rq.job import Job, JobStatus
 
-    from workers.queues import is_inline, redis_connection
+    from gallery.core.queues import is_inline, redis_connection
 
     if is_inline():
         return False

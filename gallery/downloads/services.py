@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 
 from gallery.core.passwords import verify_password
-from gallery.downloads.filenames import safe_filename
+from gallery.core.filenames import safe_filename
 from gallery.downloads.zipstream import ZipEntry, ZipPlan, crc32_of
 from gallery.engagement.services import record_event
 from gallery.errors import Problem
 from gallery.extensions import db
-from gallery.galleries.access import ShareAccess
+from gallery.sharing.access import ShareAccess
 from gallery.galleries.models import Photo, Rendition
 from gallery.proofing import services as proofing
 from gallery.proofing.models import Favourite, Visitor

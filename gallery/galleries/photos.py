@@ -70,7 +70,7 @@ def photo_object_keys(photo: Photo) -> list[str]:
 def delete_photo(photographer_id: str, gallery_id: str, photo_id: str) -> None:
     """Delete the row now and its objects in a job (storage may be slow; the row is what guests see)."""
     from workers import jobs
-    from workers.queues import enqueue
+    from gallery.core.queues import enqueue
 
     photo = get_photo(photographer_id, gallery_id, photo_id)
     object_keys = photo_object_keys(photo)
@@ -83,7 +83,7 @@ def delete_photo(photographer_id: str, gallery_id: str, photo_id: str) -> None:
 def delete_gallery_objects(gallery_id: str) -> None:
     """After a gallery row is gone: remove its originals and renditions (in a job)."""
     from workers import jobs
-    from workers.queues import enqueue
+    from gallery.core.queues import enqueue
 
     enqueue(jobs.delete_objects, [], keys.gallery_prefixes(gallery_id), None)
 

@@ -206,7 +206,7 @@ def start_processing(photo: Photo) -> None:
     """Queue the rendition job (runs inline without Redis)."""
     from gallery.galleries.processing import TransientStorageError
     from workers import jobs
-    from workers.queues import is_inline
+    from gallery.core.queues import is_inline
 
     try:
         jobs.enqueue_process_photo(photo.id)

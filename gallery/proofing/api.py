@@ -13,7 +13,7 @@ from flask_smorest import Blueprint
 from gallery.core.passwords import verify_password
 from gallery.errors import Problem
 from gallery.extensions import db, limiter
-from gallery.galleries.access import (
+from gallery.sharing.access import (
     UNLOCK_MAX_AGE,
     VISITOR_MAX_AGE,
     issue_unlock_token,

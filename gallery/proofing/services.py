@@ -1,6 +1,6 @@
 """Client-side logic: the share view, photos with signed URLs, visitors, favourites, comments, selections.
 
-Callers pass a `ShareAccess` (from `gallery.galleries.access`); every query
+Callers pass a `ShareAccess` (from `gallery.sharing.access`); every query
 here is scoped by it: the link's gallery, the link's role (guests never see
 what is hidden from them) and the identified visitor.
 """
@@ -22,7 +22,7 @@ from gallery.core.queries import prebuilt
 from gallery.engagement.services import record_event
 from gallery.errors import Problem
 from gallery.extensions import db
-from gallery.galleries.access import ShareAccess, contact_of, issue_visitor_token
+from gallery.sharing.access import ShareAccess, contact_of, issue_visitor_token
 from gallery.galleries.models import Gallery, GallerySet, Photo, Rendition
 from gallery.proofing.models import DEFAULT_LIST_NAME, Comment, Favourite, FavouriteList, Selection, Visitor
 

@@ -17,7 +17,7 @@ from gallery.retention.rules import effective
 
 
 def send_digests(now: datetime) -> int:
-    from gallery.engagement.analytics import overview
+    from gallery.insights.analytics import overview
     from gallery.retention.sweep import insert_ignoring_duplicates
 
     opted_in = db.session.execute(

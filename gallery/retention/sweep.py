@@ -469,7 +469,7 @@ def send_due(now: datetime | None = None, result: SweepResult | None = None) -> 
         claimed = _claim(ready)
         if claimed and current_app.config["GALLERY"].redis_url:
             # Mail workers deliver in parallel; the sweep itself stays a few set-based statements.
-            from workers.queues import enqueue
+            from gallery.core.queues import enqueue
             from workers.retention import deliver_messages
 
             enqueue(deliver_messages, claimed, now.isoformat(), queue="mail")

@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 
 from gallery.accounts.auth import current_photographer, photographer_required
 from gallery.extensions import db
-from gallery.galleries.access import share_access
+from gallery.sharing.access import share_access
 from gallery.store import schemas, services
 
 blp = Blueprint("store", __name__, url_prefix="/api/v1", description="Store: price sheets, coupons, orders")

@@ -5,7 +5,7 @@ domain may fold it in."""
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from gallery.galleries.access import share_access
+from gallery.sharing.access import share_access
 from gallery.store.models import PriceSheet
 
 blp = Blueprint("store_catalogue", __name__, url_prefix="/api/v1/share",

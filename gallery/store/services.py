@@ -617,7 +617,7 @@ def handle_payment_webhook(provider_name: str, body: bytes, headers) -> tuple[st
 
 def notify_order(order_id: str, event: str) -> None:
     """Queue the order mails; call after the commit, so a rolled-back order sends nothing."""
-    from workers.queues import enqueue
+    from gallery.core.queues import enqueue
     from workers.store import send_order_mails
 
     enqueue(send_order_mails, order_id, event, queue="mail")

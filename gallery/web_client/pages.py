@@ -6,7 +6,7 @@ from flask_babel import force_locale
 from flask_smorest import Blueprint
 
 from gallery.errors import Problem
-from gallery.galleries.access import contact_of, find_link, link_state_problem, resolve_share
+from gallery.sharing.access import contact_of, find_link, link_state_problem, resolve_share
 from gallery.web_client import i18n, services
 from gallery.web_client.strings import script_strings
 

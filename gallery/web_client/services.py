@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from gallery.accounts.models import Photographer
 from gallery.extensions import db
-from gallery.galleries.access import ShareAccess
+from gallery.sharing.access import ShareAccess
 from gallery.errors import Problem
 from gallery.galleries.models import Gallery, Photo, Rendition
 from gallery.proofing import services as proofing

@@ -92,7 +92,7 @@ def add_photo(gallery, source: bytes, *, filename: str, position: int, set_id=No
 
 
 def add_share_link(gallery, *, role="client", password=None, expires_in_days=None, revoked=False) -> ShareLink:
-    from gallery.galleries.share_links import create_link
+    from gallery.sharing.links import create_link
 
     data = {"role": role, "password": password}
     if expires_in_days:

@@ -3,7 +3,7 @@ from marshmallow import Schema, fields, validate
 
 from gallery.accounts.auth import current_photographer, photographer_required
 from gallery.extensions import db
-from gallery.galleries import share_links
+from gallery.sharing import links as share_links
 from gallery.galleries.models import DOWNLOAD_SIZES, ROLES
 
 blp = Blueprint("share_links", __name__, url_prefix="/api/v1/galleries", description="Share links of a gallery")
