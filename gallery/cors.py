@@ -23,7 +23,8 @@ def _operator_origins() -> list[str]:
 
 def _photographer_origins_for_request() -> set[str]:
     from gallery.accounts.models import Photographer
-    from gallery.galleries.models import Gallery, ShareLink
+    from gallery.galleries.models import Gallery
+    from gallery.sharing.models import ShareLink
 
     view_args = request.view_args or {}
     token = view_args.get("token")

@@ -7,6 +7,7 @@ from sqlalchemy import text
 
 from gallery.accounts.auth import protect_cookie_writes
 from gallery import cors
+from gallery.core import transaction
 from gallery.errors import Problem
 from gallery.extensions import db
 
@@ -33,6 +34,7 @@ def _blueprints():
     from gallery.storage.api import blp as files
     from gallery.sharing.links_api import blp as share_links
     from gallery.proofing.api import blp as share
+    from gallery.sharing.api import blp as share_access
     from gallery.proofing.photographer_api import blp as selections
     from gallery.downloads.api import blp as share_downloads
     from gallery.insights.activity_api import blp as activity
@@ -44,7 +46,7 @@ def _blueprints():
     from gallery.insights.analytics_api import blp as analytics
 
     return [health, accounts, clients, galleries, photos, files, share_links, share, selections, share_downloads,
-            activity, store, store_share, store_catalogue, pages, retention, retention_links, analytics]
+            activity, store, store_share, store_catalogue, pages, retention, retention_links, analytics, share_access]
 
 
 def register(app: Flask, api) -> None:
@@ -54,6 +56,7 @@ def register(app: Flask, api) -> None:
     app.before_request(protect_cookie_writes)
     app.after_request(cors.add_headers)
     app.after_request(security_headers)
+    transaction.install(app)  # registered last, so it runs first: commit before the answer leaves
 
 
 def security_headers(response):

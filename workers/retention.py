@@ -18,7 +18,7 @@ def run_sweep(now_iso: str | None = None) -> dict:
 @app_job
 def deliver_messages(message_ids: list[str], now_iso: str) -> dict:
     """Deliver messages a sweep claimed; `now` is the sweep's instant (the local-morning decision)."""
-    from gallery.retention.sweep import deliver_claimed
+    from gallery.retention.sending import deliver_claimed
 
     sent, failed = deliver_claimed(message_ids, datetime.fromisoformat(now_iso))
     return {"sent": sent, "failed": failed}

@@ -26,7 +26,7 @@ def _events(gallery_id: str, kinds: list[str] | None):
 
 def _decorate(events: list[Event], session: Session) -> list[dict]:
     """Add who (visitor email and name) and which file, with two queries for the whole batch."""
-    from gallery.proofing.models import Visitor
+    from gallery.sharing.models import Visitor
 
     visitor_ids = {e.visitor_id for e in events if e.visitor_id}
     photo_ids = {e.photo_id for e in events if e.photo_id}

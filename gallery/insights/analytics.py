@@ -14,7 +14,7 @@ from gallery.engagement.models import Event
 from gallery.errors import Problem
 from gallery.extensions import db
 from gallery.galleries.models import Gallery
-from gallery.retention.sweep import ENGAGEMENT_KINDS
+from gallery.engagement.models import ENGAGEMENT_KINDS
 
 STAT_FIELDS = ("visits", "unique_visitors", "photo_views", "favourites", "downloads", "shares", "orders", "revenue",
                "last_activity")

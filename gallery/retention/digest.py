@@ -18,7 +18,7 @@ from gallery.retention.rules import effective
 
 def send_digests(now: datetime) -> int:
     from gallery.insights.analytics import overview
-    from gallery.retention.sweep import insert_ignoring_duplicates
+    from gallery.retention.outbox_writes import insert_ignoring_duplicates
 
     opted_in = db.session.execute(
         select(RetentionRule.settings, Photographer).join(Photographer, Photographer.id == RetentionRule.photographer_id)

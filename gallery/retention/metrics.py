@@ -16,8 +16,8 @@ from gallery.extensions import db
 from gallery.retention import schedule
 from gallery.retention.models import Feedback, Message
 from gallery.retention.rules import CATEGORIES, RULE_KINDS, rules_of
-from gallery.retention.sweep import ENGAGEMENT_KINDS
-from gallery.retention.sweep import as_utc, day_start
+from gallery.engagement.models import ENGAGEMENT_KINDS
+from gallery.core.clock import as_utc, day_start
 
 
 class RuleConversionSchema(Schema):

@@ -13,6 +13,7 @@ from gallery.core import clock
 from gallery.core.ids import new_id, new_token
 from gallery.errors import Problem
 from gallery.extensions import db
+from gallery.store.orders import on_first_paid_order
 from gallery.retention import schedule
 from gallery.retention.models import Message, Referral, ReferredClient
 from gallery.retention.rules import CATEGORIES, rules_of
@@ -84,8 +85,4 @@ def reward_first_paid_order(order) -> None:
 
 
 def register_store_hook() -> None:
-    try:
-        from gallery.store.services import on_first_paid_order
-    except ImportError:  # the store is not installed: nothing to reward
-        return
     on_first_paid_order(reward_first_paid_order)

@@ -1,6 +1,7 @@
 """Share links of a gallery (photographer side): create, list, revoke."""
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import select
 
 from gallery.core import clock
@@ -8,7 +9,7 @@ from gallery.core.ids import new_id, new_token
 from gallery.core.passwords import hash_password
 from gallery.errors import Problem
 from gallery.extensions import db
-from gallery.galleries.models import ShareLink
+from gallery.sharing.models import ShareLink
 from gallery.galleries.services import get_gallery
 
 TOKEN_BYTES = 24  # 192 random bits
@@ -41,3 +42,9 @@ def revoke_link(photographer_id: str, gallery_id: str, link_id: str) -> ShareLin
     link.revoked_at = link.revoked_at or clock.now()
     db.session.flush()
     return link
+
+
+def page_url(token: str, photo_id: str | None = None) -> str:
+    """The share page's address (the one place it is built): /g/{token}, or a photo in it."""
+    base = current_app.config["GALLERY"].public_base_url.rstrip("/")
+    return f"{base}/g/{token}" + (f"/p/{photo_id}" if photo_id else "")

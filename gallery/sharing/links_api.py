@@ -2,7 +2,6 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from gallery.accounts.auth import current_photographer, photographer_required
-from gallery.extensions import db
 from gallery.sharing import links as share_links
 from gallery.galleries.models import DOWNLOAD_SIZES, ROLES
 
@@ -30,9 +29,7 @@ class ShareLinkSchema(Schema):
     created_at = fields.DateTime(dump_only=True)
 
     def _url(self, link):
-        from flask import current_app
-
-        return current_app.config["GALLERY"].public_base_url.rstrip("/") + f"/g/{link.token}"
+        return share_links.page_url(link.token)
 
     def _has_password(self, link):
         return link.password_hash is not None
@@ -57,7 +54,6 @@ def list_links(gallery_id):
 def create_link(payload, gallery_id):
     """Create a client or guest link, optionally with its own password and expiry."""
     link = share_links.create_link(current_photographer().id, gallery_id, payload)
-    db.session.commit()
     return link
 
 
@@ -67,5 +63,4 @@ def create_link(payload, gallery_id):
 def revoke_link(gallery_id, link_id):
     """Revoke a link: it and every URL issued through it stop working at once."""
     link = share_links.revoke_link(current_photographer().id, gallery_id, link_id)
-    db.session.commit()
     return link

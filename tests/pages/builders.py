@@ -13,7 +13,8 @@ from PIL import Image, ImageOps
 from gallery.core import clock
 from gallery.core.ids import new_id
 from gallery.extensions import db
-from gallery.galleries.models import Photo, Rendition, ShareLink
+from gallery.galleries.models import Photo, Rendition
+from gallery.sharing.models import ShareLink
 from gallery.storage import get_storage
 from gallery.storage.keys import original_key, rendition_key
 
