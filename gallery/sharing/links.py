@@ -25,6 +25,9 @@ def create_link(photographer_id: str, gallery_id: str, data: dict) -> ShareLink:
     gallery = get_gallery(photographer_id, gallery_id)
     data = dict(data)
     password = data.pop("password", None)
+    if (data.get("permissions") or {}).get("watermark") is False and data.get("role", "client") != "client":
+        raise Problem(422, "Only a client link can see the photos without the watermark.",
+                      errors={"permissions": {"watermark": ["Guest links always see the watermark."]}})
     if data.get("expires_at") is not None and data["expires_at"] <= clock.now():
         raise Problem(422, "The expiry must be in the future.", errors={"expires_at": ["Must be in the future."]})
     link = ShareLink(id=new_id(), gallery_id=gallery.id, token=new_token(TOKEN_BYTES),

@@ -11,6 +11,9 @@ blp = Blueprint("share_links", __name__, url_prefix="/api/v1/galleries", descrip
 class LinkPermissionsSchema(Schema):
     download = fields.String(validate=validate.OneOf(DOWNLOAD_SIZES), metadata={
         "description": "Overrides the gallery's download policy for this link."})
+    watermark = fields.Boolean(metadata={
+        "description": "false: this client link sees the photos without the gallery's watermark. Guest links "
+                       "always see the watermark of a watermarked gallery."})
 
 
 class ShareLinkSchema(Schema):
