@@ -11,6 +11,11 @@ import os
 
 from flask import has_app_context
 
+from gallery.core import transaction
+from gallery.extensions import db
+from gallery.galleries import processing, rendition_jobs
+from gallery.storage import get_storage
+
 log = logging.getLogger(__name__)
 
 _app = None
@@ -28,24 +33,25 @@ def _worker_app():
 
 
 def app_job(func):
-    """Run the job inside the caller's app context (inline, tests) or the worker's own app."""
+    """Run the job inside the caller's app context (inline, tests) or the worker's own app, and commit once
+    when it returns (then run what it queued for after the commit): services only flush."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         global _pid
         if has_app_context():
             if os.getpid() != _pid:  # a forked work horse: never reuse the parent's connections
-                from gallery.extensions import db
-
                 db.engine.dispose(close=False)
                 _pid = os.getpid()
-            return func(*args, **kwargs)
+            result = func(*args, **kwargs)
+            transaction.commit()
+            return result
         with _worker_app().app_context():
             try:
-                return func(*args, **kwargs)
+                result = func(*args, **kwargs)
+                transaction.commit()
+                return result
             finally:
-                from gallery.extensions import db
-
                 db.session.remove()
 
     return wrapper
@@ -53,8 +59,6 @@ def app_job(func):
 
 @app_job
 def process_photo(photo_id: str) -> str | None:
-    from gallery.galleries import processing
-
     photo = processing.process_photo(photo_id)
     return photo.status if photo is not None else None
 
@@ -62,8 +66,6 @@ def process_photo(photo_id: str) -> str | None:
 @app_job
 def reconcile_photos() -> dict:
     """Periodic: re-enqueue photos stuck in `processing` (their worker died)."""
-    from gallery.galleries import processing, rendition_jobs
-
     result = processing.reconcile(rendition_jobs.enqueue_process_photo, rendition_jobs.is_queued)
     if result["requeued"] or result["failed"]:
         log.info("reconciler: requeued %d, failed %d", len(result["requeued"]), len(result["failed"]))
@@ -73,8 +75,6 @@ def reconcile_photos() -> dict:
 @app_job
 def delete_objects(object_keys: list[str], prefixes: list[str], multipart: tuple | list | None = None) -> None:
     """Remove objects of deleted photos or galleries (and an unfinished multipart upload)."""
-    from gallery.storage import get_storage
-
     storage = get_storage()
     if multipart:
         storage.abort_multipart(*multipart)

@@ -18,6 +18,7 @@ from gallery.engagement.models import Event
 from gallery.extensions import db
 from gallery.galleries.models import Gallery
 from gallery.retention import schedule
+from gallery.retention.delivery import deliver
 from gallery.retention.models import Message, RetentionRule, Unsubscribe
 from gallery.retention.planners import SUPERSEDED_BY
 
@@ -135,8 +136,6 @@ def deliver_claimed(message_ids: list[str], now: datetime) -> tuple[int, int]:
 
     Each message is committed on its own, after an atomic mark of its one attempt: a crash leaves at
     most the message in flight undecided, and two workers handed the same id never both send it."""
-    from gallery.retention.delivery import deliver
-
     sent = failed = 0
     for message_id in message_ids:
         attempt = db.session.execute(

@@ -14,8 +14,8 @@ from gallery.errors import Problem
 from gallery.extensions import db
 from gallery.galleries.models import Gallery
 from gallery.sharing.visibility import visible_photo_ids
-from gallery.store.models import (DIGITAL_KINDS, PHOTO_KINDS, Cart,
-                                  CartItem, PriceSheet)
+from gallery.store.models import DIGITAL_KINDS, PHOTO_KINDS, Cart, CartItem, PriceSheet
+from gallery.store.schemas import options_schema_for
 from gallery.store.totals import Buyer
 
 log = logging.getLogger(__name__)
@@ -67,8 +67,6 @@ def get_cart(gallery: Gallery, buyer: Buyer) -> CartView:
 def replace_cart(gallery: Gallery, buyer: Buyer, items: list[dict]) -> CartView:
     """Replace the visitor's cart with `items` (validated: products of this gallery's sheet, photos of THIS
     gallery the visitor may see, options per product kind). Records `cart_updated`."""
-    from gallery.store.schemas import options_schema_for
-
     sheet = gallery_price_sheet(gallery)
     products = {p.id: p for p in sheet.products if p.active}
     wanted_photos = {item["photo_id"] for item in items if item.get("photo_id")}

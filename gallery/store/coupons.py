@@ -9,13 +9,15 @@ from datetime import datetime
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from gallery.clients.services import get_client
 from gallery.core import clock
 from gallery.core.pagination import Page, paginate
 from gallery.errors import Problem
 from gallery.extensions import db
 from gallery.galleries.models import Gallery
+from gallery.galleries.services import get_gallery
 from gallery.store import money
-from gallery.store.models import (Coupon, CouponRedemption, Order)
+from gallery.store.models import Coupon, CouponRedemption, Order
 from gallery.store.totals import Buyer
 
 log = logging.getLogger(__name__)
@@ -51,9 +53,6 @@ def list_coupons(photographer_id: str, *, cursor=None, limit=50, client_id=None,
 
 
 def _validate_coupon_terms(photographer_id: str, data: dict) -> None:
-    from gallery.clients.services import get_client
-    from gallery.galleries.services import get_gallery
-
     errors: dict[str, list[str]] = {}
     if data.get("percent_off") and data.get("amount_off"):
         errors["amount_off"] = ["Give either percent_off or amount_off, not both."]
