@@ -5,7 +5,7 @@ from gallery.core import clock
 from gallery.engagement.models import Event
 from gallery.extensions import db
 from gallery.sharing.models import Visitor
-from tests.accounts.test_auth import problem
+from tests.plugins.problems import problem
 
 
 def kinds():

@@ -10,7 +10,7 @@ from rq.job import Job
 from gallery.extensions import db
 from gallery.galleries.models import Rendition
 from gallery.storage import get_storage
-from tests.uploads_support import (PHOTOS, CORPUS, refresh_photo, run_worker_burst, sha256_of, swapped_settings,
+from tests.plugins.uploads import (PHOTOS, CORPUS, refresh_photo, run_worker_burst, sha256_of, swapped_settings,
                                    upload, worker_process)
 from gallery.galleries import rendition_jobs
 from workers import jobs
