@@ -297,9 +297,10 @@ def make_photo(app):
         key = original_key(gallery.id, photo_id)
         storage.save_bytes(key, data)
         fields.setdefault("position", next(positions))
+        fields.setdefault("status", "ready")
         photo = Photo(id=photo_id, gallery_id=gallery.id, original_filename=filename or f"DSC_{fields['position']:04d}.jpg",
                       storage_key=key, content_type="image/jpeg", sha256=hashlib.sha256(data).hexdigest(),
-                      bytes=len(data), width=6000, height=4000, status="ready", placeholder_color="#336699", **fields)
+                      bytes=len(data), width=6000, height=4000, placeholder_color="#336699", **fields)
         db.session.add(photo)
         for name in renditions:
             for fmt in ("jpeg", "webp") if name in webp else ("jpeg",):
