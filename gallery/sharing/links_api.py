@@ -2,6 +2,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from gallery.accounts.auth import current_photographer, photographer_required
+from gallery.core import transaction
 from gallery.sharing import links as share_links
 from gallery.galleries.models import DOWNLOAD_SIZES, ROLES
 
@@ -57,6 +58,7 @@ def list_links(gallery_id):
 def create_link(payload, gallery_id):
     """Create a client or guest link, optionally with its own password and expiry."""
     link = share_links.create_link(current_photographer().id, gallery_id, payload)
+    transaction.commit()  # answered as stored (times in UTC)
     return link
 
 
@@ -66,4 +68,5 @@ def create_link(payload, gallery_id):
 def revoke_link(gallery_id, link_id):
     """Revoke a link: it and every URL issued through it stop working at once."""
     link = share_links.revoke_link(current_photographer().id, gallery_id, link_id)
+    transaction.commit()
     return link
