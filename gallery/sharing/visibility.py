@@ -94,7 +94,7 @@ def best_rendition(clean: bool, purpose: str, rows: Iterable):
 
 
 def _fields(row) -> tuple:
-    if isinstance(row, tuple):  # (name, format, key, width, height), or a Row of them
+    if isinstance(row, tuple):  # (name, format, key, width, height)
         return row[0], row[1], row[3], row[4]
     return row.name, row.format, row.width, row.height
 
