@@ -13,15 +13,16 @@ from gallery.galleries.models import Gallery, Photo, Rendition
 from gallery.proofing.favourites import get_list, selection_state
 from gallery.proofing.models import DEFAULT_LIST_NAME, Favourite, FavouriteList
 from gallery.sharing.access import ShareAccess, contact_of
-from gallery.sharing.visibility import (get_visible_photo, permissions, pick_renditions, visible_in, visible_photos,
-                                        visible_sets)
+from gallery.sharing.visibility import (get_visible_photo, permissions, sized_renditions, visible_in,
+                                        visible_photos, visible_sets)
 
 
 def renditions_by_photo(access: ShareAccess, photo_ids: list[str], purpose: str = "grid") -> dict[str, dict]:
     """{photo_id: {size: {width, height, url, webp}}} with one query for the whole page."""
     if not photo_ids:
         return {}
-    rows = db.session.execute(select(*RENDITION_COLUMNS).where(Rendition.photo_id.in_(photo_ids))).all()
+    rows = db.session.execute(select(*RENDITION_COLUMNS).where(Rendition.photo_id.in_(photo_ids))
+                              .order_by(Rendition.format)).all()
     return renditions_of(access, photo_ids, rows, purpose)
 
 
@@ -30,21 +31,10 @@ RENDITION_COLUMNS = (Rendition.photo_id, Rendition.name, Rendition.format, Rendi
 
 
 def renditions_of(access: ShareAccess, photo_ids: list[str], rows, purpose: str = "grid") -> dict[str, dict]:
-    """Group (photo_id, name, format, key, width, height) rows into the sizes this link may be shown for
-    `purpose` (the rule is gallery.sharing.visibility's), with signed URLs."""
-    by_photo: dict[str, list] = {pid: [] for pid in photo_ids}
-    for photo_id, *rendition in rows:
-        if rendition[0] is not None and photo_id in by_photo:
-            by_photo[photo_id].append(tuple(rendition))
-    clean, sign = access.sees_clean, access.signed_url
-    result: dict[str, dict] = {}
-    for photo_id, renditions in by_photo.items():
-        sizes = result[photo_id] = {}
-        for size, choice in pick_renditions(clean, purpose, renditions).items():
-            _name, _fmt, key, width, height = choice["jpeg"]
-            webp = choice["webp"]
-            sizes[size] = {"width": width, "height": height, "url": sign(key), "webp": sign(webp[2]) if webp else None}
-    return result
+    """(photo_id, name, format, key, width, height) rows, JPEGs before WebPs, as the sizes this link may be shown
+    for `purpose` (the rule is gallery.sharing.visibility's), with signed URLs."""
+    picked = sized_renditions(access.sees_clean, purpose, rows, access.signed_url)
+    return {photo_id: picked.get(photo_id, {}) for photo_id in photo_ids}
 
 
 def share_view(access: ShareAccess) -> dict:

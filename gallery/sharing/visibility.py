@@ -40,11 +40,14 @@ _RENDITIONS = {
 }
 _RENDITIONS["viewer"] = _RENDITIONS["cover"] = _RENDITIONS["grid"]
 _RENDITIONS["zip"] = _RENDITIONS["download"]
+_LABELS = {(purpose, clean): dict(pairs) for purpose, by in _RENDITIONS.items() for clean, pairs in by.items()}
+_ORDER = {(purpose, clean): tuple(label for _name, label in pairs)
+          for purpose, by in _RENDITIONS.items() for clean, pairs in by.items()}
 SIZED_PURPOSES = frozenset({"grid", "viewer", "cover"})
-# Sized purposes offer WebP variants. Where the watermark applies, only if every size offered has one: else a
+# Pictures offer WebP variants. Where the watermark applies, only if every size offered has one: else a
 # <picture>'s WebP srcset would hold just the clean thumbnail and the browser would show it, stretched, in the
 # viewer instead of the watermarked JPEG (there is no WebP of the watermarked rendition).
-_WEBP = {"grid": True, "viewer": True, "cover": True}
+
 
 
 # --- who sees clean images -------------------------------------------------------------------------------------
@@ -61,42 +64,50 @@ def rendition_names(clean: bool, purpose: str) -> tuple[str, ...]:
     return tuple(name for name, _label in _RENDITIONS[purpose][clean])
 
 
-def pick_renditions(clean: bool, purpose: str, rows: Iterable) -> dict[str, dict]:
-    """THE rendition rule: from one photo's renditions (rows with name, format, width, height and anything
-    else), what this access may be shown for `purpose`, as {shown as: {"jpeg": row, "webp": row | None}}, best
-    first. Sized purposes keep every size; others only the best. Rows may be tuples
-    (name, format, key, width, height) or objects with those attributes."""
-    by_name = {}
-    for row in rows:
-        name, fmt, width, height = _fields(row)
-        if not clean and name != "watermarked" and max(width or 0, height or 0) > CLEAN_THUMB_EDGE:
-            continue  # never a clean image larger than a thumbnail
-        by_name.setdefault(name, {})[fmt] = row
-    result: dict[str, dict] = {}
-    webp = _WEBP.get(purpose, False)
-    for name, label in _RENDITIONS[purpose][clean]:
-        formats = by_name.get(name)
-        if not formats or "jpeg" not in formats or label in result:
+def _admitted(clean: bool, name: str, width: int, height: int) -> bool:
+    """Never a clean image larger than a thumbnail to a link that must see the watermark."""
+    return clean or name == "watermarked" or (width <= CLEAN_THUMB_EDGE and height <= CLEAN_THUMB_EDGE)
+
+
+def sized_renditions(clean: bool, purpose: str, rows: Iterable[tuple], sign) -> dict[str, dict[str, dict]]:
+    """THE rendition rule for pictures (grid, viewer, cover), for many photos in one pass (the share page's hot
+    path): from rows (photo_id, name, format, key, width, height), each photo's JPEGs before its WebPs (ORDER BY
+    format), the sizes this access may be shown, as {photo_id: {size: {width, height, url, webp}}}; `sign`
+    turns a storage key into a URL."""
+    if purpose not in SIZED_PURPOSES:
+        raise ValueError(f"{purpose} is not a picture purpose")
+    labels = _LABELS[purpose, clean]
+    result: dict[str, dict[str, dict]] = {}
+    for photo_id, name, fmt, key, width, height in rows:
+        label = labels.get(name)
+        if label is None or not (clean or _admitted(clean, name, width, height)):
             continue
-        result[label] = {"jpeg": formats["jpeg"], "webp": formats.get("webp") if webp else None}
-        if purpose not in SIZED_PURPOSES:
-            break
-    if webp and not clean and any(choice["webp"] is None for choice in result.values()):
-        for choice in result.values():
-            choice["webp"] = None
+        sizes = result.get(photo_id)
+        if sizes is None:
+            sizes = result[photo_id] = {}
+        if fmt == "jpeg":
+            sizes[label] = {"width": width, "height": height, "url": sign(key), "webp": None}
+        elif fmt == "webp" and label in sizes:
+            sizes[label]["webp"] = sign(key)
+    if not clean:
+        for sizes in result.values():
+            if any(size["webp"] is None for size in sizes.values()):
+                for size in sizes.values():
+                    size["webp"] = None
     return result
 
 
-def best_rendition(clean: bool, purpose: str, rows: Iterable):
-    """The one rendition row for a single-image purpose (og, download, zip, mail), or None."""
-    choice = next(iter(pick_renditions(clean, purpose, rows).values()), None)
-    return choice["jpeg"] if choice else None
-
-
-def _fields(row) -> tuple:
-    if isinstance(row, tuple):  # (name, format, key, width, height)
-        return row[0], row[1], row[3], row[4]
-    return row.name, row.format, row.width, row.height
+def best_rendition(clean: bool, purpose: str, renditions: Iterable):
+    """The one JPEG rendition (an object with name, format, width, height) of one photo for a single-image
+    purpose (og, download, zip, mail), or None."""
+    by_label = {}
+    labels = _LABELS[purpose, clean]
+    for rendition in renditions:
+        label = labels.get(rendition.name)
+        if label is not None and rendition.format == "jpeg" and _admitted(clean, rendition.name, rendition.width,
+                                                                           rendition.height):
+            by_label[label] = rendition
+    return next((by_label[label] for label in _ORDER[purpose, clean] if label in by_label), None)
 
 
 # --- which photos and sets -------------------------------------------------------------------------------------
