@@ -91,9 +91,10 @@ def _note_write(state) -> None:
         state.session.info[_WROTE] = True
 
 
-@event.listens_for(Session, "after_commit")
-def _written(session: Session) -> None:
-    session.info.pop(_WROTE, None)
+@event.listens_for(Session, "after_transaction_end")
+def _written(session: Session, transaction) -> None:
+    if transaction.parent is None:  # the outermost transaction ended (a savepoint's end changes nothing)
+        session.info.pop(_WROTE, None)
 
 
 @event.listens_for(Session, "after_rollback")
