@@ -21,7 +21,7 @@ import pytest
 
 from tests.conftest import CORPUS, REDIS_URL, free_port
 
-PROJECT = Path(__file__).resolve().parent.parent
+PROJECT = Path(__file__).resolve().parents[2]
 PHOTOS = CORPUS / "photos"
 
 
