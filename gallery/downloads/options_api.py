@@ -9,8 +9,9 @@ from marshmallow import Schema, fields
 from gallery.downloads import services
 from gallery.downloads.zipstream import ZipPlan
 from gallery.errors import Problem
-from gallery.galleries.access import share_access
-from gallery.proofing import services as proofing
+from gallery.proofing.favourites import lists_of
+from gallery.sharing.access import share_access
+from gallery.sharing.visibility import visible_sets
 
 blp = Blueprint("share_download_options", __name__, url_prefix="/api/v1/share",
                 description="Downloads through a share link: the zips on offer and their sizes")
@@ -56,12 +57,12 @@ def download_options(access):
         return {"allowed": "none", "pin_required": False, "zips": []}
     sizes = ["web", "original"] if allowed == "full" else ["web"]
     zips = [{"scope": "all", "list_id": None, "name": None, "sizes": _sizes(access, "all", None, sizes)}]
-    for gallery_set in proofing.visible_sets(access):
+    for gallery_set in visible_sets(access):
         scope = f"set:{gallery_set.id}"
         zips.append({"scope": scope, "list_id": None, "name": gallery_set.name,
                      "sizes": _sizes(access, scope, None, sizes)})
     if access.visitor is not None:
-        for favourite_list in proofing.lists_of(access):
+        for favourite_list in lists_of(access):
             if favourite_list["count"]:
                 zips.append({"scope": "favourites", "list_id": favourite_list["id"], "name": favourite_list["name"],
                              "sizes": _sizes(access, "favourites", favourite_list["id"], sizes)})

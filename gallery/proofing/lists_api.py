@@ -10,8 +10,8 @@ from sqlalchemy import delete, select
 from gallery.core.schemas import Text
 from gallery.errors import Problem
 from gallery.extensions import db
-from gallery.galleries.access import share_access
-from gallery.proofing import schemas, services
+from gallery.proofing import favourites, schemas
+from gallery.sharing.access import share_access
 from gallery.proofing.models import DEFAULT_LIST_NAME, Favourite, FavouriteList
 
 blp = Blueprint("share_lists", __name__, url_prefix="/api/v1/share",
@@ -28,10 +28,10 @@ class MoveSchema(Schema):
 
 
 def _changeable(access, list_id: str) -> FavouriteList:
-    favourite_list = services.get_list(access, list_id, lock=True)
+    favourite_list = favourites.get_list(access, list_id, lock=True)
     if favourite_list.name == DEFAULT_LIST_NAME:
         raise Problem(409, "The default favourites list keeps its name and cannot be deleted.")
-    services._ensure_unlocked(favourite_list)
+    favourites._ensure_unlocked(favourite_list)
     return favourite_list
 
 
@@ -50,8 +50,7 @@ def rename_list(payload, list_id, access):
                                            FavouriteList.name == name))):
         raise Problem(409, "You already have a list of that name.", errors={"name": ["Already used."]})
     favourite_list.name = name
-    db.session.commit()
-    return next(item for item in services.lists_of(access) if item["id"] == favourite_list.id)
+    return next(item for item in favourites.lists_of(access) if item["id"] == favourite_list.id)
 
 
 @blp.delete("/<token>/favourite-lists/<list_id>")
@@ -62,7 +61,7 @@ def delete_list(list_id, access):
     favourite_list = _changeable(access, list_id)
     db.session.execute(delete(Favourite).where(Favourite.list_id == favourite_list.id))
     db.session.delete(favourite_list)
-    db.session.commit()
+    db.session.flush()
 
 
 @blp.post("/<token>/favourites/<photo_id>/move")
@@ -73,12 +72,11 @@ def move_favourite(payload, photo_id, access):
     """Move a photo from one of the visitor's lists to another (keeps its note); the limit applies to the target."""
     if payload["from_list_id"] == payload["to_list_id"]:
         raise Problem(422, "Pick a different list.", errors={"to_list_id": ["Same as from_list_id."]})
-    source = services.get_list(access, payload["from_list_id"])
-    services.get_list(access, payload["to_list_id"])
+    source = favourites.get_list(access, payload["from_list_id"])
+    favourites.get_list(access, payload["to_list_id"])
     note = db.session.scalar(select(Favourite.note).where(Favourite.list_id == source.id,
                                                           Favourite.photo_id == photo_id))
-    moved = services.put_favourite(access, photo_id, list_id=payload["to_list_id"], note=note,
+    moved = favourites.put_favourite(access, photo_id, list_id=payload["to_list_id"], note=note,
                                    note_given=note is not None)
-    services.delete_favourite(access, photo_id, list_id=source.id)
-    db.session.commit()
+    favourites.delete_favourite(access, photo_id, list_id=source.id)
     return moved

@@ -8,7 +8,6 @@ from marshmallow import Schema, fields
 
 from gallery.accounts.auth import current_photographer, photographer_required
 from gallery.core.schemas import Text
-from gallery.extensions import db
 from gallery.proofing import replies
 from gallery.proofing.schemas import CommentReplySchema
 
@@ -35,7 +34,6 @@ class ReplyListSchema(Schema):
 def add_reply(payload, gallery_id, comment_id):
     """Reply to a comment; the visitor who wrote it sees the reply under it on the gallery page."""
     reply = replies.add_reply(current_photographer(), gallery_id, comment_id, payload["body"])
-    db.session.commit()
     return reply
 
 
@@ -53,4 +51,3 @@ def list_replies(gallery_id, comment_id):
 def delete_reply(gallery_id, comment_id, reply_id):
     """Take a reply back."""
     replies.delete_reply(current_photographer(), gallery_id, comment_id, reply_id)
-    db.session.commit()

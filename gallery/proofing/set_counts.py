@@ -5,13 +5,12 @@ from sqlalchemy import func, select
 
 from gallery.extensions import db
 from gallery.galleries.models import Photo
+from gallery.sharing.visibility import visible_photos
 
 
 def with_set_counts(access, view: dict) -> dict:
     if view.get("locked") or "sets" not in view:
         return view
-    from gallery.proofing.services import visible_photos
-
     visible = visible_photos(access, Photo.id, Photo.set_id).subquery()
     counts = dict(db.session.execute(select(visible.c.set_id, func.count()).group_by(visible.c.set_id)).all())
     view["sets"] = [{"id": s.id, "name": s.name, "position": s.position, "photo_count": counts.get(s.id, 0)}

@@ -9,7 +9,7 @@ from marshmallow import Schema, fields
 from sqlalchemy import select
 
 from gallery.extensions import db
-from gallery.galleries.access import share_access
+from gallery.sharing.access import share_access
 from gallery.store import schemas
 from gallery.store.instructions import payment_instructions
 from gallery.store.models import Order
@@ -34,8 +34,9 @@ class BuyerOrderListSchema(Schema):
 
 def thumbs_for(access, photo_ids) -> dict[str, dict]:
     """{photo_id: thumbnail} through the share API's own rendition rule (watermarked galleries included)."""
-    from gallery.proofing.services import renditions_by_photo, visible_photos
     from gallery.galleries.models import Photo
+    from gallery.proofing.share_view import renditions_by_photo
+    from gallery.sharing.visibility import visible_photos
 
     wanted = sorted({pid for pid in photo_ids if pid})
     if not wanted:

@@ -19,7 +19,7 @@ from flask_smorest import Blueprint
 from PIL import Image, ImageOps
 
 from gallery.errors import Problem
-from gallery.galleries.access import find_link, link_state_problem, resolve_share
+from gallery.sharing.access import find_link, link_state_problem, resolve_share
 from gallery.storage import ObjectNotFound, get_storage
 from gallery.web_client import brand, services
 
@@ -71,7 +71,7 @@ def icon(token, size):
     source = None
     if not access.locked:
         cover = services.cover_photo(access)
-        rendition = services.icon_rendition(access, cover) if cover else None
+        rendition = services.icon_rendition(access, cover, size) if cover else None
         if rendition is not None:
             try:
                 source = b"".join(get_storage().iter_range(rendition.storage_key))
