@@ -99,9 +99,6 @@ def _fetch(page, url: str) -> bytes:
     return response.body()
 
 
-@pytest.mark.xfail(run=True, strict=True, reason="needs the one visibility rule of gallery/sharing/ (which rendition for which "
-                                       "purpose): the share API still hands out the clean thumbnail's WebP in "
-                                       "watermarked galleries, so Chromium shows it as the cover and in the viewer")
 @pytest.mark.parametrize("size", ["phone", "laptop"])
 def test_a_guest_sees_no_clean_image_larger_than_the_thumbnail(app, live_server, chromium, make_shared_gallery,
                                                                size):
