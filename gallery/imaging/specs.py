@@ -13,6 +13,10 @@ class RenditionSpec:
     long_edge: int
     formats: tuple[str, ...] = ("jpeg",)  # "jpeg" always made; "webp" kept only where it pays
     watermark: bool = False
+    quality: int = JPEG_QUALITY
+    progressive: bool = True  # else baseline; Huffman tables are always optimised
+    webp_quality: int = WEBP_QUALITY
+    webp_method: int = 4  # libwebp's effort, 0 (fast) to 6 (small)
 
     def __post_init__(self):
         if self.long_edge < 1:

@@ -23,6 +23,7 @@ from gallery.galleries.access import (
     visitor_cookie_name,
 )
 from gallery.proofing import schemas, services
+from gallery.sharing import page_cache
 
 blp = Blueprint("share", __name__, url_prefix="/api/v1/share",
                 description="What a client or guest does through a share link. " + (__doc__ or "").split("\n\n", 1)[1])
@@ -103,13 +104,17 @@ def verify_visitor(payload, access):
 @share_access(read_only=True)
 @blp.arguments(schemas.SharePhotoQuerySchema, location="query")
 @blp.response(200, schemas.SharePhotoPageSchema)
+@blp.alt_response(304, description="Not modified: the page named by If-None-Match is still current.")
 def list_photos(args, access):
     """Photos in order, cursor-paginated, with signed rendition URLs per size and format (for srcset)."""
-    page = services.list_photos(access, **args)
-    # The items are built as plain JSON values already; skipping the per-field dump of hundreds of
-    # nested values is most of this hot route's CPU. The schema above still documents the shape.
-    return current_app.response_class(orjson.dumps({"items": page.items, "next_cursor": page.next_cursor}),
-                                      mimetype="application/json")
+    def build() -> bytes:
+        page = services.list_photos(access, **args)
+        # The items are built as plain JSON values already; skipping the per-field dump of hundreds of
+        # nested values is most of this hot route's CPU. The schema above still documents the shape.
+        return orjson.dumps({"items": page.items, "next_cursor": page.next_cursor})
+
+    # Served from the cache (or 304) while neither the gallery nor this visitor changed: gallery.sharing.page_cache
+    return page_cache.cached_json(access, "photos", args, build)
 
 
 @blp.put("/<token>/photos/<photo_id>/hidden")
