@@ -39,12 +39,12 @@ OUT = REPO / "bench" / "out" / "pro_photos"
 MARK_TEXT = "© Studio Nordlys"
 
 
-def build_photo_set(count: int) -> list[bytes]:
+def build_photo_set(count: int) -> list[Path]:
     if not MAKE_PRO_PHOTOS.exists():
         sys.exit(f"FATAL: {MAKE_PRO_PHOTOS} not found (the shared directory sits beside the repository)")
     subprocess.run([sys.executable, str(MAKE_PRO_PHOTOS), str(OUT), str(count)], check=True,
                    stdout=subprocess.DEVNULL)
-    return [(OUT / f"pro_{i:03d}.jpg").read_bytes() for i in range(count)]
+    return [OUT / f"pro_{i:03d}.jpg" for i in range(count)]
 
 
 def pin_to_one_core() -> int:
@@ -202,7 +202,7 @@ def main() -> None:
     parser.add_argument("--tune", action="store_true", help="print the encoder-setting measurements instead")
     args = parser.parse_args()
 
-    photos = build_photo_set(args.count)
+    photos = [path.read_bytes() for path in build_photo_set(args.count)]
     core = pin_to_one_core()
     import PIL
 

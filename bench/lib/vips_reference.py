@@ -99,4 +99,6 @@ def render_set(data: bytes, specs, mark_rgba: pyvips.Image | None = None, opacit
 
 def from_pillow(image) -> pyvips.Image:
     """A Pillow image (RGB or RGBA) as a vips image, for the shared watermark mark."""
-    return pyvips.Image.new_from_memory(image.tobytes(), image.width, image.height, len(image.getbands()), "uchar")
+    bands = len(image.getbands())
+    vimage = pyvips.Image.new_from_memory(image.tobytes(), image.width, image.height, bands, "uchar")
+    return vimage.copy(interpretation="srgb" if bands >= 3 else "b-w")

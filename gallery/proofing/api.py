@@ -102,7 +102,7 @@ def verify_visitor(payload, access):
 
 @blp.get("/<token>/photos")
 @share_access(read_only=True)
-@blp.arguments(schemas.SharePhotoQuerySchema, location="query")
+@blp.arguments(schemas.SharePhotoQuerySchema(), location="query")  # an instance: not built per request
 @blp.response(200, schemas.SharePhotoPageSchema)
 @blp.alt_response(304, description="Not modified: the page named by If-None-Match is still current.")
 def list_photos(args, access):
