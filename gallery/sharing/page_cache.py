@@ -2,7 +2,7 @@
 their browser already holds costs a 304.
 
 The key of a response names everything its bytes depend on:
-- the route and its normalised arguments (cursor, limit, set, list);
+- the route and its query arguments as sent (cursor, limit, set, list);
 - the share link (its id and role) and the gallery with its `state_version`;
 - the visitor (id and `state_version`), or nobody;
 - the signing bucket of the URLs inside (signed URLs are identical within one bucket of `GALLERY_SIGNED_URL_TTL`
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-from typing import Callable
+from functools import wraps
 
 from flask import Response, current_app, request
 
@@ -32,18 +32,35 @@ MIN_COMPRESS_BYTES = 1024
 CACHE_CONTROL = "private, no-cache"  # the browser keeps it, and asks (If-None-Match) before using it again
 
 
-def cached_json(access, route: str, args: dict, build: Callable[[], bytes]) -> Response:
-    """The JSON `build()` makes for this link, visitor and arguments: 304 when the request's If-None-Match holds
-    its ETag, else from the cache, else built and kept until its signed URLs' bucket ends."""
-    key, ttl = _key(access, route, args)
-    etag = key[:32]
-    if request.if_none_match.contains_weak(etag):
-        return _conditional(Response(status=304), etag)
-    cache = store()
-    body = cache.get(key)
-    if body is None:
-        body = build()
-        cache.set(key, body, ttl)
+def cached(route: str):
+    """Route decorator, between `share_access` (which passes `access`) and the argument parsing: answers 304 when
+    the request's If-None-Match holds the ETag, else the cached body, before the arguments are even parsed (the key
+    holds the raw query; a malformed one is refused by the view and so never cached). On a miss the view runs and
+    its 200 JSON response is kept until its signed URLs' bucket ends."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, access, **kwargs):
+            key, ttl = _key(access, route, sorted(request.args.items(multi=True)))
+            etag = key[:32]
+            if request.if_none_match.contains_weak(etag):
+                return _conditional(Response(status=304), etag)
+            cache = store()
+            body = cache.get(key)
+            if body is None:
+                response = view(*args, access=access, **kwargs)
+                if response.status_code != 200 or response.mimetype != "application/json":
+                    return response
+                body = response.get_data()
+                cache.set(key, body, ttl)
+            return _respond(cache, key, body, etag, ttl)
+
+        return wrapper
+
+    return decorator
+
+
+def _respond(cache, key: str, body: bytes, etag: str, ttl: int) -> Response:
     response = current_app.response_class(body, mimetype="application/json")
     encoding = _encoding() if len(body) >= MIN_COMPRESS_BYTES else None
     if encoding is not None:
@@ -63,7 +80,7 @@ def _conditional(response: Response, etag: str) -> Response:
     return response
 
 
-def _key(access, route: str, args: dict) -> tuple[str, int]:
+def _key(access, route: str, args: list[tuple[str, str]]) -> tuple[str, int]:
     settings = current_app.config["GALLERY"]
     ttl = settings.signed_url_ttl
     now = int(clock.now().timestamp())
@@ -72,7 +89,7 @@ def _key(access, route: str, args: dict) -> tuple[str, int]:
     parts = [FORMAT, route, _secret_fingerprint(), str(bucket), access.link.id, access.role, access.gallery.id,
              str(access.gallery.state_version),
              f"{visitor.id}:{visitor.state_version}" if visitor is not None else "-",
-             *(f"{name}={args[name]}" for name in sorted(args) if args[name] is not None)]
+             *(f"{name}={value}" for name, value in args)]
     key = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
     return key, (bucket + 1) * ttl - now + 1
 

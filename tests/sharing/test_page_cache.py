@@ -269,3 +269,12 @@ def test_local_store_is_bounded_and_expires():
     assert store.get("k0") is None and store.get("k9") == b"x" * 100
     store.set("short", b"y", ttl=-1)
     assert store.get("short") is None
+
+
+def test_malformed_arguments_are_refused_every_time_never_cached(client, shared):
+    get(client, shared.path, shared.auth)
+    for query in ("?limit=0", "?limit=abc", "?cursor=garbage", "?limit=100000"):
+        for _ in range(2):
+            response = client.get(shared.path + query, headers=shared.auth)
+            assert response.status_code in (400, 422) and response.mimetype == "application/problem+json"
+            assert "ETag" not in response.headers
