@@ -13,6 +13,7 @@ For each gallery size, on one gunicorn server:
 Every figure is repeated (ROUNDS) and reported as min and median. Uses its own database (`bench_share`).
 
 usage: .venv/bin/python bench/share_page.py [--photos 3000,30000] [--rounds 3]
+       (BENCH_SHARE_REDIS_URL=redis://127.0.0.1:6379/7: the response cache shared through Redis)
 """
 from __future__ import annotations
 
@@ -31,6 +32,8 @@ from bench.lib.report import Runs, load_footer, machine_header  # noqa: E402
 from bench.lib.serve import Gunicorn, bench_line, published_gallery  # noqa: E402
 
 POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench_share")
+# With a Redis URL the workers share one response cache through it (else each keeps its own).
+REDIS = os.environ.get("BENCH_SHARE_REDIS_URL", "")
 PAGE = 100
 ROUNDS = 3
 SECRET = "bench-share-secret-key-0123456789-0123456789"
@@ -39,7 +42,7 @@ OUT = Path(__file__).resolve().parent / "out" / "share_page"
 
 def settings() -> dict:
     return {"env": "testing", "database_url": POSTGRES, "secret_key": SECRET, "storage_dir": str(OUT / "storage"),
-            "mail_dir": str(OUT / "mail"), "redis_url": "", "public_base_url": "http://127.0.0.1"}
+            "mail_dir": str(OUT / "mail"), "redis_url": REDIS, "public_base_url": "http://127.0.0.1"}
 
 
 def setup(app, count: int) -> tuple[str, str]:
