@@ -278,3 +278,50 @@ def test_malformed_arguments_are_refused_every_time_never_cached(client, shared)
             response = client.get(shared.path + query, headers=shared.auth)
             assert response.status_code in (400, 422) and response.mimetype == "application/problem+json"
             assert "ETag" not in response.headers
+
+
+def test_bulk_statements_bump_the_versions_too(client, shared):
+    """Statements that bypass the unit of work (ORM bulk INSERT, UPDATE, DELETE) are caught as well."""
+    from sqlalchemy import delete, insert, update
+
+    from gallery.core.ids import new_id
+    from gallery.galleries.models import Photo
+
+    photo_id = new_id()
+
+    def bulk_insert():
+        db.session.execute(insert(Photo), [{
+            "id": photo_id, "gallery_id": shared.gallery.id, "original_filename": "bulk.jpg", "storage_key": "k",
+            "sha256": "b" * 64, "bytes": 1, "width": 10, "height": 10, "status": "ready", "position": 99}])
+        db.session.commit()
+
+    _, after = assert_changes(client, shared, bulk_insert)
+    assert photo_id in ids(after)
+
+    def bulk_update():
+        db.session.execute(update(Photo).where(Photo.id == photo_id).values(position=-1))
+        db.session.commit()
+
+    _, after = assert_changes(client, shared, bulk_update)
+    assert ids(after)[0] == photo_id
+
+    def bulk_delete():
+        db.session.execute(delete(Photo).where(Photo.id == photo_id))
+        db.session.commit()
+
+    _, after = assert_changes(client, shared, bulk_delete)
+    assert photo_id not in ids(after)
+
+
+def test_deleting_a_photo_loaded_in_an_earlier_transaction_bumps(client, shared):
+    from gallery.galleries.models import Photo
+
+    photo = db.session.get(Photo, shared.photos[0].id)
+    db.session.commit()  # expires it
+
+    def delete_expired():
+        db.session.delete(photo)
+        db.session.commit()
+
+    _, after = assert_changes(client, shared, delete_expired)
+    assert shared.photos[0].id not in ids(after)
