@@ -204,11 +204,11 @@ def run_wrk(base: str, script: Path, connections: int, seconds: int) -> dict:
             "p50": to_ms(latency["50"]), "p99": to_ms(latency["99"])}
 
 
-def cpu_per_request(server, script: Path, seconds: int = 5) -> float:
-    """Milliseconds of worker CPU per request while wrk drives `script` at full load."""
+def cpu_per_request(server, script: Path, seconds: int = 5) -> tuple[float, float]:
+    """(milliseconds of worker CPU per request, requests/s) while wrk drives `script` at full load."""
     before = workers_cpu_seconds(server)
     result = run_wrk(server.base, script, 4, seconds)
-    return (workers_cpu_seconds(server) - before) / result["requests"] * 1000
+    return (workers_cpu_seconds(server) - before) / result["requests"] * 1000, result["rps"]
 
 
 def measure(count: int, rounds: int) -> None:
@@ -240,7 +240,7 @@ def measure(count: int, rounds: int) -> None:
     # 3 sync workers on 2 cores: each request also waits on PostgreSQL, so a third keeps the CPUs busy
     # (2 leaves the 99th percentile above 50 ms at 200 req/s here, 4 adds switching); BENCH_WORKERS to compare.
     workers = int(os.environ.get("BENCH_WORKERS", 3))
-    share_cpu, bare_cpu = Runs(), Runs()
+    share_cpu, bare_cpu, bare_rps = Runs(), Runs(), Runs()
     rps, p50, p99, paced_rps, paced_p50, paced_p99 = Runs(), Runs(), Runs(), Runs(), Runs(), Runs()
     with Gunicorn(settings(), workers=workers) as server, tempfile.TemporaryDirectory() as tmp:
         quoted = ", ".join(f'"{p}"' for p in paths)
@@ -254,8 +254,10 @@ def measure(count: int, rounds: int) -> None:
         run_wrk(server.base, full, 4, 3)  # warm-up: every worker has its statements built and pages cached
         run_wrk(server.base, health, 4, 1)
         for _ in range(rounds):
-            share_cpu.add(cpu_per_request(server, full))
-            bare_cpu.add(cpu_per_request(server, health))
+            share_cpu.add(cpu_per_request(server, full)[0])
+            cpu, health_rps = cpu_per_request(server, health)
+            bare_cpu.add(cpu)
+            bare_rps.add(health_rps)
             loaded = run_wrk(server.base, full, 8, 10)
             rps.add(loaded["rps"]), p50.add(loaded["p50"]), p99.add(loaded["p99"])
             steady = run_wrk(server.base, paced, 20, 10)
@@ -264,7 +266,7 @@ def measure(count: int, rounds: int) -> None:
           f"8 at full load, 20 paced at {PACED_RATE} req/s; {rounds} rounds, load average {os.getloadavg()[0]:.1f}",
           flush=True)
     share_cpu.report(f"share_page_{label}_app_cpu_per_request", "ms", bare_cpu, "healthz_same_server")
-    rps.report(f"share_page_{label}_full_load_rps", "req/s", use="median")
+    rps.report(f"share_page_{label}_full_load_rps", "req/s", bare_rps, "healthz_same_server_4_connections")
     p50.report(f"share_page_{label}_full_load_p50", "ms")
     p99.report(f"share_page_{label}_full_load_p99", "ms")
     paced_rps.report(f"share_page_{label}_paced_rps", "req/s")

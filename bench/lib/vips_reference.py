@@ -18,18 +18,11 @@ import pyvips  # noqa: E402
 
 pyvips.cache_set_max(0)
 
+from gallery.imaging.pipeline import _fit  # noqa: E402  (the very sizes our pipeline makes)
+
 
 def version() -> str:
     return f"libvips {pyvips.version(0)}.{pyvips.version(1)}.{pyvips.version(2)}, pyvips {pyvips.__version__}"
-
-
-def _fit(size: tuple[int, int], long_edge: int) -> tuple[int, int]:
-    width, height = size
-    longest = max(width, height)
-    if longest <= long_edge:
-        return size
-    scale = long_edge / longest
-    return max(1, round(width * scale)), max(1, round(height * scale))
 
 
 def decode(data: bytes, largest_edge: int) -> tuple[pyvips.Image, tuple[int, int]]:
