@@ -2,7 +2,8 @@
 one per process (a bounded LRU). Keys are opaque strings chosen by the caller and must name everything the body
 depends on: entries are never invalidated, only made unreachable by a new key, and expire after their TTL.
 
-A failing Redis costs the cache, never the request: reads miss and writes are skipped (logged once a minute).
+A failing Redis costs the cache, never the request: reads miss and writes are skipped, Redis is left alone for a
+few seconds after a failure (so requests do not each wait for its timeout), and it is logged once a minute.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ log = logging.getLogger(__name__)
 
 LOCAL_LIMIT_BYTES = 64 * 1024 * 1024
 REDIS_PREFIX = "gallery:response:"
+RETRY_AFTER_SECONDS = 5
 
 
 class LocalStore:
@@ -67,8 +69,11 @@ class RedisStore:
 
         self._redis = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
         self._last_warning = 0.0
+        self._down_until = 0.0  # after a failure, requests skip Redis for a few seconds instead of each waiting
 
     def get(self, key: str) -> bytes | None:
+        if time.monotonic() < self._down_until:
+            return None
         try:
             return self._redis.get(REDIS_PREFIX + key)
         except Exception as error:  # noqa: BLE001 - any Redis failure is a miss
@@ -76,6 +81,8 @@ class RedisStore:
             return None
 
     def set(self, key: str, value: bytes, ttl: int) -> None:
+        if time.monotonic() < self._down_until:
+            return
         try:
             self._redis.set(REDIS_PREFIX + key, value, ex=max(1, int(ttl)))
         except Exception as error:  # noqa: BLE001
@@ -83,6 +90,7 @@ class RedisStore:
 
     def _warn(self, error: Exception) -> None:
         now = time.monotonic()
+        self._down_until = now + RETRY_AFTER_SECONDS
         if now - self._last_warning > 60:
             self._last_warning = now
             log.warning("response cache: Redis unavailable (%s); serving without it", type(error).__name__)
