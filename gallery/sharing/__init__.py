@@ -1,1 +1,1 @@
-"""Sharing: what a share link may see, and how its views are served."""
+"""Share links, the access check, visitors and one-time codes, and what a link may see (and its cached views)."""
