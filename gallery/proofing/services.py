@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from gallery.core import clock
 from gallery.core.pagination import Page, decode_cursor, keyset, page_of
+from gallery.core.transaction import commit
 from gallery.core.queries import prebuilt
 from gallery.engagement.services import record_event
 from gallery.errors import Problem
@@ -286,34 +287,24 @@ def start_identification(access: ShareAccess, email: str, name: str | None) -> N
     visitor.code_hash = _code_hash(visitor.id, code)
     visitor.code_expires_at = clock.now() + CODE_TTL
     visitor.code_attempts = 0
-    db.session.commit()
     _mail_code(access, email, code)
+    commit()
 
 
 def _mail_code(access: ShareAccess, email: str, code: str) -> None:
+    """Queue the code mail, in the language the gallery page shows this person (their switch, the
+    client's locale, the browser's); it leaves after the commit, so a slow mail server never holds the page."""
     from flask import request
-    from flask_babel import force_locale, gettext as _
 
-    from gallery.mail.services import build_message, send
+    from gallery import mail
+    from gallery.accounts.branding import mail_brand_of
     from gallery.web_client.i18n import share_language
 
-    contact = contact_of(access.gallery)
-    minutes = int(CODE_TTL.total_seconds() // 60)
-    # The language the gallery page shows this person (their switch, the client's locale, the browser's).
     language, _explicit = share_language(request, access.link, access.gallery)
-    with force_locale(language):
-        subject = _("Your code for %(gallery)s: %(code)s", gallery=access.gallery.title, code=code)
-        text = (_('Your code to open "%(gallery)s" by %(studio)s is %(code)s.', gallery=access.gallery.title,
-                  studio=contact["studio_name"], code=code) + "\n"
-                + _("It works for %(minutes)d minutes. If you did not ask for it, ignore this message.",
-                    minutes=minutes) + "\n")
-    message = build_message(to=email, subject=subject, text=text, reply_to=contact["email"])
-    message["Content-Language"] = language
-    try:
-        send(message)
-    except OSError:  # SMTP refused or unreachable
-        log.exception("could not send a one-time code")
-        raise Problem(503, "We could not send the code just now. Try again in a minute.") from None
+    mail.queue("visitor_code", to=email, language=language, brand=mail_brand_of(access.gallery.photographer_id),
+               photographer_id=access.gallery.photographer_id,
+               context={"gallery_title": access.gallery.title, "code": code,
+                        "minutes": int(CODE_TTL.total_seconds() // 60)})
 
 
 def verify_identification(access: ShareAccess, email: str, code: str) -> tuple[Visitor, str]:
@@ -524,28 +515,25 @@ def submit_selection(access: ShareAccess, list_id: str | None, note: str | None)
     record_event("selection_submitted", photographer_id=access.gallery.photographer_id,
                  gallery_id=access.gallery.id, client_id=access.client_id, visitor_id=access.visitor_id,
                  payload={"selection_id": selection.id, "count": state["count"], "list": favourite_list.name})
-    db.session.commit()
     _mail_photographer_selection(access, selection)
+    commit()
     return selection
 
 
 def _mail_photographer_selection(access: ShareAccess, selection: Selection) -> None:
+    """The photographer's copy of the selection (in their language), with a filter for Lightroom; replies
+    go to the client."""
+    from gallery import mail
     from gallery.accounts.models import Photographer
-    from gallery.mail.services import build_message, send
 
     photographer = db.session.get(Photographer, access.gallery.photographer_id)
     visitor = access.visitor
     names = selection_filenames(selection.list_id)
-    who = f"{visitor.name} <{visitor.email}>" if visitor.name else visitor.email
-    text = (f"{who} submitted a selection of {len(names)} photos in \"{access.gallery.title}\".\n\n"
-            + (f"Their note: {selection.note}\n\n" if selection.note else "")
-            + "For a Lightroom or Capture One filter:\n" + lightroom_filter(names) + "\n\n"
-            + "Files:\n" + "\n".join(names) + "\n")
-    try:
-        send(build_message(to=photographer.email, subject=f"Selection submitted: {access.gallery.title} "
-                                                         f"({len(names)} photos)", text=text, reply_to=visitor.email))
-    except OSError:  # the selection stands; the photographer also sees it in the API
-        log.exception("could not mail the selection %s", selection.id)
+    mail.queue("selection_submitted", to=photographer.email, language=photographer.locale, reply_to=visitor.email,
+               photographer_id=photographer.id,
+               context={"gallery_title": access.gallery.title, "note": selection.note, "filenames": names,
+                        "who": f"{visitor.name} <{visitor.email}>" if visitor.name else visitor.email,
+                        "lightroom_filter": lightroom_filter(names)})
 
 
 def selection_filenames(list_id: str) -> list[str]:
@@ -623,32 +611,21 @@ def reopen_selection(photographer_id: str, gallery_id: str, selection_id: str) -
         visitor = db.session.get(Visitor, selection.visitor_id)
         record_event("selection_reopened", photographer_id=photographer_id, gallery_id=gallery.id,
                      client_id=visitor.client_id, visitor_id=visitor.id, payload={"selection_id": selection.id})
-        db.session.commit()  # the reopen stands whether or not the mail goes out
         _mail_visitor_reopened(gallery, visitor)
+        commit()
     return list_selections(photographer_id, gallery_id, selection.id)[0]
 
 
 def _mail_visitor_reopened(gallery: Gallery, visitor: Visitor) -> None:
     """Tell the client their selection can be changed again, with the way back to it (in the client's
     language when the visitor is a known client)."""
-    from flask_babel import force_locale, gettext as _
-
+    from gallery import mail
+    from gallery.accounts.branding import mail_brand_of
     from gallery.galleries.models import ShareLink
-    from gallery.mail.services import build_message, send
-    from gallery.retention.content import mail_locale
     from gallery.web_client.i18n import client_locale
 
-    contact = contact_of(gallery)
     link = db.session.get(ShareLink, visitor.share_link_id)
-    page = f"{current_app.config['GALLERY'].public_base_url.rstrip('/')}/g/{link.token}"
-    with force_locale(mail_locale(client_locale(visitor.client_id))):
-        subject = _("Your selection in %(gallery)s is open again", gallery=gallery.title)
-        text = ((_("Hi %(name)s,", name=visitor.name) if visitor.name else _("Hi,")) + "\n\n"
-                + _('%(studio)s opened your selection in "%(gallery)s" again: you can change your picks and '
-                    'submit them once more.', studio=contact["studio_name"], gallery=gallery.title)
-                + f"\n\n{page}\n")
-    try:
-        send(build_message(to=visitor.email, subject=subject, text=text, reply_to=contact["email"]))
-    except OSError:  # the reopen stands; the client sees it on the gallery page too
-        log.exception("could not mail the reopened selection to visitor %s", visitor.id)
-
+    mail.queue("selection_reopened", to=visitor.email, to_name=visitor.name, language=client_locale(visitor.client_id),
+               brand=mail_brand_of(gallery.photographer_id), photographer_id=gallery.photographer_id,
+               context={"gallery_title": gallery.title, "name": visitor.name,
+                        "page_url": f"{current_app.config['GALLERY'].public_base_url.rstrip('/')}/g/{link.token}"})

@@ -3,7 +3,7 @@
 Callable from routes, jobs and other domains. Photographer-side functions take
 the photographer id and scope every query by it; share-side functions take the
 gallery (already resolved from the share link) and the `Buyer` (the visitor).
-Services flush; the caller commits, and sends mail only after the commit.
+Services flush; the caller commits (mail queued in the transaction leaves after the commit).
 """
 from __future__ import annotations
 
@@ -616,8 +616,7 @@ def handle_payment_webhook(provider_name: str, body: bytes, headers) -> tuple[st
 
 
 def notify_order(order_id: str, event: str) -> None:
-    """Queue the order mails; call after the commit, so a rolled-back order sends nothing."""
-    from workers.queues import enqueue
-    from workers.store import send_order_mails
+    """Queue the order mails in this transaction: they leave after its commit (nothing if it rolls back)."""
+    from gallery.store.notifications import queue_order_mails
 
-    enqueue(send_order_mails, order_id, event, queue="mail")
+    queue_order_mails(order_id, event)
