@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.policy import SMTP
-from email.utils import format_datetime, make_msgid, parseaddr
+from email import charset
+from email.header import Header
+from email.mime.multipart import MIMEMultipart
+from email.mime.nonmultipart import MIMENonMultipart
+from email.policy import compat32
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 
 from flask import current_app
 from flask_babel import force_locale
@@ -23,8 +25,12 @@ from gallery.core import clock
 LANGUAGES = ("en", "nb", "pl", "hr", "id")
 _ALIASES = {"no": "nb", "nn": "nb", "in": "id"}
 # RFC 5322 allows 998-character lines: a long List-Unsubscribe URL stays one line (a folded one is an
-# encoded-word no mail client reads as a URL). CRLF line ends, ASCII headers (RFC 2047 for the rest).
-POLICY = SMTP.clone(max_line_length=998)
+# encoded-word no mail client reads as a URL). CRLF line ends, ASCII headers (RFC 2047 for the rest),
+# UTF-8 bodies in quoted-printable.
+POLICY = compat32.clone(linesep="\r\n", max_line_length=998)
+_UTF8_QP = charset.Charset("utf-8")
+_UTF8_QP.header_encoding = charset.SHORTEST
+_UTF8_QP.body_encoding = charset.QP
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
 _HEX_COLOUR = re.compile(r"^#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
 DEFAULT_ACCENT = "#222222"
@@ -85,13 +91,6 @@ def platform_address() -> tuple[str, str]:
     return display_name(name) or "Gallery", address or "no-reply@localhost"
 
 
-def _address(name: str | None, email: str) -> Address:
-    local, _, domain = email.strip().rpartition("@")
-    if not local or not domain or _CONTROL.search(email):
-        raise ValueError(f"not a mail address: {email!r}")
-    return Address(display_name=display_name(name), username=local, domain=domain)
-
-
 _URL = re.compile(r"https?://[^\s<>\"']+")
 
 
@@ -137,25 +136,54 @@ def render(template: str, language: str, context: dict) -> Rendered:
 
 def build(*, to: str, to_name: str | None, subject: str, text: str, html: str | None, language: str,
           brand: Brand | None, reply_to: str | None = None,
-          headers: dict[str, str] | None = None) -> tuple[str, EmailMessage]:
-    """(envelope sender, message): From "<studio> <platform address>", Reply-To the studio's contact
-    (or `reply_to`: a mail to the photographer answers the client who caused it)."""
+          headers: dict[str, str] | None = None) -> tuple[str, bytes]:
+    """(envelope sender, RFC 5322 bytes): From "<studio> <platform address>", Reply-To the studio's contact
+    (or `reply_to`: a mail to the photographer answers the client who caused it).
+
+    Built with the compat32 MIME classes, about four times cheaper than EmailMessage's header objects;
+    every value that reaches a header is checked first (names cleaned of control characters, addresses
+    refused if they hold any), so no header can be injected."""
     platform_name, sender = platform_address()
-    message = EmailMessage(policy=POLICY)
-    message["From"] = _address((brand.name if brand else None) or platform_name, sender)
-    message["To"] = _address(to_name, to)
+    if html:
+        message = MIMEMultipart("alternative")
+        message.attach(_text_part(text, "plain"))
+        message.attach(_text_part(html, "html"))
+    else:
+        message = _text_part(text, "plain")
+        del message["MIME-Version"]
+    message["MIME-Version"] = "1.0"
+    message["From"] = _mailbox((brand.name if brand else None) or platform_name, sender)
+    message["To"] = _mailbox(to_name, to)
     if reply_to:
-        message["Reply-To"] = _address(None, reply_to)
+        message["Reply-To"] = _mailbox(None, reply_to)
     elif brand and brand.reply_to:
-        message["Reply-To"] = _address(brand.name, brand.reply_to)
-    message["Subject"] = display_name(subject, limit=300)
+        message["Reply-To"] = _mailbox(brand.name, brand.reply_to)
+    message["Subject"] = _header_text(display_name(subject, limit=300))
     message["Date"] = format_datetime(clock.now())
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "gallery.local")
     message["Auto-Submitted"] = "auto-generated"
+    message["Content-Language"] = language
     for name, value in (headers or {}).items():
+        if _CONTROL.search(name) or _CONTROL.search(value):
+            raise ValueError(f"header {name!r} holds a control character")
         message[name] = value
-    message.set_content(text)
-    if html:
-        message.add_alternative(html, subtype="html")
-    message["Content-Language"] = language  # after set_content, which drops Content-* headers
-    return sender, message
+    return sender, message.as_bytes(policy=POLICY)
+
+
+def _text_part(body: str, subtype: str) -> MIMENonMultipart:
+    part = MIMENonMultipart("text", subtype, charset="utf-8")
+    part.set_payload(body, _UTF8_QP)
+    del part["MIME-Version"]
+    return part
+
+
+def _mailbox(name: str | None, email: str) -> str:
+    email = email.strip()
+    local, _, domain = email.rpartition("@")
+    if not local or not domain or _CONTROL.search(email) or any(c in email for c in " <>,;\"\\"):
+        raise ValueError(f"not a mail address: {email!r}")
+    return formataddr((display_name(name), email), charset="utf-8")
+
+
+def _header_text(value: str) -> str:
+    return value if value.isascii() else Header(value, "utf-8").encode()

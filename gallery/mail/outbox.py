@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from gallery.core.transaction import after_commit
 from gallery.extensions import db
-from gallery.mail.compose import Brand, Rendered, build, mail_language, render
+from gallery.mail.compose import Brand, Rendered, build, display_name, mail_language, render
 from gallery.mail.models import OutboxMail
 
 log = logging.getLogger(__name__)
@@ -42,11 +42,11 @@ def queue_rendered(rendered: Rendered, *, kind: str, to: str, language: str, bra
                    to_name: str | None = None, reply_to: str | None = None, headers: dict[str, str] | None = None,
                    photographer_id: str | None = None, dedupe_key: str | None = None) -> OutboxMail:
     """Queue a mail its domain rendered itself (from its own templates, e.g. retention's)."""
-    sender, message = build(to=to, to_name=to_name, subject=rendered.subject, text=rendered.text,
+    sender, content = build(to=to, to_name=to_name, subject=rendered.subject, text=rendered.text,
                             html=rendered.html, language=mail_language(language), brand=brand, reply_to=reply_to,
                             headers=headers)
     row = OutboxMail(kind=kind, photographer_id=photographer_id, dedupe_key=dedupe_key, envelope_from=sender,
-                     to_email=to.strip(), subject=str(message["Subject"])[:300], content=message.as_bytes())
+                     to_email=to.strip(), subject=display_name(rendered.subject, limit=300), content=content)
     if dedupe_key is None:
         db.session.add(row)  # inserted with the caller's other rows at the next flush
     else:

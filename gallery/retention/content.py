@@ -3,16 +3,7 @@ from __future__ import annotations
 
 from flask_babel import format_currency, format_date, gettext as _, ngettext
 
-SUPPORTED_LOCALES = ("en", "nb", "pl", "hr", "id")
-_ALIASES = {"no": "nb", "nn": "nb", "in": "id"}
-
-
-def mail_locale(tag: str | None) -> str:
-    """The catalog for a client's language tag (nb-NO -> nb); English when we have none."""
-    base = (tag or "en").replace("_", "-").split("-")[0].lower()
-    base = _ALIASES.get(base, base)
-    return base if base in SUPPORTED_LOCALES else "en"
-
+from gallery.mail import LANGUAGES as SUPPORTED_LOCALES, mail_language as mail_locale  # noqa: F401 - one rule
 
 def offer_line(offer: dict | None, local_until) -> str | None:
     if not offer:

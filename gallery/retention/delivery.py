@@ -138,18 +138,22 @@ def render(message, client: Recipient, photographer: Photographer, now: datetime
 
 
 def prefetch(message_ids: list[str]) -> list:
-    """The messages with their clients, galleries and studios loaded in a few queries (the identity map
-    then answers each message's look-ups)."""
+    """The messages, with their clients, galleries and studios loaded in a few queries and held by the
+    messages' `_prefetched` (the identity map holds unchanged objects weakly), so each message's look-ups
+    are answered from memory."""
     from gallery.retention.models import Message
 
     if not message_ids:
         return []
     messages = list(db.session.scalars(select(Message).where(Message.id.in_(message_ids)).order_by(Message.id)))
+    held = []
     for model, ids in ((Client, {m.client_id for m in messages}), (Gallery, {m.gallery_id for m in messages}),
                        (Photographer, {m.photographer_id for m in messages})):
         ids.discard(None)
         if ids:
-            list(db.session.scalars(select(model).where(model.id.in_(ids))))
+            held.extend(db.session.scalars(select(model).where(model.id.in_(ids))))
+    for message in messages:
+        message._prefetched = held
     return messages
 
 

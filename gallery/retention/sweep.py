@@ -500,12 +500,14 @@ def deliver_claimed(message_ids: list[str], now: datetime) -> tuple[int, int]:
         chunk = message_ids[start:start + RENDER_CHUNK]
         attempted = _mark_attempts(chunk)
         try:
-            for message in prefetch(attempted):
-                deliver(message, now)
+            with db.session.no_autoflush:  # the chunk's rows go out together at the commit
+                for message in prefetch(attempted):
+                    deliver(message, now)
             commit()
             sent += len(attempted)
             continue
         except Exception:  # noqa: BLE001 - one bad message must not stop the outbox: redo it one by one
+            log.warning("retention: a chunk of %d failed; delivering it message by message", len(chunk))
             db.session.rollback()
         for message_id in _mark_attempts(chunk):
             try:
