@@ -1,4 +1,5 @@
-"""Helpers for the mail benchmarks: a counting SMTP server (aiosmtpd) in its own process, CPU model, load."""
+"""Helpers for the benchmarks that send mail: a counting SMTP server (aiosmtpd) in its own process, the CPU
+model and load, a PostgreSQL database of their own."""
 from __future__ import annotations
 
 import multiprocessing as mp
@@ -20,6 +21,19 @@ def cpu_model() -> str:
 
 def load() -> str:
     return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def ensure_database(url: str) -> None:
+    """Create the benchmark's PostgreSQL database if it is missing."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}):
+            conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    admin.dispose()
 
 
 def free_port() -> int:
