@@ -21,9 +21,9 @@ from jinja2 import TemplateNotFound
 from markupsafe import Markup, escape
 
 from gallery.core import clock
+from gallery.core.locales import LANGUAGES as core_languages, language_or_default
 
-LANGUAGES = ("en", "nb", "pl", "hr", "id")
-_ALIASES = {"no": "nb", "nn": "nb", "in": "id"}
+LANGUAGES = tuple(core_languages)
 # RFC 5322 allows 998-character lines: a long List-Unsubscribe URL stays one line (a folded one is an
 # encoded-word no mail client reads as a URL). CRLF line ends, ASCII headers (RFC 2047 for the rest),
 # UTF-8 bodies in quoted-printable.
@@ -38,9 +38,7 @@ DEFAULT_ACCENT = "#222222"
 
 def mail_language(tag: str | None) -> str:
     """The catalog for a language tag (nb-NO -> nb, no -> nb); English when we have none."""
-    base = (tag or "en").replace("_", "-").split("-")[0].strip().lower()
-    base = _ALIASES.get(base, base)
-    return base if base in LANGUAGES else "en"
+    return language_or_default(tag)
 
 
 def display_name(name: str | None, limit: int = 78) -> str:

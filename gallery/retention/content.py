@@ -3,7 +3,15 @@ from __future__ import annotations
 
 from flask_babel import format_currency, format_date, gettext as _, ngettext
 
-from gallery.mail import LANGUAGES as SUPPORTED_LOCALES, mail_language as mail_locale  # noqa: F401 - one rule
+from gallery.core.locales import LANGUAGES, language_or_default
+
+SUPPORTED_LOCALES = tuple(LANGUAGES)
+
+
+def mail_locale(tag: str | None) -> str:
+    """The catalog for a client's language tag (nb-NO -> nb); English when we have none."""
+    return language_or_default(tag)
+
 
 def offer_line(offer: dict | None, local_until) -> str | None:
     if not offer:

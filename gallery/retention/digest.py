@@ -12,15 +12,14 @@ from gallery.core.ids import new_id
 from gallery.core.transaction import commit
 from gallery.extensions import db
 from gallery import mail
+from gallery.insights.analytics import overview
 from gallery.retention import content, schedule
 from gallery.retention.models import Message, RetentionRule
+from gallery.retention.outbox_writes import insert_ignoring_duplicates
 from gallery.retention.rules import effective
 
 
 def send_digests(now: datetime) -> int:
-    from gallery.engagement.analytics import overview
-    from gallery.retention.sweep import insert_ignoring_duplicates
-
     opted_in = db.session.execute(
         select(RetentionRule.settings, Photographer).join(Photographer, Photographer.id == RetentionRule.photographer_id)
         .where(RetentionRule.kind == "digest", RetentionRule.enabled.is_(True))).all()
