@@ -22,7 +22,7 @@ from sqlalchemy import text
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from bench.lib.mail_support import SmtpSink, cpu_model, ensure_database, load  # noqa: E402
+from bench.lib.mail_support import SmtpSink, ensure_database, load  # noqa: E402
 
 BASE_URL = os.environ.get("GALLERY_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench_sweep")
 REDIS_URL = os.environ.get("GALLERY_BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
@@ -151,7 +151,9 @@ def _label(size: int) -> str:
 
 def main() -> None:
     sizes = [int(s) for s in (sys.argv[1] if len(sys.argv) > 1 else "10000,100000,1000000").split(",")]
-    print(f"# CPU: {cpu_model()}, {os.cpu_count()} cores; load average at start {load()}", flush=True)
+    from bench.lib.report import machine_header
+
+    machine_header("sweep")
     ensure_database(BASE_URL)
     sink = SmtpSink()
     times = {}
@@ -165,6 +167,9 @@ def main() -> None:
         ratio = times[large] / times[small]
         print(f"BENCH sweep_growth_{_label(small)}_to_{_label(large)} {ratio:.2f} x vs linear "
               f"{large / small:.2f} x ratio {ratio / (large / small):.2f}", flush=True)
+    from bench.lib.report import load_footer
+
+    load_footer()
 
 
 if __name__ == "__main__":

@@ -1,26 +1,12 @@
-"""Helpers for the benchmarks that send mail: a counting SMTP server (aiosmtpd) in its own process, the CPU
-model and load, a PostgreSQL database of their own."""
+"""Helpers for the benchmarks that send mail: a counting SMTP server (aiosmtpd) in its own process and a
+PostgreSQL database of their own (the CPU model and load come from bench.lib.report)."""
 from __future__ import annotations
 
 import multiprocessing as mp
-import os
 import socket
 import time
 
-
-def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo") as info:
-            for line in info:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return "unknown"
-
-
-def load() -> str:
-    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+from bench.lib.report import cpu_model, load_average as load  # noqa: F401 - re-exported for the mail benches
 
 
 def ensure_database(url: str) -> None:
