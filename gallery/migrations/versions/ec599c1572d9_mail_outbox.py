@@ -1,7 +1,7 @@
 """mail outbox
 
 Revision ID: ec599c1572d9
-Revises: 711b29f808fe
+Revises: c41f0e7a9b25
 Create Date: 2026-11-30 11:24:28.977861
 
 """
@@ -13,7 +13,7 @@ from sqlalchemy import Text
 
 # revision identifiers, used by Alembic.
 revision = 'ec599c1572d9'
-down_revision = '711b29f808fe'
+down_revision = 'c41f0e7a9b25'
 branch_labels = None
 depends_on = None
 
