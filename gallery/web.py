@@ -42,8 +42,9 @@ def _blueprints():
     from gallery.web_client.pages import blp as pages
     from gallery.retention.api import blp as retention, links as retention_links
     from gallery.engagement.analytics_api import blp as analytics
+    from gallery.observability.health import blp as probes
 
-    return [health, accounts, clients, galleries, photos, files, share_links, share, selections, share_downloads,
+    return [health, probes, accounts, clients, galleries, photos, files, share_links, share, selections, share_downloads,
             activity, store, store_share, store_catalogue, pages, retention, retention_links, analytics]
 
 

@@ -39,7 +39,15 @@ def enqueue(func, *args, queue: str = "default", job_timeout: int = 600, job_id:
     """
     if not current_app.config["GALLERY"].redis_url:
         return func(*args, **kwargs)
-    return get_queue(queue).enqueue(func, *args, job_timeout=job_timeout, job_id=job_id, retry=retry, **kwargs)
+    return get_queue(queue).enqueue(func, *args, job_timeout=job_timeout, job_id=job_id, retry=retry,
+                                    meta=job_meta(), **kwargs)
+
+
+def job_meta() -> dict:
+    """What a job carries from the request that caused it: the request id its logs (and mails) repeat."""
+    from gallery.observability.logs import current_request_id, new_request_id
+
+    return {"request_id": current_request_id() or new_request_id()}
 
 
 def is_inline() -> bool:

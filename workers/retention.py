@@ -10,9 +10,11 @@ from workers.jobs import app_job
 @app_job
 def run_sweep(now_iso: str | None = None) -> dict:
     """Plan and send (or hand to mail workers) due retention messages."""
+    from gallery.observability import metrics
     from gallery.retention.sweep import sweep
 
-    return sweep(datetime.fromisoformat(now_iso) if now_iso else None).as_dict()
+    with metrics.SWEEP_SECONDS.time():
+        return sweep(datetime.fromisoformat(now_iso) if now_iso else None).as_dict()
 
 
 @app_job

@@ -29,6 +29,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import bindparam, select
 
 from gallery.core import clock
+from gallery.core.keyring import itsdangerous_keys
 from gallery.core.queries import prebuilt
 from gallery.errors import Problem
 from gallery.extensions import db
@@ -88,7 +89,7 @@ class ShareAccess:
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"share-{purpose}")
+    return URLSafeTimedSerializer(itsdangerous_keys(), salt=f"share-{purpose}")
 
 
 def _password_hash(link: ShareLink, gallery: Gallery) -> str | None:

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from gallery.core import clock
 from gallery.extensions import db
 from gallery.galleries.models import Gallery, Photo, Rendition
+from gallery.observability import metrics
 from gallery.imaging import DEFAULT_SPECS, ImageRejected, Watermark, process_image
 from gallery.storage import ObjectNotFound, get_storage, keys
 
@@ -43,6 +44,7 @@ def _fail(photo: Photo, reason: str) -> Photo:
     photo.failure_reason = reason[:500]
     photo.processing_started_at = None
     db.session.commit()
+    metrics.PHOTOS.labels("failed").inc()
     return photo
 
 
@@ -116,6 +118,7 @@ def process_photo(photo_id: str) -> Photo | None:
         photo.content_type = f"image/{info.source_format}"  # what it is, not what the client declared
         photo.status, photo.failure_reason, photo.processing_started_at = "ready", None, None
         db.session.commit()
+        metrics.PHOTOS.labels("ready").inc()
         return photo
     except Exception as error:  # noqa: BLE001 - sorted into "retry later" and "tell the photographer"
         db.session.rollback()

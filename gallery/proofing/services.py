@@ -17,6 +17,7 @@ from sqlalchemy import Integer, bindparam, delete, func, or_, select, tuple_
 from sqlalchemy.exc import IntegrityError
 
 from gallery.core import clock
+from gallery.core.keyring import current_key, verification_keys
 from gallery.core.pagination import Page, decode_cursor, keyset, page_of
 from gallery.core.queries import prebuilt
 from gallery.engagement.services import record_event
@@ -257,9 +258,14 @@ def record_client_event(access: ShareAccess, kind: str, photo_id: str | None, ch
 
 # --- visitors and one-time codes -------------------------------------------------------------------------------
 
-def _code_hash(visitor_id: str, code: str) -> str:
-    secret = current_app.config["SECRET_KEY"].encode()
+def _code_hash(visitor_id: str, code: str, secret_key: str | None = None) -> str:
+    secret = (secret_key or current_key()).encode()
     return hmac.new(secret, f"{visitor_id}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def _code_matches(visitor: Visitor, code: str) -> bool:
+    """The code against its stored hash, made with the current key or an old one (a rotation in between)."""
+    return any(hmac.compare_digest(visitor.code_hash, _code_hash(visitor.id, code, key)) for key in verification_keys())
 
 
 def _visitor_by_email(access: ShareAccess, email: str) -> Visitor | None:
@@ -329,7 +335,7 @@ def verify_identification(access: ShareAccess, email: str, code: str) -> tuple[V
         visitor.code_hash = None
         db.session.commit()
         raise Problem(429, "Too many wrong codes. Ask for a new one.")
-    if not hmac.compare_digest(visitor.code_hash, _code_hash(visitor.id, code)):
+    if not _code_matches(visitor, code):
         visitor.code_attempts += 1
         db.session.commit()
         raise wrong
