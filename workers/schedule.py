@@ -24,6 +24,7 @@ class Periodic:
 
 PERIODIC_JOBS: list[Periodic] = [
     Periodic("reconcile-photos", "workers.jobs.reconcile_photos", every=60),
+    Periodic("backfill-crc32", "workers.jobs.backfill_crc32", every=600),
     # Hourly is enough: messages are sent only in each client's local morning window.
     Periodic("retention-sweep", "workers.retention.run_sweep", every=3600),
 ]

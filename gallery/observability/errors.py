@@ -25,7 +25,8 @@ def init_sentry(settings) -> bool:
     sentry_sdk.init(dsn=settings.sentry_dsn, environment=settings.env,
                     integrations=[FlaskIntegration(), RqIntegration()],
                     traces_sample_rate=settings.sentry_traces_sample_rate,
-                    send_default_pii=False,  # client emails and addresses stay out of error reports
+                    # Client emails, addresses and request bodies stay out of error reports.
+                    data_collection={"user_info": False, "http_bodies": [], "database_query_data": False},
                     before_send=tag_request)
     log.info("error reporting to Sentry is on")
     return True
