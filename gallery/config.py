@@ -12,6 +12,9 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Embedded defaults (SQLite file, objects, mail, the development key) live under var/: the checkout's when
+# running from one, else the working directory's (an installed package has no project folder).
+VAR_DIR = PROJECT_ROOT / "var" if (PROJECT_ROOT / "pyproject.toml").is_file() else Path.cwd() / "var"
 
 
 class ConfigError(RuntimeError):
@@ -52,11 +55,11 @@ def _list(raw: str) -> list[str]:
 class Settings:
     env: str = "development"  # development | production | testing
     secret_key: str = ""
-    database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'gallery.db'}"
+    database_url: str = f"sqlite:///{VAR_DIR / 'gallery.db'}"
     redis_url: str | None = None  # None: jobs run inline, rate limits in memory
     public_base_url: str = "http://127.0.0.1:5000"
     storage_backend: str = "local"  # local | s3
-    storage_dir: str = str(PROJECT_ROOT / "var" / "storage")
+    storage_dir: str = str(VAR_DIR / "storage")
     storage_send_header: str | None = None  # None | X-Accel-Redirect | X-Sendfile
     storage_accel_prefix: str = "/protected/"
     s3_bucket: str | None = None
@@ -73,7 +76,7 @@ class Settings:
     direct_upload_part_size: int = 16 * 1024 * 1024
     photo_job_timeout: int = 300  # seconds a rendition job may run before RQ kills it
     mail_backend: str = "file"  # file | smtp
-    mail_dir: str = str(PROJECT_ROOT / "var" / "mail")
+    mail_dir: str = str(VAR_DIR / "mail")
     mail_from: str = "Gallery <no-reply@localhost>"
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
@@ -214,7 +217,7 @@ def load_dotenv(path: str | os.PathLike | None = None) -> str | None:
 def _development_secret() -> str:
     """Outside production a missing key is generated once and kept under var/,
     so sessions and signed URLs survive restarts of `make run`."""
-    path = PROJECT_ROOT / "var" / "secret_key"
+    path = VAR_DIR / "secret_key"
     try:
         return path.read_text().strip()
     except FileNotFoundError:
