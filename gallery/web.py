@@ -43,8 +43,9 @@ def _blueprints():
     from gallery.retention.api import blp as retention, links as retention_links
     from gallery.engagement.analytics_api import blp as analytics
     from gallery.observability.health import blp as probes
+    from gallery.privacy.api import blp as client_data
 
-    return [health, probes, accounts, clients, galleries, photos, files, share_links, share, selections, share_downloads,
+    return [health, probes, accounts, client_data, clients, galleries, photos, files, share_links, share, selections, share_downloads,
             activity, store, store_share, store_catalogue, pages, retention, retention_links, analytics]
 
 
