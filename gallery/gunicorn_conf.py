@@ -55,8 +55,3 @@ def on_starting(server):
 
     prepare_directory(os.environ["PROMETHEUS_MULTIPROC_DIR"])
 
-
-def child_exit(server, worker):
-    from gallery.observability.metrics import mark_process_dead
-
-    mark_process_dead(worker.pid)

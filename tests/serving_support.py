@@ -18,7 +18,7 @@ from pathlib import Path
 from tests.conftest import free_port
 from tests.uploads_support import PROJECT, settings_env
 
-__all__ = ["gunicorn_server", "http_get", "GunicornServer"]
+__all__ = ["gunicorn_server", "http_get", "GunicornServer", "nginx_server", "render_nginx_site"]
 
 
 class GunicornServer:
@@ -76,3 +76,73 @@ def gunicorn_server(app, tmp_path: Path, *, workers: int = 2, env: dict | None =
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(5)
+
+
+DEPLOY = PROJECT / "deploy"
+TEMPLATE_NAMES = ("NGINX_LISTEN", "GALLERY_UPSTREAM", "GALLERY_MAX_BODY", "GALLERY_STORAGE_DIR")
+
+
+def render_nginx_site(values: dict) -> str:
+    """deploy/nginx/gallery.conf.template with its four ${NAMES} filled in, as envsubst would (only those)."""
+    import re
+
+    text = (DEPLOY / "nginx" / "gallery.conf.template").read_text()
+    return re.sub(r"\$\{(" + "|".join(TEMPLATE_NAMES) + r")\}", lambda m: str(values[m.group(1)]), text)
+
+
+@contextmanager
+def nginx_server(tmp_path: Path, *, upstream_port: int, storage_dir: str, max_body: str = "210m"):
+    """Debian's nginx running the shipped site in front of `upstream_port`, on a loopback high port, in the
+    foreground of a process this test owns; yields its base URL."""
+    import shutil
+
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    root = tmp_path / "nginx"
+    for sub in ("logs", "tmp", "conf"):
+        (root / sub).mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    (root / "conf" / "site.conf").write_text(render_nginx_site({
+        "NGINX_LISTEN": f"127.0.0.1:{port}", "GALLERY_UPSTREAM": f"127.0.0.1:{upstream_port}",
+        "GALLERY_MAX_BODY": max_body, "GALLERY_STORAGE_DIR": storage_dir}))
+    (root / "conf" / "nginx.conf").write_text(f"""
+user root;
+daemon off;
+worker_processes 1;
+pid {root}/nginx.pid;
+error_log {root}/logs/error.log warn;
+events {{ worker_connections 256; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    client_body_temp_path {root}/tmp/body;
+    proxy_temp_path {root}/tmp/proxy;
+    fastcgi_temp_path {root}/tmp/fastcgi;
+    uwsgi_temp_path {root}/tmp/uwsgi;
+    scgi_temp_path {root}/tmp/scgi;
+    include {root}/conf/site.conf;
+}}
+""")
+    log = open(root / "logs" / "stdout.log", "wb")
+    process = subprocess.Popen([nginx, "-p", str(root), "-c", str(root / "conf" / "nginx.conf")], stdout=log,
+                               stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                http_get(base + "/livez", timeout=2)
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError("nginx did not start:\n" + (root / "logs" / "error.log").read_text()
+                                         if (root / "logs" / "error.log").exists() else "nginx did not start")
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+        log.close()

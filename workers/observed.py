@@ -16,7 +16,7 @@ logging.getLogger("rq.worker").addHandler(logging.NullHandler())
 class ObservedWorker(Worker):
     def perform_job(self, job, queue) -> bool:  # runs in the work horse
         # The horses of one worker run one after another: they share one metrics file (no pile-up per job).
-        metrics.adopt_identity(f"rq-{self.name}")
+        metrics.adopt_identity(f"{metrics.HOST}-rq.{self.name}")
         token = logs.set_request_id((job.meta or {}).get("request_id") or logs.new_request_id())
         started = time.perf_counter()
         succeeded = False

@@ -13,6 +13,7 @@ import hmac
 import ipaddress
 import os
 import re
+import socket
 import time
 from pathlib import Path
 
@@ -24,10 +25,18 @@ from gallery.observability import MULTIPROC_ENV
 
 _identity: str | None = None
 
+HOST = re.sub(r"[^A-Za-z0-9.]", ".", socket.gethostname())[:64] or "host"
+
+
+def process_identity() -> str:
+    """The name of this process's sample files: host and pid, so containers sharing one directory (web,
+    worker) never collide. An RQ worker forks a work horse per job: the horses of one worker run one after
+    another and share one name (see adopt_identity), so files do not pile up per job."""
+    return _identity or f"{HOST}-{os.getpid()}"
+
+
 if os.environ.get(MULTIPROC_ENV):
-    # Files are named after the process. An RQ worker forks a work horse per job: the horses of one worker
-    # run one after another and share one name (see adopt_identity), so files do not pile up per job.
-    values.ValueClass = values.MultiProcessValue(lambda: _identity or os.getpid())
+    values.ValueClass = values.MultiProcessValue(process_identity)
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 JOB_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0)
@@ -61,16 +70,9 @@ def prepare_directory(path: str | os.PathLike) -> None:
     folder = Path(path)
     folder.mkdir(parents=True, exist_ok=True)
     for file in folder.glob("*.db"):
-        match = re.search(r"_(\d+)\.db$", file.name)
+        match = re.search(rf"_{re.escape(HOST)}-(\d+)\.db$", file.name)  # only this host's processes
         if match and not Path(f"/proc/{match.group(1)}").exists():
             file.unlink(missing_ok=True)
-
-
-def mark_process_dead(pid: int) -> None:
-    if multiprocess_dir():
-        from prometheus_client import multiprocess
-
-        multiprocess.mark_process_dead(pid)
 
 
 class QueueCollector:

@@ -54,7 +54,7 @@ def test_metrics_after_requests_from_two_workers_and_a_job(app, tmp_path, rq_red
                 thread.start()
             for thread in threads:
                 thread.join()
-            served = {m.group(1) for p in metrics_dir.glob("counter_*.db") if (m := re.search(r"_(\d+)\.db$", p.name))}
+            served = {m.group(1) for p in metrics_dir.glob("counter_*.db") if (m := re.search(r"-(\d+)\.db$", p.name))}
         assert served == {str(pid) for pid in pids}, "both workers served requests"
         assert set(statuses) == {200}
         count = len(statuses)
