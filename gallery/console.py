@@ -69,7 +69,7 @@ def serve_command(ctx, bind, workers):
     if workers:
         args += ["--workers", str(workers)]
     args += [*ctx.args, "gallery.wsgi:app"]
-    os.execv(sys.executable, args)
+    os.execv(sys.executable, args)  # noqa: S606 - become gunicorn (signals and the pid go to it), no shell
 
 
 @cli.command("migrate")

@@ -51,7 +51,7 @@ def _check_storage() -> None:
     if hasattr(storage, "client") and hasattr(storage, "bucket"):
         storage.client.head_bucket(Bucket=storage.bucket)
     else:
-        root = storage.root
+        root = getattr(storage, "root")  # noqa: B009 - the local backend's, not part of the Storage protocol
         if not os.access(root if root.exists() else root.parent, os.W_OK):
             raise OSError(f"storage directory {root} is not writable")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import logging
 import os
 import re
 import socket
@@ -22,6 +23,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 from prometheus_client.core import GaugeMetricFamily
 
 from gallery.observability import MULTIPROC_ENV
+
+log = logging.getLogger(__name__)
 
 _identity: str | None = None
 
@@ -76,16 +79,14 @@ def prepare_directory(path: str | os.PathLike) -> None:
 
 
 class QueueCollector:
-    """Queue depth and failed jobs, read from Redis at scrape time (no process has to keep them)."""
-
-    def __init__(self, app):
-        self.app = app
+    """Queue depth and failed jobs, read from Redis at scrape time (no process has to keep them); collected
+    inside the /metrics request, so it reads the app's settings and Redis connection from there."""
 
     def collect(self):
         depth = GaugeMetricFamily("gallery_queue_depth", "Jobs waiting in each queue.", labels=["queue"])
         failed = GaugeMetricFamily("gallery_queue_failed_jobs", "Jobs in each queue's failed registry.",
                                    labels=["queue"])
-        if self.app.config["GALLERY"].redis_url:
+        if current_app.config["GALLERY"].redis_url:
             from rq import Queue
 
             from workers.queues import QUEUE_NAMES, redis_connection
@@ -95,8 +96,8 @@ class QueueCollector:
                     queue = Queue(name, connection=redis_connection())
                     depth.add_metric([name], queue.count)
                     failed.add_metric([name], queue.failed_job_registry.count)
-            except Exception:  # noqa: BLE001 - Redis down: report no queue figures rather than fail the scrape
-                pass
+            except Exception as error:  # noqa: BLE001 - Redis down: no queue figures rather than a failed scrape
+                log.warning("queue metrics unavailable: %s", type(error).__name__)
         yield depth
         yield failed
 
@@ -141,7 +142,7 @@ def exposition() -> bytes:
         from prometheus_client import REGISTRY
 
         registry.register(_Proxy(REGISTRY))
-    registry.register(QueueCollector(current_app._get_current_object()))
+    registry.register(QueueCollector())
     return generate_latest(registry)
 
 

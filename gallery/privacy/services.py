@@ -7,8 +7,9 @@ import io
 import json
 import tempfile
 import zipfile
+from typing import IO
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 
 from gallery.clients.services import get_client
 from gallery.core import clock
@@ -51,11 +52,11 @@ def _client_document(records: ClientRecords) -> dict:
     return document
 
 
-def export_archive(photographer_id: str, client_id: str) -> tuple[str, io.BufferedRandom]:
+def export_archive(photographer_id: str, client_id: str) -> tuple[str, IO[bytes]]:
     """(file name, a spooled zip): client.json, every section as JSON and CSV, and a README."""
     client = get_client(photographer_id, client_id)
     records = records_of(client)
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # returned open, to be streamed
     counts = {}
     with zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("client.json", _json(_client_document(records)))
@@ -99,10 +100,12 @@ def erase_client(photographer_id: str, client_id: str) -> dict:
     taken out, and the unsubscribe of their address (so it is never mailed again). Returns the report."""
     client = get_client(photographer_id, client_id)
     records = records_of(client)
-    visitors, removed, kept = records.visitor_ids, {}, []
+    visitors = records.visitor_ids
+    removed: dict[str, int] = {}
+    kept: list[dict] = []
 
     def count(name: str, result) -> None:
-        removed[name] = removed.get(name, 0) + (result.rowcount or 0)
+        removed[name] = removed.get(name, 0) + _rowcount(result)
 
     removed["favourites"] = len(records.favourites())
     removed["favourite_lists"] = len(records.favourite_lists())
@@ -110,10 +113,10 @@ def erase_client(photographer_id: str, client_id: str) -> dict:
     removed["selections"] = len(records.selections())
     removed["carts"] = len(records.carts())
     order_ids = [order.id for order in records.orders()]
-    anonymised_orders = db.session.execute(
+    anonymised_orders = _rowcount(db.session.execute(
         update(Order).where(Order.id.in_(order_ids)).values(
             client_id=None, visitor_id=ERASED, email=None, name=None, shipping_address=None, note=None,
-            tracking=None)).rowcount if order_ids else 0
+            tracking=None))) if order_ids else 0
     if order_ids:
         db.session.execute(update(CouponRedemption).where(CouponRedemption.order_id.in_(order_ids))
                            .values(client_id=None, visitor_id=ERASED))
@@ -126,9 +129,9 @@ def erase_client(photographer_id: str, client_id: str) -> dict:
         db.session.execute(update(Order).where(Order.coupon_id.in_(coupon_ids)).values(coupon_id=None))
         db.session.execute(delete(CouponRedemption).where(CouponRedemption.coupon_id.in_(coupon_ids)))
         count("personal_coupons", db.session.execute(delete(Coupon).where(Coupon.id.in_(coupon_ids))))
-    anonymised_events = db.session.execute(
+    anonymised_events = _rowcount(db.session.execute(
         update(Event).where(Event.photographer_id == photographer_id, records.events_filter())
-        .values(client_id=None, visitor_id=None)).rowcount
+        .values(client_id=None, visitor_id=None)))
     count("messages", db.session.execute(delete(Message).where(records.messages_filter())))
     count("feedback", db.session.execute(delete(Feedback).where(Feedback.photographer_id == photographer_id,
                                                                  Feedback.client_id == client.id)))
@@ -143,8 +146,8 @@ def erase_client(photographer_id: str, client_id: str) -> dict:
     db.session.execute(delete(Favourite).where(Favourite.list_id.in_(list_ids)))
     db.session.execute(delete(FavouriteList).where(FavouriteList.id.in_(list_ids)))
     count("visitors", db.session.execute(delete(Visitor).where(Visitor.id.in_(visitors))))
-    unlinked_galleries = db.session.execute(update(Gallery).where(Gallery.client_id == client.id)
-                                            .values(client_id=None)).rowcount
+    unlinked_galleries = _rowcount(db.session.execute(update(Gallery).where(Gallery.client_id == client.id)
+                                                      .values(client_id=None)))
     unsubscribes = len(records.unsubscribes())
     removed["important_dates"] = len(client.important_dates)
     db.session.delete(client)
@@ -167,3 +170,6 @@ def erase_client(photographer_id: str, client_id: str) -> dict:
     return {"client_id": client.id, "erased_at": clock.now().isoformat(),
             "removed": {name: n for name, n in removed.items() if n}, "kept": kept}
 
+
+def _rowcount(result) -> int:
+    return getattr(result, "rowcount", 0) or 0

@@ -35,7 +35,7 @@ def signed_url(key: str, *, expires_in: int | None = None, download_name: str | 
                scope: str | None = None, absolute: bool = False) -> str:
     settings = current_app.config["GALLERY"]
     expires = int(clock.now().timestamp()) + (expires_in or settings.signed_url_ttl)
-    params = {"e": expires}
+    params: dict[str, str | int] = {"e": expires}
     if download_name:
         params["d"] = download_name
     if scope:

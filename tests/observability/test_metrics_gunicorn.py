@@ -3,7 +3,6 @@ RQ worker, through prometheus_client's multiprocess directory, as deployed."""
 import re
 import sys
 import threading
-from pathlib import Path
 
 import pytest
 
