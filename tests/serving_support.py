@@ -50,7 +50,7 @@ def gunicorn_server(app, tmp_path: Path, *, workers: int = 2, env: dict | None =
     port = free_port()
     log = tmp_path / f"gunicorn-{port}.log"
     environment = {**settings_env(app), "GALLERY_WEB_BIND": f"127.0.0.1:{port}", "GALLERY_WEB_WORKERS": str(workers),
-                   **(env or {})}
+                   "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / f"metrics-{port}"), **(env or {})}
     with open(log, "wb") as out:
         process = subprocess.Popen([python, "-m", "gunicorn", "-c", "python:gallery.gunicorn_conf", app_path],
                                    cwd=cwd, env=environment, stdout=out, stderr=subprocess.STDOUT,
