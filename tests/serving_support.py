@@ -79,7 +79,7 @@ def gunicorn_server(app, tmp_path: Path, *, workers: int = 2, env: dict | None =
 
 
 DEPLOY = PROJECT / "deploy"
-TEMPLATE_NAMES = ("NGINX_LISTEN", "GALLERY_UPSTREAM", "GALLERY_MAX_BODY", "GALLERY_STORAGE_DIR")
+TEMPLATE_NAMES = ("NGINX_LISTEN", "GALLERY_UPSTREAM", "GALLERY_ZIP_UPSTREAM", "GALLERY_MAX_BODY", "GALLERY_STORAGE_DIR")
 
 
 def render_nginx_site(values: dict) -> str:
@@ -103,6 +103,7 @@ def nginx_server(tmp_path: Path, *, upstream_port: int, storage_dir: str, max_bo
     port = free_port()
     (root / "conf" / "site.conf").write_text(render_nginx_site({
         "NGINX_LISTEN": f"127.0.0.1:{port}", "GALLERY_UPSTREAM": f"127.0.0.1:{upstream_port}",
+        "GALLERY_ZIP_UPSTREAM": f"127.0.0.1:{upstream_port}",
         "GALLERY_MAX_BODY": max_body, "GALLERY_STORAGE_DIR": storage_dir}))
     (root / "conf" / "nginx.conf").write_text(f"""
 user root;

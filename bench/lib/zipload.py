@@ -132,15 +132,21 @@ class ZipsInFlight:
 
 
 def share_page_under_zips(label: str, settings: dict, web_settings: dict, workers: int, page_url_path: str,
-                          zip_url_path: str) -> None:
-    """The share page's p50/p99 alone and with ten zips streaming, under one worker configuration."""
-    with Gunicorn({**settings, **web_settings}, workers=workers,
-                  extra_args=["-c", "python:gallery.gunicorn_conf", "--timeout", "600"]) as server:
-        page = server.base + page_url_path
-        paced_latencies(page, PACE, 2)  # warm up every worker
-        alone = paced_latencies(page, PACE, SECONDS)
-        with ZipsInFlight(server.base + zip_url_path) as zips:
-            loaded = paced_latencies(page, PACE, SECONDS)
+                          zip_url_path: str, zip_pool: int = 0) -> None:
+    """The share page's p50/p99 alone and with ten zips streaming, under one worker configuration; with
+    `zip_pool`, the zips go to a second gunicorn of that many processes (what nginx's zip location can do)."""
+    args = ["-c", "python:gallery.gunicorn_conf", "--timeout", "600"]
+    with Gunicorn({**settings, **web_settings}, workers=workers, extra_args=args) as server:
+        zip_server = Gunicorn({**settings, **web_settings}, workers=zip_pool, extra_args=args) if zip_pool else server
+        try:
+            page = server.base + page_url_path
+            paced_latencies(page, PACE, 2)  # warm up every worker
+            alone = paced_latencies(page, PACE, SECONDS)
+            with ZipsInFlight(zip_server.base + zip_url_path) as zips:
+                loaded = paced_latencies(page, PACE, SECONDS)
+        finally:
+            if zip_server is not server:
+                zip_server.stop()
     print(f"# {label}: {len(alone)} and {len(loaded)} share page requests at {PACE:g}/s; "
           f"{zips.alive} of {ZIPS_IN_FLIGHT} zips still streaming at the end (each at {PHONE_RATE}B/s)")
     bench_line(f"share_page_p99_ten_zips_{label}", p99(loaded) * 1000, "ms", f"share_page_p99_alone_{label}",
@@ -220,9 +226,12 @@ def run(settings: dict, paths: list[Path], token: str, out: Path) -> None:
         bench_line("zip_ttfb_s3", s3_after * 1000, "ms", "zip_ttfb_s3_crc_in_request", s3_before * 1000, "ms")
 
         print(f"# the share page's photo list while {ZIPS_IN_FLIGHT} zips stream from S3, 3 worker processes: "
-              "gthread (shipped: 8 threads each) vs sync (one request per process)")
+              "gthread (shipped: 8 threads each) vs sync (one request per process) vs gthread with the zips "
+              "sent to a second pool of 2 processes (nginx's zip location pointed at it)")
         share_page_under_zips("gthread", s3_settings, {"web_worker_class": "gthread", "web_threads": 8}, 3,
                               page_path, zip_path)
         share_page_under_zips("sync", s3_settings, {"web_worker_class": "sync"}, 3, page_path, zip_path)
+        share_page_under_zips("gthread_zip_pool", s3_settings, {"web_worker_class": "gthread", "web_threads": 8}, 3,
+                              page_path, zip_path, zip_pool=2)
     finally:
         moto.stop()

@@ -14,12 +14,13 @@ def _compose() -> dict:
 
 def test_compose_has_every_service_of_the_platform():
     services = _compose()["services"]
-    assert {"web", "worker", "scheduler", "postgres", "redis", "minio", "proxy", "migrate", "bucket"} <= set(services)
+    assert {"web", "web-zip", "worker", "scheduler", "postgres", "redis", "minio", "proxy", "migrate",
+            "bucket"} <= set(services)
     assert services["web"]["command"] == ["gallery", "serve"]
     assert services["worker"]["command"][:2] == ["gallery", "worker"] and "--no-schedule" in services["worker"]["command"]
     assert services["scheduler"]["command"] == ["gallery", "scheduler"]
     assert services["migrate"]["command"] == ["gallery", "migrate"]
-    for name in ("web", "worker", "scheduler", "migrate"):
+    for name in ("web", "web-zip", "worker", "scheduler", "migrate"):
         environment = services[name]["environment"]
         assert environment["GALLERY_REDIS_URL"].startswith("redis://redis:")
         assert environment["GALLERY_DATABASE_URL"].startswith("postgresql://") and "@postgres:5432/" in environment["GALLERY_DATABASE_URL"]
@@ -30,6 +31,8 @@ def test_compose_has_every_service_of_the_platform():
     assert services["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
     proxy = services["proxy"]
     assert proxy["environment"]["GALLERY_UPSTREAM"] == "web:8000"
+    assert proxy["environment"]["GALLERY_ZIP_UPSTREAM"] == "web-zip:8000"
+    assert services["web-zip"]["command"][:2] == ["gallery", "serve"]
     assert any(volume.startswith("./nginx/gallery.conf.template:/etc/nginx/templates/") for volume in proxy["volumes"])
     assert (DEPLOY / "nginx" / "gallery.conf.template").is_file()
 
@@ -37,7 +40,8 @@ def test_compose_has_every_service_of_the_platform():
 def test_every_template_name_the_site_uses_is_set_by_compose():
     site = (DEPLOY / "nginx" / "gallery.conf.template").read_text()
     names = set(re.findall(r"\$\{([A-Z_]+)\}", site))
-    assert names == {"NGINX_LISTEN", "GALLERY_UPSTREAM", "GALLERY_MAX_BODY", "GALLERY_STORAGE_DIR"}
+    assert names == {"NGINX_LISTEN", "GALLERY_UPSTREAM", "GALLERY_ZIP_UPSTREAM", "GALLERY_MAX_BODY",
+                     "GALLERY_STORAGE_DIR"}
     assert names <= set(_compose()["services"]["proxy"]["environment"])
 
 
