@@ -6,35 +6,20 @@ while that job runs, so one id finds the request, its jobs and the mails they se
 """
 from __future__ import annotations
 
-import contextvars
 import logging
 import re
 import sys
 import time
-import uuid
 
 from flask import Flask, g, request
 
+from gallery.core.request_ids import current_request_id, new_request_id, reset_request_id, set_request_id
+
+__all__ = ["current_request_id", "new_request_id", "reset_request_id", "set_request_id", "configure", "init_app"]
+
 HEADER = "X-Request-ID"
 _VALID = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
-_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("gallery_request_id", default=None)
 access_log = logging.getLogger("gallery.access")
-
-
-def current_request_id() -> str | None:
-    return _request_id.get()
-
-
-def set_request_id(value: str | None) -> contextvars.Token:
-    return _request_id.set(value)
-
-
-def reset_request_id(token: contextvars.Token) -> None:
-    _request_id.reset(token)
-
-
-def new_request_id() -> str:
-    return uuid.uuid4().hex
 
 
 def incoming_request_id(header: str | None) -> str:
@@ -44,7 +29,7 @@ def incoming_request_id(header: str | None) -> str:
 
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = _request_id.get()
+        record.request_id = current_request_id()
         return True
 
 

@@ -89,7 +89,7 @@ class QueueCollector:
         if current_app.config["GALLERY"].redis_url:
             from rq import Queue
 
-            from workers.queues import QUEUE_NAMES, redis_connection
+            from gallery.core.queues import QUEUE_NAMES, redis_connection
 
             try:
                 for name in QUEUE_NAMES:

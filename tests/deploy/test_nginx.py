@@ -47,8 +47,8 @@ def test_nginx_in_front_of_gunicorn(app, database_backend, tmp_path, make_photog
     if database_backend != "postgresql":
         pytest.skip("the proxy path does not depend on the database: run once, on PostgreSQL as deployed")
     from gallery.storage.signing import signed_url
-    from tests.serving_support import gunicorn_server, nginx_server
-    from tests.uploads_support import swapped_settings
+    from tests.plugins.serving import gunicorn_server, nginx_server
+    from tests.plugins.uploads import swapped_settings
 
     photographer, api = make_photographer()
     gallery = make_gallery(photographer, publish=True)

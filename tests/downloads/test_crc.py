@@ -8,7 +8,7 @@ from sqlalchemy import select
 from gallery.extensions import db
 from gallery.galleries.models import Rendition
 from gallery.storage import get_storage
-from tests.uploads_support import PHOTOS, refresh_photo, run_worker_burst, sha256_of, upload
+from tests.plugins.uploads import PHOTOS, refresh_photo, run_worker_burst, sha256_of, upload
 
 PHOTO = PHOTOS / "landscape_3.jpg"
 

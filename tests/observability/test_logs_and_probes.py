@@ -74,7 +74,7 @@ def test_jobs_carry_the_request_id_and_log_under_it(app, rq_redis):
     from rq import Queue
 
     from workers.observed import ObservedWorker
-    from workers.queues import enqueue
+    from gallery.core.queues import enqueue
 
     token = logs.set_request_id("job-trace-0001")
     try:
@@ -97,7 +97,7 @@ def test_livez_and_readyz(app, client):
 
 def test_readyz_says_which_dependency_is_down(app, client):
     from tests.conftest import free_port
-    from tests.uploads_support import swapped_settings
+    from tests.plugins.uploads import swapped_settings
 
     with swapped_settings(app, redis_url=f"redis://127.0.0.1:{free_port()}/0"):
         response = client.get("/readyz")
@@ -109,7 +109,7 @@ def test_readyz_says_which_dependency_is_down(app, client):
 
 
 def test_metrics_are_for_loopback_callers_or_the_token(app, client):
-    from tests.uploads_support import swapped_settings
+    from tests.plugins.uploads import swapped_settings
 
     client.get("/livez")
     response = client.get("/metrics")

@@ -28,8 +28,8 @@ def test_metrics_after_requests_from_two_workers_and_a_job(app, database_backend
 
     from rq import Queue
 
-    from tests.serving_support import gunicorn_server, http_get
-    from tests.uploads_support import PROJECT, settings_env
+    from tests.plugins.serving import gunicorn_server, http_get
+    from tests.plugins.uploads import PROJECT, settings_env
 
     photographer, _ = make_photographer()
     token = make_share_link(make_gallery(photographer, publish=True)).token

@@ -84,7 +84,7 @@ def test_installed_into_a_fresh_venv_it_serves_a_share_page(wheel, tmp_path):
     server = subprocess.Popen([gallery, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"], cwd=site, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        from tests.serving_support import http_get
+        from tests.plugins.serving import http_get
 
         deadline = time.monotonic() + 60
         while True:
