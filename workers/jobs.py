@@ -87,9 +87,6 @@ def delete_objects(object_keys: list[str], prefixes: list[str], multipart: tuple
 @app_job
 def backfill_crc32(limit: int = 200) -> dict:
     """Periodic: record the CRC-32 of files stored before it was kept (zips then start at once)."""
-    from gallery.core.transaction import commit
     from gallery.downloads import crc
 
-    result = crc.backfill(limit)
-    commit()
-    return result
+    return crc.backfill(limit)

@@ -18,7 +18,8 @@ def captured(logger_name: str | None = None):
     handler.addFilter(logs.RequestIdFilter())
     handler.setFormatter(logs._formatter("json"))
     logger = logging.getLogger(logger_name)
-    saved = logger.level
+    saved, was_disabled = logger.level, logger.disabled
+    logger.disabled = False  # alembic's fileConfig (the migration tests) disables loggers that exist already
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
     lines: list[dict] = []
@@ -27,6 +28,7 @@ def captured(logger_name: str | None = None):
     finally:
         logger.removeHandler(handler)
         logger.setLevel(saved)
+        logger.disabled = was_disabled
         lines.extend(json.loads(line) for line in stream.getvalue().splitlines())
 
 
@@ -63,7 +65,7 @@ def test_a_mail_caused_by_a_request_carries_its_id(app, make_photographer, make_
     [path] = list(set(clean_mail_dir.glob("*.eml")) - before)
     message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
     assert message["X-Request-ID"] == "mail-trace-0001"
-    assert any(line["message"] == "mail sent" and line["request_id"] == "mail-trace-0001" for line in lines)
+    assert any(line["message"] == "mail sent" and line["request_id"] == "mail-trace-0001" for line in lines), lines
 
 
 def request_id_seen_by_job() -> str | None:
