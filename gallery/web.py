@@ -44,15 +44,17 @@ def _blueprints():
     from gallery.web_client.pages import blp as pages
     from gallery.retention.api import blp as retention, links as retention_links
     from gallery.insights.analytics_api import blp as analytics
+    from gallery.privacy.api import blp as client_data
+    from gallery.probes import blp as probes
     from gallery.proofing.replies_api import blp as comment_replies
     from gallery.proofing.lists_api import blp as share_lists
     from gallery.store.buyer_api import blp as store_buyer
     from gallery.downloads.options_api import blp as download_options
     from gallery.web_client.app import blp as gallery_app
 
-    return [health, accounts, clients, galleries, photos, files, share_links, share, selections, share_downloads,
-            activity, store, store_share, store_catalogue, pages, retention, retention_links, analytics, share_access,
-            comment_replies, share_lists, store_buyer, download_options, gallery_app]
+    return [health, probes, accounts, client_data, clients, galleries, photos, files, share_links, share, selections,
+            share_downloads, activity, store, store_share, store_catalogue, pages, retention, retention_links,
+            analytics, share_access, comment_replies, share_lists, store_buyer, download_options, gallery_app]
 
 
 def register(app: Flask, api) -> None:

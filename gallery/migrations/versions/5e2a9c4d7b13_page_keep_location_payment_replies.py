@@ -1,7 +1,7 @@
 """client page: gallery keep_location, price sheet payment instructions, comment replies
 
 Revision ID: 5e2a9c4d7b13
-Revises: c41f0e7a9b25
+Revises: ec599c1572d9
 Create Date: 2026-11-30 11:30:00
 
 """
@@ -11,7 +11,7 @@ import gallery.core.types
 
 
 revision = '5e2a9c4d7b13'
-down_revision = 'c41f0e7a9b25'
+down_revision = 'ec599c1572d9'
 branch_labels = None
 depends_on = None
 
