@@ -67,6 +67,11 @@ class Settings:
     cdn_base_url: str | None = None
     signed_url_ttl: int = 3600
     max_upload_bytes: int = 200 * 1024 * 1024
+    max_json_bytes: int = 256 * 1024  # every route but uploads; see gallery.core.request_guard
+    # PostgreSQL: give up connecting after this many seconds, cancel a statement after this many
+    # milliseconds (0: never), so a database that hangs answers 503 instead of holding workers.
+    database_connect_timeout: int = 5
+    database_statement_timeout: int = 30_000
     max_image_pixels: int = 120_000_000
     # Direct uploads to S3: one presigned PUT up to this size, multipart parts of part_size above it.
     direct_upload_multipart_threshold: int = 64 * 1024 * 1024
@@ -89,7 +94,14 @@ class Settings:
     stripe_webhook_secret: str | None = None
     stripe_api_base: str = "https://api.stripe.com"
     payment_webhook_tolerance: int = 300  # seconds a signed webhook stays acceptable
+    # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host (0: none, trust nothing).
+    trusted_proxies: int = 0
 
+
+    @property
+    def cookies_secure(self) -> bool:
+        """Session and visitor cookies carry Secure when asked or whenever clients reach us over https."""
+        return self.session_cookie_secure or self.public_base_url.startswith("https://")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
@@ -136,8 +148,16 @@ class Settings:
             raise ConfigError("GALLERY_DIRECT_UPLOAD_MULTIPART_THRESHOLD: must be at least the part size")
         if self.photo_job_timeout < 10:
             raise ConfigError("GALLERY_PHOTO_JOB_TIMEOUT: at least 10 seconds")
+        if not 1 <= self.database_connect_timeout <= 120:
+            raise ConfigError("GALLERY_DATABASE_CONNECT_TIMEOUT: expected 1 to 120 seconds")
+        if self.database_statement_timeout < 0:
+            raise ConfigError("GALLERY_DATABASE_STATEMENT_TIMEOUT: milliseconds, 0 for none")
+        if not 1024 <= self.max_json_bytes <= 16 * 1024 * 1024:
+            raise ConfigError("GALLERY_MAX_JSON_BYTES: expected 1024 to 16777216 bytes")
         if self.signed_url_ttl <= 0:
             raise ConfigError("GALLERY_SIGNED_URL_TTL: must be a positive number of seconds")
+        if not 0 <= self.trusted_proxies <= 5:
+            raise ConfigError("GALLERY_TRUSTED_PROXIES: expected 0 to 5 (the number of proxies in front of the app)")
         if self.env == "production":
             if len(self.secret_key) < 32:
                 raise ConfigError("GALLERY_SECRET_KEY: required in production, at least 32 characters")

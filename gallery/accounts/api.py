@@ -5,6 +5,7 @@ from flask_wtf.csrf import generate_csrf
 
 from gallery.accounts import schemas, services
 from gallery.accounts.auth import current_photographer, photographer_required
+from gallery.core.request_guard import SMALL_BODY, body_limit
 from gallery.errors import Problem
 from gallery.extensions import db, limiter
 
@@ -31,6 +32,7 @@ def _failed(response) -> bool:
 @limiter.limit(lambda: current_app.config["GALLERY"].login_rate_limit_ip)
 @blp.arguments(schemas.SignupSchema)
 @blp.response(201, schemas.SessionSchema)
+@body_limit(SMALL_BODY)
 def signup(payload):
     """Create a photographer account and start a session."""
     photographer = services.create_photographer(**payload)
@@ -45,6 +47,7 @@ def signup(payload):
                deduct_when=_failed)
 @blp.arguments(schemas.LoginSchema)
 @blp.response(200, schemas.SessionSchema)
+@body_limit(SMALL_BODY)
 def login(payload):
     """Log in with email and password; sets the session cookie."""
     photographer = services.authenticate(payload["email"], payload["password"])

@@ -11,6 +11,7 @@ from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint
 
 from gallery.core.passwords import verify_password
+from gallery.core.request_guard import SMALL_BODY, body_limit
 from gallery.errors import Problem
 from gallery.extensions import db, limiter
 from gallery.galleries.access import (
@@ -42,7 +43,7 @@ def _set_cookie(name: str, value: str, max_age: int) -> None:
     @after_this_request
     def set_cookie(response):
         response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="Lax", path="/",
-                            secure=current_app.config["GALLERY"].session_cookie_secure)
+                            secure=current_app.config["GALLERY"].cookies_secure)
         return response
 
 
@@ -62,6 +63,7 @@ def get_share(access):
 @limiter.limit("10 per minute", key_func=per_link_and_ip)
 @blp.arguments(schemas.UnlockSchema)
 @blp.response(200, schemas.UnlockResultSchema)
+@body_limit(SMALL_BODY)
 def unlock(payload, token):
     """Give the password; answers an unlock token (and sets a cookie). Rate limited per link and address."""
     access = resolve_share(token, require_unlocked=False)
@@ -81,6 +83,7 @@ def unlock(payload, token):
 @share_access()
 @blp.arguments(schemas.VisitorStartSchema)
 @blp.response(202, schemas.VisitorStartResultSchema)
+@body_limit(SMALL_BODY)
 def start_visitor(payload, access):
     """Identify with an email: a 6-digit one-time code is mailed to it (valid 15 minutes)."""
     services.start_identification(access, payload["email"], payload.get("name"))
@@ -92,6 +95,7 @@ def start_visitor(payload, access):
 @share_access()
 @blp.arguments(schemas.VisitorVerifySchema)
 @blp.response(200, schemas.VisitorTokenSchema)
+@body_limit(SMALL_BODY)
 def verify_visitor(payload, access):
     """Check the code; answers the visitor token (also set as a cookie). Five wrong codes kill the code."""
     visitor, visitor_token = services.verify_identification(access, payload["email"], payload["code"])
