@@ -45,6 +45,17 @@ def parse_json_body(raw: bytes):
     return data
 
 
+def json_body_or_none():
+    """The request's JSON body for a rate-limit key and the like: parsed under the same rules, None when it is
+    not acceptable (the route's own parsing then answers the problem)."""
+    from flask import request
+
+    try:
+        return parse_json_body(request.get_data(cache=True)) if core.is_json(request.mimetype) else None
+    except Problem:
+        return None
+
+
 def check_json_value(data) -> None:
     stack = [(data, 0)]
     while stack:

@@ -10,6 +10,8 @@ from flask import after_this_request, current_app, request
 from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint
 
+from gallery.core.emails import normalize_email
+from gallery.core.parsing import json_body_or_none
 from gallery.core.passwords import verify_password
 from gallery.core.request_guard import SMALL_BODY, body_limit
 from gallery.errors import Problem
@@ -34,9 +36,9 @@ def per_link_and_ip() -> str:
 
 
 def per_link_and_email() -> str:
-    body = request.get_json(silent=True) or {}
+    body = json_body_or_none()
     email = body.get("email") if isinstance(body, dict) else None
-    return f"{request.view_args.get('token', '')}:{str(email).strip().lower()[:254]}"
+    return f"{request.view_args.get('token', '')}:{normalize_email(str(email))[:254]}"
 
 
 def _set_cookie(name: str, value: str, max_age: int) -> None:
@@ -90,8 +92,14 @@ def start_visitor(payload, access):
     return {"sent": True, "expires_in": int(services.CODE_TTL.total_seconds())}
 
 
+def _wrong_code(response) -> bool:
+    return response.status_code in (401, 429)
+
+
 @blp.post("/<token>/visitors/verify")
 @limiter.limit("10 per minute", key_func=per_link_and_ip)
+# Wrong guesses per address across all its codes: asking for a new code does not buy new guesses.
+@limiter.limit("10 per hour", key_func=per_link_and_email, deduct_when=_wrong_code)
 @share_access()
 @blp.arguments(schemas.VisitorVerifySchema)
 @blp.response(200, schemas.VisitorTokenSchema)

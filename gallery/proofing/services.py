@@ -13,7 +13,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import Integer, bindparam, delete, func, or_, select, tuple_
+from sqlalchemy import Integer, bindparam, delete, func, or_, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 
 from gallery.core import clock
@@ -325,13 +325,18 @@ def verify_identification(access: ShareAccess, email: str, code: str) -> tuple[V
         raise wrong
     if visitor.code_expires_at is None or visitor.code_expires_at <= clock.now():
         raise wrong
-    if visitor.code_attempts >= CODE_MAX_ATTEMPTS:
-        visitor.code_hash = None
-        db.session.commit()
+    # Each guess takes one of the code's tries atomically before it is compared: parallel guesses cannot all
+    # read "4 tries used" and all be evaluated.
+    took = db.session.execute(
+        update(Visitor).where(Visitor.id == visitor.id, Visitor.code_hash.is_not(None),
+                              Visitor.code_attempts < CODE_MAX_ATTEMPTS)
+        .values(code_attempts=Visitor.code_attempts + 1).returning(Visitor.code_attempts)
+        .execution_options(synchronize_session=False)).first()
+    db.session.commit()
+    if took is None:
         raise Problem(429, "Too many wrong codes. Ask for a new one.")
-    if not hmac.compare_digest(visitor.code_hash, _code_hash(visitor.id, code)):
-        visitor.code_attempts += 1
-        db.session.commit()
+    db.session.refresh(visitor)
+    if visitor.code_hash is None or not hmac.compare_digest(visitor.code_hash, _code_hash(visitor.id, code)):
         raise wrong
     now = clock.now()
     first_time = visitor.verified_at is None
