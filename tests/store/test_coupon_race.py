@@ -63,3 +63,50 @@ def test_racing_checkouts_for_the_last_use_exactly_one_wins(app, make_shop, make
     assert db.session.scalar(select(func.count()).select_from(CouponRedemption)) == 1
     assert db.session.scalar(select(func.count()).select_from(Order)) == 1
     assert db.session.scalar(select(Order.coupon_id)) == coupon.id
+
+
+def test_visitors_of_one_client_racing_a_once_per_client_coupon_one_wins(app, make_shop, make_buyer, monkeypatch):
+    if db.engine.dialect.name != "postgresql":
+        import pytest
+
+        pytest.skip("real concurrency needs PostgreSQL (SQLite serialises writers)")
+    shop = make_shop()
+    coupon = services.create_coupon(shop.photographer.id, {"code": "ONCE", "percent_off": 20,
+                                                           "max_uses_per_client": 1})
+    db.session.commit()
+    buyers = [make_buyer(shop.client) for _ in range(5)]  # five visitors of the client's link
+    for buyer in buyers:
+        fill_cart(shop, buyer, ("digital_photo", 0, 1))
+    gallery_id = shop.gallery.id
+    start = threading.Barrier(len(buyers))
+    all_checked = threading.Barrier(len(buyers), timeout=30)
+    outcomes = []
+    check = services._check_coupon
+
+    def check_then_wait(*args, **kwargs):
+        check(*args, **kwargs)
+        all_checked.wait()  # every racer has seen "not used yet" before any of them redeems
+
+    monkeypatch.setattr(services, "_check_coupon", check_then_wait)
+
+    def checkout(buyer):
+        with app.app_context():
+            gallery = db.session.get(Gallery, gallery_id)
+            start.wait()
+            try:
+                services.place_order(gallery, buyer, coupon_code="ONCE")
+                db.session.commit()
+                outcomes.append("won")
+            except Problem as refused:
+                db.session.rollback()
+                outcomes.append(refused.detail)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=checkout, args=(buyer,)) for buyer in buyers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == sorted(["won"] + ["You have already used this coupon."] * 4), outcomes
+    assert db.session.scalar(select(func.count()).select_from(CouponRedemption)) == 1
