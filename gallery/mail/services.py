@@ -14,6 +14,7 @@ from pathlib import Path
 from flask import current_app
 
 from gallery.core import clock
+from gallery.core.exports import one_line
 from gallery.core.ids import new_id
 
 
@@ -22,6 +23,10 @@ def build_message(*, to: str, subject: str, text: str, html: str | None = None, 
                   to_name: str | None = None) -> EmailMessage:
     settings = current_app.config["GALLERY"]
     message = EmailMessage()
+    # Header values are single lines whatever a client typed into a name: a CR/LF would be refused by the
+    # email package (or, worse, inject headers), after the order or selection it reports was committed.
+    to, to_name, subject = one_line(to), one_line(to_name) or None, one_line(subject)
+    sender, reply_to = one_line(sender) or None, one_line(reply_to) or None
     message["From"] = sender or settings.mail_from
     message["To"] = formataddr((to_name, to)) if to_name else to
     message["Subject"] = subject
@@ -30,7 +35,7 @@ def build_message(*, to: str, subject: str, text: str, html: str | None = None, 
     if reply_to:
         message["Reply-To"] = reply_to
     for name, value in (headers or {}).items():
-        message[name] = value
+        message[name] = one_line(value)
     message.set_content(text)
     if html:
         message.add_alternative(html, subtype="html")

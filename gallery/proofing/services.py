@@ -17,6 +17,7 @@ from sqlalchemy import Integer, bindparam, delete, func, or_, select, tuple_, up
 from sqlalchemy.exc import IntegrityError
 
 from gallery.core import clock
+from gallery.core.exports import one_line
 from gallery.core.pagination import Page, decode_cursor, keyset, page_of
 from gallery.core.queries import prebuilt
 from gallery.engagement.services import record_event
@@ -540,10 +541,10 @@ def _mail_photographer_selection(access: ShareAccess, selection: Selection) -> N
 
     photographer = db.session.get(Photographer, access.gallery.photographer_id)
     visitor = access.visitor
-    names = selection_filenames(selection.list_id)
-    who = f"{visitor.name} <{visitor.email}>" if visitor.name else visitor.email
-    text = (f"{who} submitted a selection of {len(names)} photos in \"{access.gallery.title}\".\n\n"
-            + (f"Their note: {selection.note}\n\n" if selection.note else "")
+    names = [one_line(name) for name in selection_filenames(selection.list_id)]
+    who = f"{one_line(visitor.name)} <{visitor.email}>" if visitor.name else visitor.email
+    text = (f"{who} submitted a selection of {len(names)} photos in \"{one_line(access.gallery.title)}\".\n\n"
+            + (f"Their note: {one_line(selection.note)}\n\n" if selection.note else "")
             + "For a Lightroom or Capture One filter:\n" + lightroom_filter(names) + "\n\n"
             + "Files:\n" + "\n".join(names) + "\n")
     try:
@@ -561,7 +562,7 @@ def selection_filenames(list_id: str) -> list[str]:
 
 def lightroom_filter(filenames: list[str]) -> str:
     """`DSC_0012, DSC_0040`: file stems, as Lightroom's and Capture One's text filters take them."""
-    return ", ".join(name.rsplit(".", 1)[0] if "." in name else name for name in filenames)
+    return ", ".join(one_line(name.rsplit(".", 1)[0] if "." in name else name) for name in filenames)
 
 
 # --- the photographer's side ------------------------------------------------------------------------------------
@@ -610,8 +611,9 @@ def selections_as_text(selections: list[dict]) -> str:
     blocks = []
     for selection in selections:
         visitor = selection["visitor"]
-        who = f"{visitor['name']} <{visitor['email']}>" if visitor["name"] else visitor["email"]
-        blocks.append(f"# {who}, {selection['list_name']}, {selection['count']} photos\n{selection['filter_text']}\n")
+        who = f"{one_line(visitor['name'])} <{visitor['email']}>" if visitor["name"] else visitor["email"]
+        blocks.append(f"# {who}, {one_line(selection['list_name'])}, {selection['count']} photos\n"
+                      f"{selection['filter_text']}\n")
     return "\n".join(blocks)
 
 
