@@ -18,7 +18,9 @@ from gallery.mail.services import build_message, send
 from gallery.retention import content, offers, schedule, tokens
 
 FAVOURITES_SHOWN = 6
-RENDITION_LINK_TTL = 60 * 60 * 24 * 60  # photo links in a mail keep working for two months
+# Photo links in a mail live a week and only while the client's link serves (revoked, archived or expired:
+# they stop at once, whatever their expiry).
+RENDITION_LINK_TTL = 60 * 60 * 24 * 7
 
 
 def gallery_url(gallery_id: str | None, client_id: str | None, now: datetime) -> str | None:
@@ -68,12 +70,33 @@ def favourite_photos(client_id: str, now: datetime) -> list[dict]:
             current.append(photo_id)
     if not current:
         return []
-    renditions = {r.photo_id: r for r in db.session.scalars(
-        select(Rendition).where(Rendition.photo_id.in_(current), Rendition.name == "thumb",
-                                Rendition.format == "jpeg"))}
-    return [{"photo_id": pid, "url": signed_url(renditions[pid].storage_key, expires_in=RENDITION_LINK_TTL,
-                                                 absolute=True)}
-            for pid in current if pid in renditions][:FAVOURITES_SHOWN]
+    from gallery.galleries.models import Photo
+
+    rows = db.session.execute(
+        select(Rendition, Photo.gallery_id).join(Photo, Photo.id == Rendition.photo_id)
+        .where(Rendition.photo_id.in_(current), Rendition.name == "thumb", Rendition.format == "jpeg")).all()
+    renditions = {r.photo_id: (r, gallery_id) for r, gallery_id in rows}
+    links = _client_link_ids({gallery_id for _, gallery_id in rows}, now)
+    shown = []
+    for pid in current:
+        if pid not in renditions or renditions[pid][1] not in links:
+            continue  # no live client link: the photo is not shown at all
+        rendition, gallery_id = renditions[pid]
+        shown.append({"photo_id": pid, "url": signed_url(rendition.storage_key, expires_in=RENDITION_LINK_TTL,
+                                                         scope=f"link:{links[gallery_id]}", absolute=True)})
+    return shown[:FAVOURITES_SHOWN]
+
+
+def _client_link_ids(gallery_ids: set[str], now: datetime) -> dict[str, str]:
+    """The newest live client link of each gallery: the scope its photos' mail URLs die with."""
+    if not gallery_ids:
+        return {}
+    rows = db.session.execute(
+        select(ShareLink.gallery_id, ShareLink.id).where(
+            ShareLink.gallery_id.in_(gallery_ids), ShareLink.role == "client", ShareLink.revoked_at.is_(None),
+            (ShareLink.expires_at.is_(None)) | (ShareLink.expires_at > now))
+        .order_by(ShareLink.created_at, ShareLink.id)).all()
+    return {gallery_id: link_id for gallery_id, link_id in rows}
 
 
 def _tracked(message_id: str, url: str | None) -> str | None:
