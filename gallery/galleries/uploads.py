@@ -204,12 +204,18 @@ def ingest(gallery_id: str, spool: "HashingSpool", filename: str | None, *, clai
 
 def start_processing(photo: Photo) -> None:
     """Queue the rendition job (runs inline without Redis)."""
+    from redis.exceptions import RedisError
+
     from gallery.galleries.processing import TransientStorageError
     from workers import jobs
     from workers.queues import is_inline
 
     try:
         jobs.enqueue_process_photo(photo.id)
+    except RedisError as error:
+        # The photo row and its original are saved: the upload succeeded. The reconciler queues every photo
+        # left in `processing` once Redis answers again.
+        log.warning("could not queue processing of %s (%s); left for the reconciler", photo.id, error)
     except TransientStorageError:
         if not is_inline():
             raise
