@@ -21,7 +21,7 @@ def _result(result, status_new: int):
 @blp.doc(requestBody={"required": True, "content": {"multipart/form-data": {"schema": schemas.UploadFormSchema}}})
 @blp.response(201, schemas.UploadResultSchema, description="Stored; processing started (or failed: see reason).")
 @blp.alt_response(200, schema=schemas.UploadResultSchema, description="Duplicate: the gallery has this file.")
-@body_limit(lambda: current_app.config["GALLERY"].max_upload_bytes + 1024 * 1024)  # the file and its form
+@body_limit(lambda: current_app.config["GALLERY"].max_upload_bytes + 64 * 1024)  # the file and its form fields
 def upload_photo(gallery_id):
     """Upload one photo as multipart/form-data (`file`, optional `sha256`, `set_id`).
 

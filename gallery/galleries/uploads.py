@@ -157,6 +157,9 @@ def upload_through_app(photographer_id: str, gallery_id: str, request) -> Upload
     gallery = get_gallery(photographer_id, gallery_id)
     form, spool, filename = parse_streamed_upload(request)
     with spool:
+        limit = current_app.config["GALLERY"].max_upload_bytes
+        if spool.size > limit:
+            raise Problem(413, f"The file is larger than the {limit} bytes allowed.", max_bytes=limit)
         return ingest(gallery.id, spool, filename, claimed_sha256=_check_sha256(form.get("sha256")),
                       set_id=form.get("set_id") or None)
 
