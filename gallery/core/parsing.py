@@ -24,7 +24,7 @@ from marshmallow.utils import missing
 from webargs import core
 from webargs.flaskparser import FlaskParser
 
-from gallery.core.request_guard import forbidden_text
+from gallery.core.request_guard import forbidden_text, read_body
 from gallery.errors import Problem
 
 MAX_DEPTH = 16
@@ -51,7 +51,7 @@ def json_body_or_none():
     from flask import request
 
     try:
-        return parse_json_body(request.get_data(cache=True)) if core.is_json(request.mimetype) else None
+        return parse_json_body(read_body()) if core.is_json(request.mimetype) else None
     except Problem:
         return None
 
@@ -147,7 +147,7 @@ def check_loaded(value, path: str = "") -> None:
 
 class StrictParser(FlaskParser):
     def load_json(self, req, schema):
-        body = req.get_data(cache=True)
+        body = read_body()
         if not body.strip():
             raise Problem(400, "This request needs a JSON body (send {} when every field is optional).")
         if not core.is_json(req.mimetype):

@@ -61,6 +61,17 @@ def guard_request() -> None:
     _check_url()
 
 
+def read_body() -> bytes:
+    """The whole (small) body, cached. A chunked body is cut at the route's limit by werkzeug without an
+    error; reaching the limit exactly means there was more, so that is a 413 too."""
+    body = request.get_data(cache=True)
+    limit = request.max_content_length
+    if request.content_length is None and limit is not None and len(body) >= limit:
+        raise Problem(413, f"The request body is too large for this route (at most {limit} bytes).",
+                      max_bytes=limit)
+    return body
+
+
 def _check_url() -> None:
     bad = None
     if forbidden_text(request.path):
