@@ -90,6 +90,9 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     extensions.babel.init_app(app)
     extensions.compress.init_app(app)
     api.init_app(app)
+    from gallery.api import install_spec_rules
+
+    install_spec_rules()
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.spec.components.security_scheme("session", {"type": "apiKey", "in": "cookie", "name": "session"})
 

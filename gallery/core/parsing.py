@@ -118,6 +118,26 @@ def check_list_lengths(schema: Schema, data) -> None:
         raise ValidationError(errors)
 
 
+def drop_nulls(schema: Schema, data):
+    """null sent for an optional field that cannot be empty means "not given" (the document marks every
+    optional field nullable, since responses carry null for a missing value)."""
+    if not isinstance(data, dict):
+        return data
+    cleaned = dict(data)
+    for name, field in schema.fields.items():
+        key = field.data_key or name
+        if key not in cleaned:
+            continue
+        value = cleaned[key]
+        if value is None and not field.allow_none and not field.required:
+            del cleaned[key]
+        elif isinstance(field, fields.Nested) and isinstance(value, dict) and not field.many:
+            cleaned[key] = drop_nulls(field.schema, value)
+        elif isinstance(field, fields.List) and isinstance(field.inner, fields.Nested) and isinstance(value, list):
+            cleaned[key] = [drop_nulls(field.inner.schema, item) for item in value]
+    return cleaned
+
+
 def check_loaded(value, path: str = "") -> None:
     """Values a schema accepted that no column or date computation can hold."""
     if isinstance(value, dict):
@@ -163,6 +183,7 @@ class StrictParser(FlaskParser):
     def pre_load(self, location_data, *, schema, req, location):
         if location_data is not missing:
             check_list_lengths(schema, location_data)
+            location_data = drop_nulls(schema, location_data)
         return location_data
 
     def _process_location_data(self, location_data, schema, req, location, unknown, validators):
