@@ -107,9 +107,9 @@ def black_hole():
 
 @pytest.fixture
 def closed_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    from tests.conftest import free_port
+
+    return free_port()  # bound and released: nothing listens there
 
 
 @pytest.fixture

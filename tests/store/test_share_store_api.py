@@ -108,3 +108,13 @@ def test_a_name_with_line_breaks_still_checks_out_and_mails(make_shop, make_visi
     for message in messages:
         assert "Bcc" not in message
         assert all(a.addr_spec != "evil@example.com" for a in message["To"].addresses)
+
+
+def test_cart_options_of_the_wrong_type_are_422(make_shop, make_visitor_api):
+    shop = make_shop()
+    token, _, visitor_api = make_visitor_api(shop.gallery, shop.client.email)
+    base = f"/api/v1/share/{token}"
+    for photo_ids in (5, [{}], "abc", [[1]]):
+        response = visitor_api.put(f"{base}/cart", json={"items": [
+            {"product_id": shop.product("album").id, "options": {"photo_ids": photo_ids}}]})
+        assert response.status_code == 422, (photo_ids, response.get_data(as_text=True))
