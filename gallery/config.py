@@ -77,6 +77,7 @@ class Settings:
     direct_upload_multipart_threshold: int = 64 * 1024 * 1024
     direct_upload_part_size: int = 16 * 1024 * 1024
     photo_job_timeout: int = 300  # seconds a rendition job may run before RQ kills it
+    marketing_mails_per_day: int = 1  # per client, the most relevant first (0: no cap)
     mail_backend: str = "file"  # file | smtp
     mail_dir: str = str(PROJECT_ROOT / "var" / "mail")
     mail_from: str = "Gallery <no-reply@localhost>"
@@ -156,6 +157,8 @@ class Settings:
             raise ConfigError("GALLERY_MAX_JSON_BYTES: expected 1024 to 16777216 bytes")
         if self.signed_url_ttl <= 0:
             raise ConfigError("GALLERY_SIGNED_URL_TTL: must be a positive number of seconds")
+        if not 0 <= self.marketing_mails_per_day <= 10:
+            raise ConfigError("GALLERY_MARKETING_MAILS_PER_DAY: expected 0 (no cap) to 10")
         if not 0 <= self.trusted_proxies <= 5:
             raise ConfigError("GALLERY_TRUSTED_PROXIES: expected 0 to 5 (the number of proxies in front of the app)")
         if self.env == "production":

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, exists, func, select, update
+from flask import current_app
+from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.orm import aliased
 
 from gallery.extensions import db
@@ -49,13 +50,17 @@ def expire_stale(now: datetime) -> int:
 
 
 def cap_marketing(now: datetime) -> int:
-    """Postpone by a day every due marketing message beyond the client's one for today; returns how many."""
+    """Postpone by a day every due marketing message beyond the client's allowance for today (one, by default:
+    GALLERY_MARKETING_MAILS_PER_DAY); returns how many."""
+    allowance = current_app.config["GALLERY"].marketing_mails_per_day
+    if not allowance:
+        return 0
     due = and_(Message.status == "queued", Message.send_after <= now, Message.category == "marketing",
                Message.client_id.is_not(None))
     sent = aliased(Message)
-    mailed_today = exists(select(sent.id).where(
+    mailed_today = select(func.count(sent.id)).where(
         sent.client_id == Message.client_id, sent.category == "marketing", sent.status.in_(("sent", "sending")),
-        func.coalesce(sent.sent_at, sent.claimed_at) > now - MARKETING_CAP_WINDOW))
+        func.coalesce(sent.sent_at, sent.claimed_at) > now - MARKETING_CAP_WINDOW).scalar_subquery() >= allowance
     postponed = db.session.execute(update(Message).where(due, mailed_today)
                                    .values(send_after=now + DAY)
                                    .execution_options(synchronize_session=False)).rowcount or 0
@@ -64,7 +69,7 @@ def cap_marketing(now: datetime) -> int:
         order_by=(case({rule: index for index, rule in enumerate(PRIORITY)}, value=Message.rule, else_=len(PRIORITY)),
                   Message.due_at, Message.id)).label("rank")
     ranked = select(Message.id, rank).where(due).subquery()
-    losers = select(ranked.c.id).where(ranked.c.rank > 1)
+    losers = select(ranked.c.id).where(ranked.c.rank > allowance)
     postponed += db.session.execute(update(Message).where(Message.id.in_(losers))
                                     .values(send_after=now + DAY)
                                     .execution_options(synchronize_session=False)).rowcount or 0
