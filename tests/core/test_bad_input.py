@@ -5,7 +5,8 @@ import pytest
 
 from gallery.clients.models import Client
 from gallery.extensions import db
-from gallery.galleries.models import Gallery, ShareLink
+from gallery.galleries.models import Gallery
+from gallery.sharing.models import ShareLink
 
 
 def problem(response, *statuses):

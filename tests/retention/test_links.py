@@ -111,7 +111,7 @@ def test_mail_photo_urls_die_with_the_clients_link(app, make_photographer, make_
 
     from gallery.core import clock as clock_
     from gallery.engagement.services import record_event
-    from gallery.galleries import share_links
+    from gallery.sharing import links as share_links
     from gallery.retention.delivery import favourite_photos
 
     photographer, _ = make_photographer()

@@ -99,19 +99,19 @@ def race_checkouts(app, shop, buyers, coupon_code, monkeypatch) -> list[tuple[st
 
     from gallery.errors import Problem
     from gallery.galleries.models import Gallery
-    from gallery.store import services
+    from gallery.store import orders, services
 
     gallery_id = shop.gallery.id
     start = threading.Barrier(len(buyers))
     all_checked = threading.Barrier(len(buyers), timeout=30)
     outcomes = []
-    check = services._check_coupon
+    check = orders.check_coupon
 
     def check_then_wait(*args, **kwargs):
         check(*args, **kwargs)
         all_checked.wait()
 
-    monkeypatch.setattr(services, "_check_coupon", check_then_wait)
+    monkeypatch.setattr(orders, "check_coupon", check_then_wait)
 
     def checkout(buyer):
         with app.app_context():
@@ -173,7 +173,7 @@ def make_visitor_api(app, make_share_link, identify_visitor):
     identified through the real routes on a fresh share link, sending its visitor token as a bearer token."""
     from sqlalchemy import select
 
-    from gallery.proofing.models import Visitor
+    from gallery.sharing.models import Visitor
     from tests.conftest import ApiClient
 
     def make(gallery, email, role="client", name=None):

@@ -4,8 +4,8 @@ from datetime import timedelta
 from gallery.core import clock
 from gallery.engagement.models import Event
 from gallery.extensions import db
-from gallery.proofing.models import Visitor
-from tests.accounts.test_auth import problem
+from gallery.sharing.models import Visitor
+from tests.plugins.problems import problem
 
 
 def kinds():
@@ -312,7 +312,7 @@ def test_fold_equivalent_spellings_share_one_code_budget(client, make_photograph
                             environ_base={"REMOTE_ADDR": f"10.1.0.{i}"}).status_code
                 for i, address in enumerate(spellings)]
     assert statuses == [202] * 5 + [429]
-    from gallery.proofing.models import Visitor
+    from gallery.sharing.models import Visitor
 
     assert db.session.scalar(db.select(db.func.count(Visitor.id))) == 1
 
@@ -340,7 +340,7 @@ def test_parallel_guesses_are_counted_atomically(app, make_photographer, make_ga
     for thread in threads:
         thread.join(timeout=60)
     assert statuses.count(401) <= 5 and len(statuses) == 10, statuses
-    from gallery.proofing.models import Visitor
+    from gallery.sharing.models import Visitor
 
     db.session.expire_all()
     assert db.session.scalar(db.select(Visitor.code_attempts)) == 5
