@@ -173,7 +173,7 @@ def test_a_watermarked_gallery_gets_a_watermarked_rendition(app, make_photograph
     assert not get_storage().exists(key)
 
 
-def slow_png(side=6000) -> bytes:
+def slow_png(side=10000) -> bytes:
     """A valid, tiny PNG (one flat colour) of side x side pixels: seconds to decode, instantly built."""
     header = struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0)
     compressor = zlib.compressobj(1)
@@ -191,7 +191,7 @@ def test_a_job_timeout_is_retried_then_fails_with_its_reason(app, rq_redis, make
     with swapped_settings(app, photo_job_timeout=1):
         photo_id = upload(api, gallery.id, slow_png(), filename="huge.png").json["photo"]["id"]
         run_worker_burst(rq_redis)
-        job = Job.fetch(jobs.photo_job_id(photo_id, 0), connection=rq_redis)
+        job = Job.fetch(rendition_jobs.photo_job_id(photo_id, 0), connection=rq_redis)
         assert job.get_status() == "scheduled"  # retried, not judged "damaged"
         photo = refresh_photo(photo_id)
         assert photo.status == "processing" and photo.failure_reason is None
