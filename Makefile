@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 STAMP := $(VENV)/.installed
 
-.PHONY: run test worker bench services system-packages migrate migration clean translations
+.PHONY: run test lint worker bench services system-packages migrate migration clean translations
 
 $(STAMP): pyproject.toml scripts/install-pillow-simd.sh | system-packages
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,12 +38,17 @@ run: migrate
 	@echo "serving on http://127.0.0.1:5000"
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: $(STAMP) system-packages services
+test: $(STAMP) system-packages services lint
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# ruff and mypy, configured in pyproject.toml.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
 worker: $(STAMP)
-	$(FLASK) gallery worker
+	$(VENV)/bin/gallery worker
 
 bench: $(STAMP) system-packages services
 	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done

@@ -1,13 +1,12 @@
 """The client-gallery platform: create_app() builds the Flask application."""
 from __future__ import annotations
 
-import logging
 
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from gallery.config import ConfigError, Settings
+from gallery.config import ConfigError, Settings, load_dotenv
 from gallery.core import parsing
 
 # Before any blueprint module is imported: `@blp.arguments` binds the parser when it decorates.
@@ -33,6 +32,9 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     """Build the app from GALLERY_* environment variables; `config` overrides them (tests)."""
     if isinstance(config, Settings):
         settings = config.validated()
+    elif config is None:
+        load_dotenv()  # every entry point reads .env the same way (variables already set win)
+        settings = Settings.from_env()
     else:
         settings = Settings.from_env(**(config or {}))
 
@@ -40,6 +42,10 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     app.config.update(
         GALLERY=settings,
         SECRET_KEY=settings.secret_key,
+        # Key rotation: Flask's sessions honour the fallbacks; CSRF tokens take the keys itsdangerous' way
+        # (oldest first, the signing key last); every other signer asks gallery.core.keyring.
+        SECRET_KEY_FALLBACKS=list(settings.secret_key_fallbacks),
+        WTF_CSRF_SECRET_KEY=[*reversed(settings.secret_key_fallbacks), settings.secret_key],
         TESTING=settings.env == "testing",
         SQLALCHEMY_DATABASE_URI=_sqlalchemy_url(settings.database_url),
         SQLALCHEMY_ENGINE_OPTIONS=_engine_options(settings),
@@ -74,12 +80,11 @@ def create_app(config: Settings | dict | None = None) -> Flask:
         COMPRESS_STREAMS=False,
         COMPRESS_MIN_SIZE=1024,
     )
-    logging.basicConfig(level=logging.INFO if settings.env != "testing" else logging.WARNING)
+    from gallery import extensions, observability, web
 
-    from gallery import extensions, web
-    from gallery.core import column_guard, proxies  # noqa: F401 - column_guard registers its flush check
+    from gallery.core import column_guard  # noqa: F401 - registers its flush check
 
-    proxies.install(app, settings.trusted_proxies)
+    observability.init_app(app, settings)
     from gallery.api import api
 
     extensions.db.init_app(app)
@@ -89,6 +94,11 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     extensions.csrf.init_app(app)
     extensions.babel.init_app(app)
     extensions.compress.init_app(app)
+
+    from gallery.core import response_cache
+    from gallery.sharing import versions  # noqa: F401  (its session hooks keep the share state versions)
+
+    response_cache.init_app(app)
     api.init_app(app)
     from gallery.api import install_spec_rules
 

@@ -6,6 +6,7 @@ no mail server); the SMTP backend talks to a real server. Callers build an
 """
 from __future__ import annotations
 
+import logging
 import smtplib
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
@@ -16,6 +17,8 @@ from flask import current_app
 from gallery.core import clock
 from gallery.core.exports import one_line
 from gallery.core.ids import new_id
+
+log = logging.getLogger(__name__)
 
 
 def build_message(*, to: str, subject: str, text: str, html: str | None = None, sender: str | None = None,
@@ -43,6 +46,23 @@ def build_message(*, to: str, subject: str, text: str, html: str | None = None, 
 
 
 def send(message: EmailMessage) -> None:
+    """Hand the message to the backend; counted (sent, failed) and logged under the causing request's id."""
+    from gallery.observability import metrics
+    from gallery.observability.logs import current_request_id
+
+    request_id = current_request_id()
+    if request_id and "X-Request-ID" not in message:
+        message["X-Request-ID"] = request_id  # ties a mail to the request (or job) that sent it
+    try:
+        _send(message)
+    except Exception:
+        metrics.MAILS.labels("failed").inc()
+        raise
+    metrics.MAILS.labels("sent").inc()
+    log.info("mail sent", extra={"message_id": message["Message-ID"], "mail_subject": str(message["Subject"])[:120]})
+
+
+def _send(message: EmailMessage) -> None:
     settings = current_app.config["GALLERY"]
     if settings.mail_backend == "smtp":
         with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30) as smtp:

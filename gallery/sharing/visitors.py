@@ -7,13 +7,14 @@ import logging
 import secrets
 from datetime import timedelta
 
-from flask import current_app, request
+from flask import request
 from flask_babel import force_locale, gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from gallery.clients.models import Client
 from gallery.core import clock
+from gallery.core.keyring import current_key, verification_keys
 from gallery.core.transaction import keep_on_error
 from gallery.engagement.services import record_event
 from gallery.errors import Problem
@@ -30,9 +31,14 @@ CODE_TTL = timedelta(minutes=15)
 CODE_MAX_ATTEMPTS = 5
 
 
-def _code_hash(visitor_id: str, code: str) -> str:
-    secret = current_app.config["SECRET_KEY"].encode()
+def _code_hash(visitor_id: str, code: str, secret_key: str | None = None) -> str:
+    secret = (secret_key or current_key()).encode()
     return hmac.new(secret, f"{visitor_id}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def _code_matches(visitor: Visitor, code: str) -> bool:
+    """The code against its stored hash, made with the current key or an old one (a rotation in between)."""
+    return any(hmac.compare_digest(visitor.code_hash, _code_hash(visitor.id, code, key)) for key in verification_keys())
 
 
 def _visitor_by_email(access: ShareAccess, email: str) -> Visitor | None:
@@ -104,7 +110,7 @@ def verify_identification(access: ShareAccess, email: str, code: str) -> tuple[V
     if took is None:
         raise Problem(429, "Too many wrong codes. Ask for a new one.")
     db.session.refresh(visitor)
-    if visitor.code_hash is None or not hmac.compare_digest(visitor.code_hash, _code_hash(visitor.id, code)):
+    if visitor.code_hash is None or not _code_matches(visitor, code):
         raise wrong
     now = clock.now()
     first_time = visitor.verified_at is None
