@@ -56,8 +56,18 @@ bench: $(STAMP) system-packages services
 clean:
 	rm -rf var/gallery.db* var/storage var/mail
 
-# Mail catalogs (gallery/translations): re-extract after changing mail texts, then fill scripts/mail_translations.py.
+# Gettext catalogs, the standard way: extract the strings, merge them into each language's .po file
+# (translators' work is kept; a new string comes in empty, or fuzzy when it resembles an old one), compile
+# the .mo files. Translators edit only the .po files; tests fail on a missing or fuzzy entry or a stale .mo.
+# Mail: gallery/translations (domain "messages", babel.cfg); the client page: gallery/web_client/translations
+# (domain "page", gallery/web_client/babel.cfg).
+PYBABEL := $(VENV)/bin/pybabel
 translations: $(STAMP)
 	mkdir -p var
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 --no-location --omit-header -o var/messages.pot .
-	$(PY) scripts/mail_translations.py var/messages.pot
+	$(PYBABEL) extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 --no-location --omit-header --sort-output \
+		-o var/messages.pot .
+	$(PYBABEL) update -i var/messages.pot -d gallery/translations -D messages
+	$(PYBABEL) compile -d gallery/translations -D messages --statistics
+	$(PYBABEL) extract -F gallery/web_client/babel.cfg -k _l --sort-output -o gallery/web_client/translations/page.pot .
+	$(PYBABEL) update -i gallery/web_client/translations/page.pot -d gallery/web_client/translations -D page
+	$(PYBABEL) compile -d gallery/web_client/translations -D page --statistics

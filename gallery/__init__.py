@@ -100,6 +100,9 @@ def create_app(config: Settings | dict | None = None) -> Flask:
 
     response_cache.init_app(app)
     api.init_app(app)
+    from gallery import mail
+
+    mail.init_app(app)
     from gallery.api import install_spec_rules
 
     install_spec_rules()

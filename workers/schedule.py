@@ -27,6 +27,9 @@ PERIODIC_JOBS: list[Periodic] = [
     Periodic("backfill-crc32", "workers.jobs.backfill_crc32", every=600),
     # Hourly is enough: messages are sent only in each client's local morning window.
     Periodic("retention-sweep", "workers.retention.run_sweep", every=3600),
+    # Retries of mail the server did not take (backoff from 15 s); new mail is delivered at once.
+    Periodic("mail-outbox", "workers.mail.deliver_outbox", every=15, queue="mail"),
+    Periodic("mail-purge", "workers.mail.purge_outbox", every=86400, queue="mail"),
 ]
 
 

@@ -7,11 +7,12 @@ import logging
 import secrets
 from datetime import timedelta
 
-from flask import request
-from flask_babel import force_locale, gettext as _
+from flask import current_app, request
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from gallery import mail
+from gallery.accounts.branding import mail_brand_of
 from gallery.clients.models import Client
 from gallery.core import clock
 from gallery.core.keyring import current_key, verification_keys
@@ -20,8 +21,7 @@ from gallery.engagement.services import record_event
 from gallery.errors import Problem
 from gallery.extensions import db
 from gallery.galleries.models import Gallery
-from gallery.mail.services import build_message, send
-from gallery.sharing.access import ShareAccess, contact_of, issue_visitor_token
+from gallery.sharing.access import ShareAccess, issue_visitor_token
 from gallery.sharing.language import share_language
 from gallery.sharing.models import Visitor
 
@@ -71,23 +71,13 @@ def start_identification(access: ShareAccess, email: str, name: str | None) -> t
 
 
 def mail_code(access: ShareAccess, email: str, code: str) -> None:
-    contact = contact_of(access.gallery)
-    minutes = int(CODE_TTL.total_seconds() // 60)
-    # The language the gallery page shows this person (their switch, the client's locale, the browser's).
+    """Queue the code mail, in the language the gallery page shows this person (their switch, the client's
+    locale, the browser's); it leaves after the commit, so a slow or stopped mail server never holds the page."""
     language, _explicit = share_language(request, access.link, access.gallery)
-    with force_locale(language):
-        subject = _("Your code for %(gallery)s: %(code)s", gallery=access.gallery.title, code=code)
-        text = (_('Your code to open "%(gallery)s" by %(studio)s is %(code)s.', gallery=access.gallery.title,
-                  studio=contact["studio_name"], code=code) + "\n"
-                + _("It works for %(minutes)d minutes. If you did not ask for it, ignore this message.",
-                    minutes=minutes) + "\n")
-    message = build_message(to=email, subject=subject, text=text, reply_to=contact["email"])
-    message["Content-Language"] = language
-    try:
-        send(message)
-    except OSError:  # SMTP refused or unreachable
-        log.exception("could not send a one-time code")
-        raise Problem(503, "We could not send the code just now. Try again in a minute.") from None
+    mail.queue("visitor_code", to=email, language=language, brand=mail_brand_of(access.gallery.photographer_id),
+               photographer_id=access.gallery.photographer_id,
+               context={"gallery_title": access.gallery.title, "code": code,
+                        "minutes": int(CODE_TTL.total_seconds() // 60)})
 
 
 def verify_identification(access: ShareAccess, email: str, code: str) -> tuple[Visitor, str]:
