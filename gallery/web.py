@@ -8,6 +8,7 @@ from sqlalchemy import text
 from gallery.accounts.auth import protect_cookie_writes
 from gallery import cors
 from gallery.core import transaction
+from gallery.core.request_guard import guard_request
 from gallery.errors import Problem
 from gallery.extensions import db
 
@@ -60,6 +61,7 @@ def _blueprints():
 def register(app: Flask, api) -> None:
     for blueprint in _blueprints():
         api.register_blueprint(blueprint)
+    app.before_request(guard_request)  # first: nothing may read the body before its limit is set
     app.before_request(cors.answer_preflight)
     app.before_request(protect_cookie_writes)
     app.after_request(cors.add_headers)

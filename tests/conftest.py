@@ -168,7 +168,7 @@ def make_photographer(app):
         photographer = services.create_photographer(
             email=email or f"photographer{next(_counter)}@example.com", password=password,
             studio_name=studio_name, **fields)
-        _, token = services.issue_token(photographer, "tests")
+        _, token = services.issue_token(photographer, "tests", ("read", "write", "account"))
         db.session.commit()
         return photographer, ApiClient(app.test_client(), token)
 

@@ -32,10 +32,16 @@ def b_resources(make_photographer, make_client, make_gallery):
     db.session.add(photo)
     db.session.commit()
     token = db.session.scalar(db.select(ApiToken).where(ApiToken.photographer_id == bob.id))
+    from gallery.accounts.models import LoginSession
+    from gallery.core import clock
+
+    login = LoginSession(photographer_id=bob.id, created_at=clock.now(), last_seen_at=clock.now())
+    db.session.add(login)
+    db.session.commit()
     share = _bobs_share_link_and_selection(gallery)
     store = _b_store(bob, gallery, client)
     return {"gallery_id": gallery.id, "client_id": client.id, "set_id": gallery_set.id, "token_id": token.id,
-            **share, **store, "photo_id": photo.id, "_texts": [gallery.id, photo.id, client.id, gallery_set.id, "Bob's", "c@bob.example",
+            "session_id": login.id, **share, **store, "photo_id": photo.id, "_texts": [gallery.id, photo.id, client.id, gallery_set.id, "Bob's", "c@bob.example",
                                          *share.values(), *store.values()]}
 
 

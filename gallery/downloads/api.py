@@ -83,8 +83,13 @@ def download_zip(args, access):
                           headers={"Content-Range": f"bytes */{plan.length}"})
         (start, end), status = bounds, 206
         headers["Content-Range"] = f"bytes {start}-{end - 1}/{plan.length}"
-    if start == 0 and request.method != "HEAD":  # a HEAD (size check) or a resumed range is not a new download
-        services.record_zip_download(access, download)
+    # A ranged request is held to the same rules and counts like a whole one: otherwise `Range: bytes=1-`
+    # would fetch everything but one byte past the identity check and the download limit. A HEAD (a size
+    # check) sends no data: it is checked, not counted.
+    if request.method == "HEAD":
+        services.check_download_identity(access)
+    else:
+        services.record_zip_download(access, download, started=start == 0)
     headers["Content-Length"] = str(end - start)
     body = plan.iter_bytes(start, end)
     if writes_to_socket:

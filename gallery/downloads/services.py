@@ -68,14 +68,19 @@ def check_pin(access: ShareAccess, pin: str | None) -> None:
         raise Problem(403, "That download PIN is not right.", pin_required=True)
 
 
+def check_download_identity(access: ShareAccess) -> None:
+    """Downloads of a gallery with a limit are counted per person: the visitor must be identified."""
+    if access.gallery.download_limit is not None and access.visitor is None:
+        raise Problem(401, "Downloads on this gallery are counted per person: identify with your email first.",
+                      needs_visitor=True)
+
+
 def count_download(access: ShareAccess) -> None:
     """Take one of the visitor's downloads (one UPDATE, so parallel requests cannot exceed the limit)."""
     limit = access.gallery.download_limit
     if limit is None:
         return
-    if access.visitor is None:
-        raise Problem(401, "Downloads on this gallery are counted per person: identify with your email first.",
-                      needs_visitor=True)
+    check_download_identity(access)
     taken = db.session.execute(update(Visitor).where(Visitor.id == access.visitor.id, Visitor.downloads < limit)
                                .values(downloads=Visitor.downloads + 1)).rowcount
     if not taken:
@@ -219,9 +224,13 @@ def zip_entries(access: ShareAccess, scope: str, served: str, photos: list[Photo
             for name, source, photo in zip(_unique_names(names, folders), sources, photos)]
 
 
-def record_zip_download(access: ShareAccess, download: ZipDownload) -> None:
-    """A zip counts once, when it starts from byte 0 (resumed ranges are the same download)."""
+def record_zip_download(access: ShareAccess, download: ZipDownload, *, started: bool = True) -> None:
+    """Every zip request that sends data counts against the limit, ranged or not (see the route); the
+    activity log has one event per archive started from byte 0 (a resumed range is the same download)."""
     count_download(access)
+    if not started:
+        db.session.commit()
+        return
     record_event("zip_downloaded", photographer_id=access.gallery.photographer_id, gallery_id=access.gallery.id,
                  client_id=access.client_id, visitor_id=access.visitor_id,
                  payload={"scope": download.scope, "size": download.size, "files": len(download.plan.planned),

@@ -15,7 +15,7 @@ from gallery.engagement.services import record_event
 from gallery.extensions import db
 from gallery import mail
 from gallery.accounts.branding import mail_brand
-from gallery.galleries.models import Gallery, Rendition
+from gallery.galleries.models import Gallery, Photo, Rendition
 from gallery.sharing.models import ShareLink
 from gallery.retention import content, offers, schedule, tokens
 from gallery.sharing import visibility
@@ -24,7 +24,9 @@ from gallery.sharing.models import Visitor
 from gallery.storage.signing import signed_url
 
 FAVOURITES_SHOWN = 6
-RENDITION_LINK_TTL = 60 * 60 * 24 * 60  # photo links in a mail keep working for two months
+# Photo links in a mail live a week and only while the client's link serves (revoked, archived or expired:
+# they stop at once, whatever their expiry).
+RENDITION_LINK_TTL = 60 * 60 * 24 * 7
 
 
 def gallery_url(gallery_id: str | None, client_id: str | None, now: datetime) -> str | None:
@@ -71,15 +73,36 @@ def favourite_photos(client_id: str, now: datetime) -> list[dict]:
     if not current:
         return []
     rows: dict[str, list[Rendition]] = {}
-    for rendition in db.session.scalars(select(Rendition).where(
-            Rendition.photo_id.in_(current), Rendition.format == "jpeg",
-            Rendition.name.in_(visibility.rendition_names(False, "mail")))):
+    galleries: dict[str, str] = {}
+    for rendition, gallery_id in db.session.execute(
+            select(Rendition, Photo.gallery_id).join(Photo, Photo.id == Rendition.photo_id).where(
+                Rendition.photo_id.in_(current), Rendition.format == "jpeg",
+                Rendition.name.in_(visibility.rendition_names(False, "mail")))):
         rows.setdefault(rendition.photo_id, []).append(rendition)
+        galleries[rendition.photo_id] = gallery_id
     # A mail may be forwarded: whoever the client is, it shows what a guest link could see of each photo.
     renditions = {pid: visibility.best_rendition(False, "mail", found) for pid, found in rows.items()}
-    return [{"photo_id": pid, "url": signed_url(renditions[pid].storage_key, expires_in=RENDITION_LINK_TTL,
-                                                 absolute=True)}
-            for pid in current if renditions.get(pid) is not None][:FAVOURITES_SHOWN]
+    links = _client_link_ids(set(galleries.values()), now)
+    shown = []
+    for pid in current:
+        if renditions.get(pid) is None or galleries.get(pid) not in links:
+            continue  # no live client link: the photo is not shown at all
+        shown.append({"photo_id": pid, "url": signed_url(renditions[pid].storage_key, expires_in=RENDITION_LINK_TTL,
+                                                         scope=f"link:{links[galleries[pid]]}", absolute=True)})
+    return shown[:FAVOURITES_SHOWN]
+
+
+def _client_link_ids(gallery_ids: set[str], now: datetime) -> dict[str, str]:
+    """The live link of each gallery the photos' mail URLs die with: its newest client link, else its newest
+    link (a gallery shared only through a guest link)."""
+    if not gallery_ids:
+        return {}
+    rows = db.session.execute(
+        select(ShareLink.gallery_id, ShareLink.id).where(
+            ShareLink.gallery_id.in_(gallery_ids), ShareLink.revoked_at.is_(None),
+            (ShareLink.expires_at.is_(None)) | (ShareLink.expires_at > now))
+        .order_by(ShareLink.role == "client", ShareLink.created_at, ShareLink.id)).all()  # the last one wins
+    return {gallery_id: link_id for gallery_id, link_id in rows}
 
 
 def _tracked(message_id: str, url: str | None) -> str | None:

@@ -97,6 +97,10 @@ def send_due(now: datetime | None = None, result: SweepResult | None = None) -> 
     if db.session.scalar(select(Message.id).where(Message.status == "queued", Message.send_after <= now).limit(1)) is None:
         return result  # the common case of an hourly sweep: nothing is due
     result.suppressed += _suppress(now)
+    from gallery.retention import pacing
+
+    result.suppressed += pacing.expire_stale(now)  # an occasion that is over is not mailed late
+    result.rescheduled += pacing.cap_marketing(now)  # one marketing mail a client a day, the most relevant
     after = None  # keyset: each batch starts past the last one, not over the index entries it just claimed
     while True:
         stmt = (select(Message.id, Message.send_after,

@@ -74,7 +74,11 @@ def _actions(photographer, sim_clients, sim_galleries, sim_events):
     return actions
 
 
-def test_years_of_sweeps_send_exactly_what_the_rules_define(app, make_photographer, smtp_server):
+def test_years_of_sweeps_send_exactly_what_the_rules_define(app, make_photographer, smtp_server, monkeypatch):
+    import dataclasses
+
+    # The rules alone, one for one: the daily cap on marketing mail has its own tests (test_pacing.py).
+    monkeypatch.setitem(app.config, "GALLERY", dataclasses.replace(app.config["GALLERY"], marketing_mails_per_day=0))
     photographer, _ = make_photographer(studio_name="Nordlys Foto")
     sim_clients, sim_galleries, sim_events = generate(7, CLIENTS, START, END)
     actions = _actions(photographer, sim_clients, sim_galleries, sim_events)
