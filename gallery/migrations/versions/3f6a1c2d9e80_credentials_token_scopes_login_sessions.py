@@ -1,7 +1,7 @@
 """credentials: API token scopes, login sessions
 
 Revision ID: 3f6a1c2d9e80
-Revises: ec599c1572d9
+Revises: 5e2a9c4d7b13
 Create Date: 2026-11-30 12:00:00
 
 """
@@ -11,7 +11,7 @@ import gallery.core.types
 
 
 revision = '3f6a1c2d9e80'
-down_revision = 'ec599c1572d9'
+down_revision = '5e2a9c4d7b13'
 branch_labels = None
 depends_on = None
 
