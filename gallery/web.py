@@ -41,10 +41,11 @@ def _blueprints():
     from gallery.store.catalogue_api import blp as store_catalogue
     from gallery.web_client.pages import blp as pages
     from gallery.retention.api import blp as retention, links as retention_links
+    from gallery.retention.program_api import blp as retention_program
     from gallery.engagement.analytics_api import blp as analytics
 
     return [health, accounts, clients, galleries, photos, files, share_links, share, selections, share_downloads,
-            activity, store, store_share, store_catalogue, pages, retention, retention_links, analytics]
+            activity, store, store_share, store_catalogue, pages, retention, retention_links, retention_program, analytics]
 
 
 def register(app: Flask, api) -> None:

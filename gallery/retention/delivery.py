@@ -10,12 +10,11 @@ from sqlalchemy import select
 
 from gallery.accounts.models import Photographer
 from gallery.clients.models import Client
-from gallery.engagement.models import Event
 from gallery.engagement.services import record_event
 from gallery.extensions import db
 from gallery.galleries.models import Gallery, Rendition, ShareLink
 from gallery.mail.services import build_message, send
-from gallery.retention import content, offers, schedule, tokens
+from gallery.retention import content, mail_facts, offers, schedule, tokens, words
 
 FAVOURITES_SHOWN = 6
 RENDITION_LINK_TTL = 60 * 60 * 24 * 60  # photo links in a mail keep working for two months
@@ -50,22 +49,11 @@ def guest_url(visitor_id: str, now: datetime) -> str | None:
     return f"{current_app.config['GALLERY'].public_base_url.rstrip('/')}/g/{token}" if token else None
 
 
-def favourite_photos(client_id: str, now: datetime) -> list[dict]:
-    """The client's current favourites (favourited and not unfavourited since), newest first, as links."""
+def favourite_photos(client_id: str, now: datetime, only: list[str] | None = None) -> list[dict]:
+    """Thumbnails of the favourites `only` (the ones not ordered yet), as signed links, newest first."""
     from gallery.storage.signing import signed_url
 
-    events = db.session.execute(
-        select(Event.photo_id, Event.kind).where(Event.client_id == client_id,
-                                                 Event.kind.in_(("favourited", "unfavourited")),
-                                                 Event.photo_id.is_not(None), Event.ts <= now)
-        .order_by(Event.ts.desc(), Event.id.desc())).all()
-    seen, current = set(), []
-    for photo_id, kind in events:
-        if photo_id in seen:
-            continue
-        seen.add(photo_id)
-        if kind == "favourited":
-            current.append(photo_id)
+    current = only or []
     if not current:
         return []
     renditions = {r.photo_id: r for r in db.session.scalars(
@@ -102,37 +90,63 @@ def recipient_of(message, photographer: Photographer) -> Recipient:
                      photographer.timezone)
 
 
+class NothingToSay(Exception):
+    """The message has nothing left to say (every favourite ordered, no page to link to): suppress it."""
+
+
+def _target(message, client: Recipient, photographer: Photographer, now: datetime) -> str | None:
+    if message.rule == "followup":
+        return tokens.url("survey", message.id)
+    if message.visitor_id:
+        return guest_url(message.visitor_id, now)  # never the client's own link
+    link = gallery_url(message.gallery_id, client.id, now)
+    if link is None and message.rule in ("anniversary", "dormant", "loyalty", "campaign", "referral"):
+        link = (photographer.branding or {}).get("website") or None
+    if link is None and message.rule != "campaign":
+        raise NothingToSay("no gallery or website to link to")
+    return link
+
+
 def render(message, client: Recipient, photographer: Photographer, now: datetime) -> tuple[str, str, str]:
     """(subject, text, html) of `message` in the client's language."""
     gallery = db.session.get(Gallery, message.gallery_id) if message.gallery_id else None
     locale = content.mail_locale(client.locale)
+    if message.rule == "campaign":
+        locale = words.campaign_locale(message, locale)
     tz = schedule.zone(client.timezone)
+    favourites = []
+    if message.rule == "favourites":
+        favourites = mail_facts.unordered_favourites(client.id)
+        if not favourites:
+            raise NothingToSay("every favourite is ordered")
     with force_locale(locale):
         offer = message.context.get("issued_offer")
-        offer_text = (content.offer_line(offer, datetime.fromisoformat(offer["valid_until"]).astimezone(tz).date())
-                      if offer else None)
+        offer_until = datetime.fromisoformat(offer["valid_until"]).astimezone(tz).date() if offer else None
+        offer_text = content.offer_line(offer, offer_until) if offer else None
         expires_local = (format_date(gallery.expires_at.astimezone(tz).date(), format="long")
                          if gallery is not None and gallery.expires_at else None)
-        ctx = {"studio": photographer.studio_name, "client_name": client.name, **message.context,
-               "gallery_title": gallery.title if gallery else None, "expires_local": expires_local}
-        words = content.texts(message.rule, ctx)
-        if message.rule == "followup":
-            target = tokens.url("survey", message.id)
-        elif message.visitor_id:
-            target = guest_url(message.visitor_id, now)  # never the client's own link
-        else:
-            target = gallery_url(message.gallery_id, client.id, now)
-        photos = [{"url": _tracked(message.id, p["url"])}
-                  for p in (favourite_photos(client.id, now) if message.rule == "favourites" else [])]
+        ctx = {"studio": photographer.studio_name, "client_name": client.name,
+               "event_type": gallery.event_type if gallery else None, **message.context,
+               "gallery_title": gallery.title if gallery else None, "expires_local": expires_local,
+               "offer_until_local": format_date(offer_until, format="long") if offer_until else None,
+               "favourites_count": len(favourites) or None,
+               "cart_lines": mail_facts.cart_lines(client.id, message.gallery_id)
+               if message.rule == "abandoned_cart" else []}
+        target = _target(message, client, photographer, now)
+        said = words.words_for(message, ctx, locale, link=target, offer_text=offer_text)
+        # Pictures load from their own (untracked) URL; only following the link counts as a click.
+        photos = [{"src": p["url"], "href": _tracked(message.id, target or p["url"])}
+                  for p in favourite_photos(client.id, now, only=favourites)]
         variables = {
-            "lang": locale, "words": words, "client_name": client.name, "studio": photographer.studio_name,
+            "lang": locale, "words": said, "client_name": client.name, "studio": photographer.studio_name,
+            "lines": ctx["cart_lines"],
             "button_url": _tracked(message.id, target), "photos": photos, "offer_text": offer_text,
             "unsubscribe_url": tokens.url("unsubscribe", message.id) if message.category != "transactional" else None,
             "open_pixel_url": tokens.url("open", message.id, ".gif"),
         }
         text = render_template("mail/retention/message.txt", **variables)
         html = render_template("mail/retention/message.html", **variables)
-    return words["subject"], text, html
+    return said["subject"], text, html
 
 
 def deliver(message, now: datetime) -> None:

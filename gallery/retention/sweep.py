@@ -43,7 +43,9 @@ ENGAGEMENT_KINDS = ("gallery_viewed", "photo_viewed", "favourited", "unfavourite
                     "commented", "feedback_given", "email_clicked", "visitor_identified")
 # A queued message is dropped when one of these happened after its anchor: the client already acted.
 SUPERSEDED_BY = {
-    "favourites": ("favourited", "order_placed"),
+    # An order does not silence the favourites prompt: the photos decide (retention.mail_facts), so one
+    # print ordered after ten favourites still leaves nine to mention.
+    "favourites": ("favourited",),
     "reorder": ("order_placed",),
     "abandoned_cart": ("cart_updated", "order_placed"),
     "dormant": ENGAGEMENT_KINDS,
@@ -276,8 +278,13 @@ def _plan_after_last(rule, kinds, lag, group, now, *, offer=None):
 
 
 def _plan_favourites(settings, group, now):
-    yield from _plan_after_last("favourites", ("favourited",), timedelta(days=settings["days_after"]), group, now,
-                                offer=settings.get("offer"))
+    """Clients whose last favourite is N days old and who have favourites they have not ordered."""
+    from gallery.retention.mail_facts import clients_with_unordered_favourites
+
+    candidates = list(_plan_after_last("favourites", ("favourited",), timedelta(days=settings["days_after"]),
+                                       group, now, offer=settings.get("offer")))
+    waiting = clients_with_unordered_favourites([c.client_id for c in candidates])
+    yield from (c for c in candidates if c.client_id in waiting)
 
 
 def _plan_abandoned_cart(settings, group, now):
@@ -384,7 +391,16 @@ def plan(now: datetime | None = None, kinds=None) -> int:
                     "send_after": schedule.next_window_start(c.due_at, c.timezone), "context": c.context,
                     "status": "queued", "created_at": now,
                 })
+    if not kinds or "campaign" in kinds:
+        from gallery.retention.campaigns import plan_due
+
+        rows.extend(plan_due(now))
+    if not kinds or "loyalty" in kinds:
+        from gallery.retention.loyalty import plan_moves
+
+        rows.extend(plan_moves(now))
     if not rows:
+        db.session.commit()  # tier holdings may have changed without a move up
         return 0
     inserted = insert_ignoring_duplicates(rows)
     db.session.commit()
@@ -487,7 +503,7 @@ def deliver_claimed(message_ids: list[str], now: datetime) -> tuple[int, int]:
 
     Each message is committed on its own, after an atomic mark of its one attempt: a crash leaves at
     most the message in flight undecided, and two workers handed the same id never both send it."""
-    from gallery.retention.delivery import deliver
+    from gallery.retention.delivery import NothingToSay, deliver
 
     sent = failed = 0
     for message_id in message_ids:
@@ -503,6 +519,12 @@ def deliver_claimed(message_ids: list[str], now: datetime) -> tuple[int, int]:
             deliver(db.session.get(Message, message_id), now)
             db.session.commit()
             sent += 1
+        except NothingToSay as reason:
+            db.session.rollback()
+            db.session.execute(update(Message).where(Message.id == message_id)
+                               .values(status="suppressed", status_reason=str(reason)[:200])
+                               .execution_options(synchronize_session=False))
+            db.session.commit()
         except Exception:  # noqa: BLE001 - one bad message must not stop the outbox
             log.exception("retention message %s failed", message_id)
             db.session.rollback()

@@ -19,6 +19,7 @@ DATE_KINDS = {"wedding", "anniversary", "birthday", "child_birth"}
 ENGAGEMENT = {"gallery_viewed", "photo_viewed", "favourited", "unfavourited", "selection_submitted", "downloaded",
               "zip_downloaded", "shared", "cart_updated", "order_placed", "order_paid", "commented",
               "feedback_given", "email_clicked", "visitor_identified"}
+PHOTOS_PER_GALLERY = 12
 CATEGORY = {"anniversary": "marketing", "reorder": "marketing", "favourites": "marketing",
             "abandoned_cart": "marketing", "dormant": "marketing", "followup": "service", "expiry": "transactional"}
 
@@ -55,6 +56,7 @@ class SimEvent:
     client: SimClient
     gallery: SimGallery | None
     photo: str | None = None
+    photos: tuple = ()  # order_placed: the photos ordered
 
 
 def _at(day: date, rng: random.Random) -> datetime:
@@ -96,23 +98,41 @@ def generate(seed: int, clients: int, start: date, end: date) -> tuple[list, lis
                 for _ in range(rng.randrange(0, 4)):
                     t += timedelta(hours=rng.randrange(1, 200))
                     events.append(SimEvent(t, "photo_viewed", client, gallery, f"photo{gallery.key}x{rng.randrange(50)}"))
+                favourites = []
                 if rng.random() < 0.6:
                     for _ in range(rng.randrange(1, 6)):
                         t += timedelta(hours=rng.randrange(1, 100))
-                        events.append(SimEvent(t, "favourited", client, gallery, f"photo{gallery.key}x{rng.randrange(50)}"))
+                        favourites.append(f"{rng.randrange(PHOTOS_PER_GALLERY)}")
+                        events.append(SimEvent(t, "favourited", client, gallery, favourites[-1]))
+
+                def ordered():
+                    # Some orders hold every favourite, some a few, some other photos (and an order may come
+                    # before the last favourite).
+                    pick = rng.random()
+                    if favourites and pick < 0.4:
+                        return tuple(dict.fromkeys(favourites))
+                    if favourites and pick < 0.7:
+                        return (rng.choice(favourites),)
+                    return (f"{rng.randrange(PHOTOS_PER_GALLERY)}",)
+
                 roll = rng.random()
                 if roll < 0.25:
                     t += timedelta(hours=rng.randrange(1, 300))
                     events.append(SimEvent(t, "cart_updated", client, gallery))
                     if rng.random() < 0.5:
                         t += timedelta(hours=rng.randrange(1, 40))
-                        events.append(SimEvent(t, "order_placed", client, gallery))
+                        events.append(SimEvent(t, "order_placed", client, gallery, photos=ordered()))
                         events.append(SimEvent(t + timedelta(minutes=3), "order_paid", client, gallery))
                 elif roll < 0.5:
                     t += timedelta(days=rng.randrange(1, 40))
                     events.append(SimEvent(t, "cart_updated", client, gallery))
-                    events.append(SimEvent(t + timedelta(minutes=10), "order_placed", client, gallery))
+                    events.append(SimEvent(t + timedelta(minutes=10), "order_placed", client, gallery,
+                                           photos=ordered()))
                     events.append(SimEvent(t + timedelta(minutes=12), "order_paid", client, gallery))
+                if favourites and rng.random() < 0.3:  # more favourites after an order
+                    t += timedelta(hours=rng.randrange(1, 100))
+                    favourites.append(f"{rng.randrange(PHOTOS_PER_GALLERY)}")
+                    events.append(SimEvent(t, "favourited", client, gallery, favourites[-1]))
                 if rng.random() < 0.3:  # comes back months later
                     t += timedelta(days=rng.randrange(90, 500))
                     events.append(SimEvent(t, "gallery_viewed", client, gallery))
@@ -189,6 +209,20 @@ class Expectation:
             return not unsubscribed
         return self.consents(c, moment)
 
+    def has_gallery(self, c: SimClient, moment) -> bool:
+        return any(g.client is c and g.published <= moment for g in self.galleries)
+
+    def unordered_favourites(self, c: SimClient, moment) -> set:
+        favourites, ordered = set(), set()
+        for e in self.by_client.get(c.key, []):
+            if e.ts > moment:
+                break
+            if e.kind == "favourited":
+                favourites.add((e.gallery.key, e.photo))
+            elif e.kind == "order_placed":
+                ordered.update((e.gallery.key, photo) for photo in e.photos)
+        return favourites - ordered
+
     def acted(self, c: SimClient, kinds, after: datetime, until: datetime) -> bool:
         return any(after < e.ts <= until and e.kind in kinds for e in self.by_client.get(c.key, []))
 
@@ -233,8 +267,11 @@ class Expectation:
                     due = yearly(original, year) - timedelta(days=14)
                     if covered:
                         continue
+                    send = self.date_rule(due, c, c.created)
+                    if send is None or not self.has_gallery(c, send):
+                        continue  # nothing to link to: no mail
                     out_key = f"anniversary:d:{c.date_ids[(kind, original)]}:{year}"
-                    add(out_key, "anniversary", c, self.date_rule(due, c, c.created))
+                    add(out_key, "anniversary", c, send)
         for g in self.galleries:
             c = g.client
             due = g.published.date() + timedelta(days=7)
@@ -257,7 +294,7 @@ class Expectation:
         for c in self.clients:
             mine = self.by_client.get(c.key, [])
             for rule, kinds, superseded, lag in (
-                    ("favourites", {"favourited"}, {"favourited", "order_placed"}, timedelta(days=5)),
+                    ("favourites", {"favourited"}, {"favourited"}, timedelta(days=5)),
                     ("reorder", {"order_paid"}, {"order_placed"}, timedelta(days=30)),
                     ("abandoned_cart", {"cart_updated"}, {"cart_updated", "order_placed"}, timedelta(hours=24))):
                 for e in mine:
@@ -266,6 +303,8 @@ class Expectation:
                     send = self.window_sweep(e.ts + lag, c.tz)
                     if send is None or self.acted(c, superseded, e.ts, send):
                         continue
+                    if rule == "favourites" and not self.unordered_favourites(c, send):
+                        continue  # the photos decide: every favourite is ordered
                     add(f"{rule}:{c.id}:{e.ts.isoformat()}", rule, c, send)
             engagement = [e for e in mine if e.kind in ENGAGEMENT]
             for e in engagement:

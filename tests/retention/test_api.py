@@ -11,7 +11,7 @@ from gallery.retention.sweep import sweep
 def test_rules_have_defaults_and_can_be_changed(app, photographer_api):
     rules = {r["kind"]: r for r in photographer_api.get("/api/v1/retention/rules").json["rules"]}
     assert set(rules) == {"anniversary", "reorder", "favourites", "abandoned_cart", "dormant", "followup", "expiry",
-                          "referral", "digest"}
+                          "referral", "loyalty", "digest"}
     assert all(r["enabled"] for r in rules.values() if r["kind"] != "digest")
     assert rules["digest"]["enabled"] is False  # the photographer's own digest is opt-in
     assert rules["expiry"]["settings"]["days_before"] == [7, 4, 1] and rules["expiry"]["category"] == "transactional"

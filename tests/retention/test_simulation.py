@@ -13,9 +13,12 @@ from gallery.core import clock
 from gallery.engagement.services import record_event
 from gallery.extensions import db
 from gallery.galleries import services as galleries
+from gallery.galleries.models import Photo, ShareLink
+from gallery.proofing.models import Favourite, FavouriteList, Visitor
+from gallery.store.models import Order, OrderItem
 from gallery.retention.models import Message, Unsubscribe
 from gallery.retention.sweep import sweep
-from tests.retention.simulation import CATEGORY, Expectation, generate, sweep_instants
+from tests.retention.simulation import CATEGORY, PHOTOS_PER_GALLERY, Expectation, generate, sweep_instants
 
 START = date(2023, 1, 1)
 END = date.fromisoformat(os.environ.get("GALLERY_SIMULATION_END", "2025-12-31"))
@@ -47,6 +50,8 @@ def _actions(photographer, sim_clients, sim_galleries, sim_events):
             clients.update_client(photographer.id, c.id, {"marketing_consent": False})
         return run
 
+    rows = {}  # (gallery key, photo) -> photo id; gallery key -> (visitor id, favourite list id)
+
     def publish(g):
         def run():
             gallery = galleries.create_gallery(photographer.id, {
@@ -54,11 +59,44 @@ def _actions(photographer, sim_clients, sim_galleries, sim_events):
                 "shoot_date": g.shoot})
             galleries.publish_gallery(photographer.id, gallery.id, expires_at=g.expires)
             g.id = gallery.id
+            link = ShareLink(gallery_id=gallery.id, token=f"simulated-client-link-{g.key:05d}-0123456789",
+                             role="client")
+            db.session.add(link)
+            for n in range(PHOTOS_PER_GALLERY):
+                photo = Photo(gallery_id=gallery.id, original_filename=f"IMG_{n}.jpg", storage_key=f"o/{g.key}/{n}",
+                              sha256=f"{g.key:032x}{n:032x}", status="ready")
+                db.session.add(photo)
+                db.session.flush()
+                rows[(g.key, str(n))] = photo.id
+            visitor = Visitor(gallery_id=gallery.id, share_link_id=link.id, email=g.client.email,
+                              client_id=g.client.id, verified_at=clock.now())
+            db.session.add(visitor)
+            db.session.flush()
+            favourites = FavouriteList(visitor_id=visitor.id, gallery_id=gallery.id, name="Favourites")
+            db.session.add(favourites)
+            db.session.flush()
+            rows[g.key] = (visitor.id, favourites.id)
         return run
 
     def event(e):
-        return lambda: record_event(e.kind, photographer_id=photographer.id, client_id=e.client.id,
-                                    gallery_id=e.gallery.id if e.gallery else None, photo_id=e.photo, ts=e.ts)
+        def run():
+            photo_id = rows.get((e.gallery.key, e.photo)) if e.gallery and e.photo else None
+            if e.kind == "favourited":
+                list_id = rows[e.gallery.key][1]
+                if not db.session.scalar(select(Favourite.id).where(Favourite.list_id == list_id,
+                                                                    Favourite.photo_id == photo_id)):
+                    db.session.add(Favourite(list_id=list_id, photo_id=photo_id))
+            if e.kind == "order_placed":
+                order = Order(photographer_id=photographer.id, gallery_id=e.gallery.id,
+                              visitor_id=rows[e.gallery.key][0], client_id=e.client.id, status="paid",
+                              currency="EUR", subtotal=1000, total=1000, paid_at=clock.now())
+                order.items = [OrderItem(product_kind="print", product_name="Print", unit_price=1000 // len(e.photos),
+                                         quantity=1, line_total=1000 // len(e.photos),
+                                         photo_id=rows[(e.gallery.key, photo)]) for photo in e.photos]
+                db.session.add(order)
+            record_event(e.kind, photographer_id=photographer.id, client_id=e.client.id,
+                         gallery_id=e.gallery.id if e.gallery else None, photo_id=photo_id, ts=e.ts)
+        return run
 
     for c in sim_clients:
         actions.append((c.created, 0, create(c)))
