@@ -130,12 +130,13 @@ def results(campaign: Campaign) -> dict:
         func.count(Message.id),
         func.count(Message.sent_at), func.count(Message.opened_at), func.count(Message.clicked_at),
     ).where(mine)).one()
-    window = timedelta(days=campaign.attribution_days)
     sent = select(Message.client_id, Message.sent_at).where(mine, Message.sent_at.is_not(None)).subquery()
+    days = campaign.attribution_days
     after = and_(Event.client_id == sent.c.client_id, Event.ts >= sent.c.sent_at,
-                 Event.ts <= sent.c.sent_at + window) if db.engine.dialect.name == "postgresql" else and_(
+                 Event.ts <= sent.c.sent_at + func.make_interval(0, 0, 0, days)) \
+        if db.engine.dialect.name == "postgresql" else and_(
         Event.client_id == sent.c.client_id, Event.ts >= sent.c.sent_at,
-        func.julianday(Event.ts) <= func.julianday(sent.c.sent_at) + campaign.attribution_days)
+        func.julianday(Event.ts) <= func.julianday(sent.c.sent_at) + days)
     visited = db.session.scalar(select(func.count(func.distinct(Event.client_id))).join(sent, after)
                                 .where(Event.kind == "gallery_viewed")) or 0
     orders = db.session.execute(select(Event.payload).join(sent, after).where(Event.kind == "order_paid")).scalars()

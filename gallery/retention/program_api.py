@@ -114,6 +114,7 @@ def create_campaign(data):
 @photographer_required
 @blp.response(200, s.CampaignSchema)
 def get_campaign(campaign_id):
+    """A campaign with its segment, texts and status."""
     return campaigns.get_campaign(_me().id, campaign_id)
 
 
@@ -122,6 +123,7 @@ def get_campaign(campaign_id):
 @blp.arguments(s.CampaignSchema(partial=True))
 @blp.response(200, s.CampaignSchema)
 def update_campaign(changes, campaign_id):
+    """Change a campaign that has not gone out yet."""
     campaign = campaigns.update_campaign(_me().id, campaign_id, changes)
     db.session.commit()
     return campaign
@@ -152,6 +154,7 @@ def cancel_campaign(campaign_id):
 @photographer_required
 @blp.response(200, s.AudienceSchema)
 def campaign_audience(campaign_id):
+    """Whom the campaign's segment reaches now, and who is left out."""
     campaign = campaigns.get_campaign(_me().id, campaign_id)
     return segments.audience(_me().id, campaign.segment or {})
 
@@ -170,6 +173,7 @@ def campaign_results(campaign_id):
 @photographer_required
 @blp.response(200, s.TierListSchema)
 def list_tiers():
+    """Your loyalty tiers."""
     return {"items": loyalty.list_tiers(_me().id)}
 
 
@@ -190,6 +194,7 @@ def create_tier(data):
 @blp.arguments(s.TierSchema(partial=True))
 @blp.response(200, s.TierSchema)
 def update_tier(changes, tier_id):
+    """Change a tier; clients move between tiers at once (no mail)."""
     tier = loyalty.update_tier(_me().id, tier_id, changes)
     loyalty.recompute(photographer_id=_me().id)
     db.session.commit()
@@ -200,6 +205,7 @@ def update_tier(changes, tier_id):
 @photographer_required
 @blp.response(204)
 def delete_tier(tier_id):
+    """Remove a tier; its clients fall back to the next tier they reach."""
     loyalty.delete_tier(_me().id, tier_id)
     loyalty.recompute(photographer_id=_me().id)
     db.session.commit()
