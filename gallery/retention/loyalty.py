@@ -17,6 +17,7 @@ from gallery.errors import Problem
 from gallery.extensions import db
 from gallery.galleries.models import Gallery
 from gallery.retention.models import ClientTier, LoyaltyTier
+from gallery.store import perks as store_perks
 from gallery.store.models import PAID_STATUSES, Order
 
 MAX_TIERS = 10
@@ -131,16 +132,6 @@ def tier_of(client_id: str) -> LoyaltyTier | None:
                              .where(ClientTier.client_id == client_id))
 
 
-def standing_discount(photographer_id: str, client_id: str | None) -> tuple[int, str] | None:
-    """(percent, tier name) of the client's standing discount, or None."""
-    if not client_id:
-        return None
-    tier = tier_of(client_id)
-    if tier is None or tier.photographer_id != photographer_id or not tier.discount_percent:
-        return None
-    return tier.discount_percent, tier.name
-
-
 def plan_moves(now: datetime) -> list[dict]:
     """Recompute tiers; an outbox row for each move up (mailed in the client's local morning, once per tier)."""
     from gallery.core.ids import new_id
@@ -167,3 +158,12 @@ def plan_moves(now: datetime) -> list[dict]:
 def perks(tier: LoyaltyTier) -> dict:
     return {"discount_percent": tier.discount_percent, "free_digital": tier.free_digital,
             "early_access": tier.early_access}
+
+
+@store_perks.provide
+def _tier_perks(photographer_id: str, client_id: str) -> store_perks.Perks | None:
+    """What the client's tier gives at checkout (registered with the store)."""
+    tier = tier_of(client_id)
+    if tier is None or tier.photographer_id != photographer_id:
+        return None
+    return store_perks.Perks(discount_percent=tier.discount_percent, free_digital=tier.free_digital, label=tier.name)

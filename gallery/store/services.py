@@ -25,7 +25,7 @@ from gallery.engagement.services import record_event
 from gallery.errors import Problem
 from gallery.extensions import db
 from gallery.galleries.models import Gallery, GallerySet, Photo
-from gallery.store import money
+from gallery.store import money, perks
 from gallery.store.models import (DIGITAL_KINDS, ORDER_TRANSITIONS, PAID_STATUSES, PHOTO_KINDS, PHYSICAL_KINDS, Cart,
                                   CartItem, Coupon, CouponRedemption, Order, OrderItem, PaymentEvent, PriceSheet,
                                   Product)
@@ -294,7 +294,8 @@ class Totals:
     total: int
 
 
-def compute_totals(lines: list[tuple[int, int, str]], sheet: PriceSheet, coupon: Coupon | None = None) -> Totals:
+def compute_totals(lines: list[tuple[int, int, str]], sheet: PriceSheet, coupon: Coupon | None = None,
+                   standing_percent: int = 0) -> Totals:
     """Totals in minor units from (unit_price, quantity, product_kind) lines.
 
     Discount before shipping; shipping flat when anything is physical (free with a free-shipping coupon or
@@ -306,6 +307,8 @@ def compute_totals(lines: list[tuple[int, int, str]], sheet: PriceSheet, coupon:
         discount = money.percent_of(subtotal, coupon.percent_off)
     elif coupon is not None and coupon.amount_off:
         discount = min(coupon.amount_off, subtotal)
+    if standing_percent:  # a loyalty discount does not stack with a coupon: the better one applies
+        discount = max(discount, money.percent_of(subtotal, standing_percent))
     shipping = 0
     if any(kind in PHYSICAL_KINDS for _, _, kind in lines):
         free = (coupon is not None and coupon.free_shipping) or (
@@ -435,7 +438,12 @@ def place_order(gallery: Gallery, buyer: Buyer, *, coupon_code: str | None = Non
     stale = [item.product.name for item in cart.items if not item.product.active]
     if stale:
         raise Problem(409, f"No longer sold: {', '.join(stale)}. Update the cart and try again.")
-    lines = [(item.product.price, item.quantity, item.product.kind) for item in cart.items]
+    perk = perks.for_buyer(gallery.photographer_id, buyer.client_id)
+
+    def price(item):  # a tier with free digital downloads pays nothing for them
+        return 0 if perk.free_digital and item.product.kind in DIGITAL_KINDS else item.product.price
+
+    lines = [(price(item), item.quantity, item.product.kind) for item in cart.items]
     if any(kind in PHYSICAL_KINDS for _, _, kind in lines) and not shipping_address:
         raise Problem(422, "Prints, canvases and albums need a shipping address.",
                       errors={"shipping_address": ["Required for physical products."]})
@@ -444,7 +452,7 @@ def place_order(gallery: Gallery, buyer: Buyer, *, coupon_code: str | None = Non
     if coupon_code:
         coupon = _find_coupon(gallery.photographer_id, coupon_code)
         _check_coupon(coupon, gallery=gallery, buyer=buyer, currency=sheet.currency, subtotal=subtotal)
-    totals = compute_totals(lines, sheet, coupon)
+    totals = compute_totals(lines, sheet, coupon, standing_percent=perk.discount_percent)
     provider = get_provider(sheet.payment_provider)
     order = Order(photographer_id=gallery.photographer_id, gallery_id=gallery.id, visitor_id=buyer.visitor_id,
                   client_id=buyer.client_id, email=buyer.email, name=buyer.name, locale=buyer.locale,
@@ -458,8 +466,8 @@ def place_order(gallery: Gallery, buyer: Buyer, *, coupon_code: str | None = Non
         select(Photo).where(Photo.id.in_({i.photo_id for i in cart.items if i.photo_id})))}
     order.items = [OrderItem(product_id=item.product_id, product_kind=item.product.kind,
                              product_name=item.product.name, photo_id=item.photo_id,
-                             photo_filename=photos.get(item.photo_id), unit_price=item.product.price,
-                             quantity=item.quantity, line_total=item.product.price * item.quantity,
+                             photo_filename=photos.get(item.photo_id), unit_price=price(item),
+                             quantity=item.quantity, line_total=price(item) * item.quantity,
                              options=item.options, position=item.position) for item in cart.items]
     db.session.add(order)
     db.session.flush()
