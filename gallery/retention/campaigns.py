@@ -11,7 +11,6 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, func, select
 
-from gallery.core import clock
 from gallery.core.ids import new_id
 from gallery.core.pagination import paginate
 from gallery.core.scoping import get_owned
@@ -19,6 +18,7 @@ from gallery.engagement.models import Event
 from gallery.errors import Problem
 from gallery.extensions import db
 from gallery.retention import schedule, segments, wording
+from gallery.retention.attribution import within
 from gallery.retention.models import Campaign, Message
 
 EDITABLE = ("name", "segment", "wording", "default_locale", "offer", "send_on", "attribution_days")
@@ -131,12 +131,7 @@ def results(campaign: Campaign) -> dict:
         func.count(Message.sent_at), func.count(Message.opened_at), func.count(Message.clicked_at),
     ).where(mine)).one()
     sent = select(Message.client_id, Message.sent_at).where(mine, Message.sent_at.is_not(None)).subquery()
-    days = campaign.attribution_days
-    after = and_(Event.client_id == sent.c.client_id, Event.ts >= sent.c.sent_at,
-                 Event.ts <= sent.c.sent_at + func.make_interval(0, 0, 0, days)) \
-        if db.engine.dialect.name == "postgresql" else and_(
-        Event.client_id == sent.c.client_id, Event.ts >= sent.c.sent_at,
-        func.julianday(Event.ts) <= func.julianday(sent.c.sent_at) + days)
+    after = and_(Event.client_id == sent.c.client_id, within(Event.ts, sent.c.sent_at, campaign.attribution_days))
     visited = db.session.scalar(select(func.count(func.distinct(Event.client_id))).join(sent, after)
                                 .where(Event.kind == "gallery_viewed")) or 0
     orders = db.session.execute(select(Event.payload).join(sent, after).where(Event.kind == "order_paid")).scalars()

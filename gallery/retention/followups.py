@@ -13,7 +13,6 @@ from gallery.extensions import db
 from gallery.retention.models import FollowUp
 
 LOW_SCORE_MAX = 6  # NPS detractors: 0-6
-CAME_BACK_KINDS = ("order_paid", "gallery_published")
 
 
 def open_for_feedback(feedback) -> FollowUp | None:
@@ -79,8 +78,15 @@ def act(photographer_id: str, followup_id: str, *, note: str | None = None, reso
 
 def outcomes(photographer_id: str) -> dict:
     """Unhappy clients followed up, resolved, and how many later ordered or booked again."""
-    came_back = exists(select(Event.id).where(Event.client_id == FollowUp.client_id,
-                                              Event.kind.in_(CAME_BACK_KINDS), Event.ts > FollowUp.created_at))
+    from sqlalchemy import or_
+
+    from gallery.galleries.models import Gallery
+
+    came_back = or_(
+        exists(select(Event.id).where(Event.client_id == FollowUp.client_id, Event.kind == "order_paid",
+                                      Event.ts > FollowUp.created_at)),
+        exists(select(Gallery.id).where(Gallery.client_id == FollowUp.client_id,
+                                        Gallery.published_at > FollowUp.created_at)))
     row = db.session.execute(select(
         func.count(FollowUp.id),
         func.count(FollowUp.resolved_at),

@@ -239,3 +239,26 @@ def test_other_photographers_programs_are_invisible(app, make_photographer, stud
     assert other.post("/api/v1/retention/wording/preview",
                       json={"client_id": client.id, "rule": "anniversary"}).status_code == 404
     assert other.get("/api/v1/retention/campaigns").json["items"] == []
+
+
+def test_metrics_report_outcomes_per_rule_cohorts_and_unhappy_clients_who_came_back(app, studio, smtp_server):
+    photographer, api, client, gallery = studio()
+    with smtp_server.configured(app):
+        sweep(datetime(2024, 6, 27, 7, 30, tzinfo=UTC))  # the follow-up survey goes out
+    message = db.session.scalar(select(Message).where(Message.rule == "followup"))
+    from gallery.retention import tokens
+
+    with clock.frozen(datetime(2024, 6, 28, tzinfo=UTC)):
+        app.test_client().post(tokens.url("survey", message.id).removeprefix("http://gallery.test"),
+                               json={"score": 2})
+    record_event("gallery_viewed", photographer_id=photographer.id, client_id=client.id, gallery_id=gallery.id,
+                 ts=datetime(2024, 6, 28, tzinfo=UTC))
+    record_event("order_paid", photographer_id=photographer.id, client_id=client.id, gallery_id=gallery.id,
+                 payload={"total": 5000, "currency": "EUR"}, ts=datetime(2025, 2, 1, tzinfo=UTC))
+    db.session.commit()
+    with clock.frozen(datetime(2025, 3, 1, tzinfo=UTC)):
+        metrics = api.get("/api/v1/metrics/retention?from=2024-01-01&to=2025-03-01").json
+    followup = next(row for row in metrics["offer_conversion"] if row["rule"] == "followup")
+    assert (followup["sent"], followup["visited"], followup["ordered"]) == (1, 1, 0)
+    assert metrics["cohorts"] == [{"cohort": 2024, "clients": 1, "returned": {"2025": 1}}]
+    assert metrics["followups"] == {"opened": 1, "resolved": 0, "clients_came_back": 1}
