@@ -20,7 +20,11 @@ ENGAGEMENT = {"gallery_viewed", "photo_viewed", "favourited", "unfavourited", "s
               "zip_downloaded", "shared", "cart_updated", "order_placed", "order_paid", "commented",
               "feedback_given", "email_clicked", "visitor_identified"}
 PHOTOS_PER_GALLERY = 12
-CATEGORY = {"anniversary": "marketing", "reorder": "marketing", "favourites": "marketing",
+# The studio's loyalty tiers (name, sessions reaching it, rank) and one campaign to newborn clients.
+TIERS = (("Friend", 1, 1), ("Regular", 2, 2))
+CAMPAIGN = {"scheduled_at": datetime(2024, 3, 1, 12, tzinfo=UTC), "send_on": date(2024, 3, 15),
+            "event_types": ["newborn"]}
+CATEGORY = {"loyalty": "marketing", "campaign": "marketing", "anniversary": "marketing", "reorder": "marketing", "favourites": "marketing",
             "abandoned_cart": "marketing", "dormant": "marketing", "followup": "service", "expiry": "transactional"}
 
 
@@ -306,6 +310,8 @@ class Expectation:
                     if rule == "favourites" and not self.unordered_favourites(c, send):
                         continue  # the photos decide: every favourite is ordered
                     add(f"{rule}:{c.id}:{e.ts.isoformat()}", rule, c, send)
+            self.loyalty(c, add)
+            self.campaign(c, add)
             engagement = [e for e in mine if e.kind in ENGAGEMENT]
             for e in engagement:
                 due = add_months(e.ts.date(), 12)
@@ -314,3 +320,31 @@ class Expectation:
                     continue
                 add(f"dormant:{c.id}:{e.ts.date().isoformat()}", "dormant", c, send)
         return out
+
+    def loyalty(self, c: SimClient, add) -> None:
+        """A move up a tier is mailed from the first sweep that sees the session that reached it."""
+        published = sorted(g.published for g in self.galleries if g.client is c)
+        held = 0
+        for moment in published:
+            index = bisect_left(self.sweeps, moment)
+            if index == len(self.sweeps):
+                break
+            seen = self.sweeps[index]
+            sessions = sum(1 for p in published if p <= seen)
+            rank = max((rank for _, needed, rank in TIERS if sessions >= needed), default=0)
+            if rank > held:
+                name = next(name for name, _, r in TIERS if r == rank)
+                add(f"loyalty:{c.id}:{c.tier_ids[name]}", "loyalty", c, self.window_sweep(seen, c.tz))
+                held = rank
+
+    def campaign(self, c: SimClient, add) -> None:
+        """Planned on the first sweep of the day before its date, for clients the segment reaches then;
+        sent in their local morning of the date (if they still consent)."""
+        send_on = CAMPAIGN["send_on"]
+        plan = next(s for s in self.sweeps if s >= CAMPAIGN["scheduled_at"] and s.date() >= send_on - timedelta(days=1))
+        member = any(g.client is c and g.event_type in CAMPAIGN["event_types"] and g.published <= plan
+                     for g in self.galleries)
+        if not member or c.created > plan or not self.consents(c, plan):
+            return
+        send = self.window_sweep(max(plan, self.midnight(send_on, c.tz)), c.tz)
+        add(f"campaign:{c.campaign_id}:{c.id}", "campaign", c, send)

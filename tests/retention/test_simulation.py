@@ -16,9 +16,11 @@ from gallery.galleries import services as galleries
 from gallery.galleries.models import Photo, ShareLink
 from gallery.proofing.models import Favourite, FavouriteList, Visitor
 from gallery.store.models import Order, OrderItem
+from gallery.retention import campaigns, loyalty
 from gallery.retention.models import Message, Unsubscribe
 from gallery.retention.sweep import sweep
-from tests.retention.simulation import CATEGORY, PHOTOS_PER_GALLERY, Expectation, generate, sweep_instants
+from tests.retention.simulation import (CAMPAIGN, CATEGORY, PHOTOS_PER_GALLERY, TIERS, Expectation, generate,
+                                       sweep_instants)
 
 START = date(2023, 1, 1)
 END = date.fromisoformat(os.environ.get("GALLERY_SIMULATION_END", "2025-12-31"))
@@ -98,6 +100,16 @@ def _actions(photographer, sim_clients, sim_galleries, sim_events):
                          gallery_id=e.gallery.id if e.gallery else None, photo_id=photo_id, ts=e.ts)
         return run
 
+    def campaign():
+        created = campaigns.create_campaign(photographer.id, {
+            "name": "First birthdays", "segment": {"event_types": CAMPAIGN["event_types"]}, "default_locale": "en",
+            "wording": {locale: {"subject": f"[{locale}] A first birthday, {{{{ client_first_name }}}}?",
+                                 "body": "Book a session."} for locale in ("en", "nb", "pl", "hr", "id")}})
+        campaigns.schedule_campaign(photographer.id, created.id, CAMPAIGN["send_on"], clock.now().date())
+        for c in sim_clients:
+            c.campaign_id = created.id
+
+    actions.append((CAMPAIGN["scheduled_at"], 4, campaign))
     for c in sim_clients:
         actions.append((c.created, 0, create(c)))
         for moment, value in c.consent[1:]:
@@ -115,6 +127,11 @@ def _actions(photographer, sim_clients, sim_galleries, sim_events):
 def test_years_of_sweeps_send_exactly_what_the_rules_define(app, make_photographer, smtp_server):
     photographer, _ = make_photographer(studio_name="Nordlys Foto")
     sim_clients, sim_galleries, sim_events = generate(7, CLIENTS, START, END)
+    tier_ids = {name: loyalty.create_tier(photographer.id, {"name": name, "min_sessions": needed, "rank": rank}).id
+                for name, needed, rank in TIERS}
+    db.session.commit()
+    for c in sim_clients:
+        c.tier_ids, c.campaign_id = tier_ids, None
     actions = _actions(photographer, sim_clients, sim_galleries, sim_events)
     sweeps = sweep_instants(START, END)
     position = 0
