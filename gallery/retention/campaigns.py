@@ -21,7 +21,8 @@ from gallery.retention import schedule, segments, wording
 from gallery.retention.attribution import within
 from gallery.retention.models import Campaign, Message
 
-EDITABLE = ("name", "segment", "wording", "default_locale", "offer", "send_on", "attribution_days")
+MAX_EARLY_DAYS = 30
+EDITABLE = ("name", "segment", "wording", "default_locale", "offer", "send_on", "attribution_days", "early_access_days")
 
 
 def get_campaign(photographer_id: str, campaign_id: str) -> Campaign:
@@ -96,31 +97,49 @@ def cancel_campaign(photographer_id: str, campaign_id: str) -> Campaign:
 
 
 def plan_due(now: datetime) -> list[dict]:
-    """Outbox rows for every scheduled campaign whose date is today or tomorrow (UTC), marking them planned.
-
-    Planned a day ahead, so the earliest time zone's morning finds its messages waiting."""
+    """Outbox rows for scheduled campaigns due today or tomorrow (UTC); clients with early access get theirs
+    `early_access_days` sooner. Planned a day ahead, so the earliest time zone's morning finds its messages
+    waiting; re-planning is a no-op (dedupe keys). A campaign is 'planned' once its own date is reached."""
     from gallery.accounts.models import Photographer
     from gallery.clients.models import Client
 
     rows: list[dict] = []
-    due = db.session.scalars(select(Campaign).where(Campaign.status == "scheduled",
-                                                    Campaign.send_on <= now.date() + timedelta(days=1)))
+    horizon = now.date() + timedelta(days=1)
+    due = db.session.scalars(select(Campaign).where(
+        Campaign.status == "scheduled", Campaign.send_on <= horizon + timedelta(days=MAX_EARLY_DAYS)))
     for campaign in due:
+        early_days = campaign.early_access_days or 0
+        if campaign.send_on - timedelta(days=early_days) > horizon:
+            continue
         studio_tz = db.session.scalar(select(Photographer.timezone).where(Photographer.id == campaign.photographer_id))
         recipients = db.session.execute(
             segments.reachable(campaign.photographer_id, campaign.segment or {}, now)
             .with_only_columns(Client.id, Client.timezone)).all()
+        early = _early_access(campaign.photographer_id) if early_days else set()
         for client_id, tz in recipients:
-            day = max(campaign.send_on, now.astimezone(schedule.zone(tz or studio_tz)).date())
-            due_at = schedule.local_midnight(day, tz or studio_tz)
+            send_on = campaign.send_on - timedelta(days=early_days) if client_id in early else campaign.send_on
+            if send_on > horizon:
+                continue
+            zone_name = tz or studio_tz
+            day = max(send_on, now.astimezone(schedule.zone(zone_name)).date())
+            due_at = schedule.local_midnight(day, zone_name)
             rows.append({"id": new_id(), "photographer_id": campaign.photographer_id, "client_id": client_id,
                          "rule": "campaign", "category": "marketing",
                          "dedupe_key": f"campaign:{campaign.id}:{client_id}", "anchor_at": now, "due_at": due_at,
-                         "send_after": schedule.next_window_start(max(due_at, now), tz or studio_tz),
-                         "context": {"campaign_id": campaign.id, "offer": campaign.offer},
+                         "send_after": schedule.next_window_start(max(due_at, now), zone_name),
+                         "context": {"campaign_id": campaign.id, "offer": campaign.offer, "early": client_id in early},
                          "status": "queued", "created_at": now})
-        campaign.status, campaign.planned_at, campaign.recipients = "planned", now, len(recipients)
+        if campaign.send_on <= horizon:
+            campaign.status, campaign.planned_at, campaign.recipients = "planned", now, len(recipients)
     return rows
+
+
+def _early_access(photographer_id: str) -> set[str]:
+    from gallery.retention.models import ClientTier, LoyaltyTier
+
+    return set(db.session.scalars(select(ClientTier.client_id).join(LoyaltyTier, LoyaltyTier.id == ClientTier.tier_id)
+                                  .where(ClientTier.photographer_id == photographer_id,
+                                         LoyaltyTier.early_access.is_(True))))
 
 
 def results(campaign: Campaign) -> dict:

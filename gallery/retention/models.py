@@ -169,6 +169,8 @@ class Campaign(TimestampMixin, db.Model):
     # The local date it goes out: each client receives it in their own 09:00-11:00 of that day.
     send_on: Mapped[date | None] = mapped_column(Date)
     attribution_days: Mapped[int] = mapped_column(Integer, default=14)
+    # Clients in a tier with early access receive it this many days before everyone else.
+    early_access_days: Mapped[int] = mapped_column(Integer, default=0)
     planned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     recipients: Mapped[int] = mapped_column(Integer, default=0)
 

@@ -56,6 +56,8 @@ class CampaignSchema(Schema):
     offer = fields.Nested(OfferSchema, allow_none=True)
     send_on = fields.Date(dump_only=True, allow_none=True)
     attribution_days = fields.Integer(validate=validate.Range(min=1, max=90), load_default=14)
+    early_access_days = fields.Integer(validate=validate.Range(min=0, max=30), load_default=0, metadata={
+        "description": "Clients in a tier with early access receive it this many days sooner."})
     planned_at = fields.DateTime(dump_only=True, allow_none=True)
     recipients = fields.Integer(dump_only=True)
     created_at = fields.DateTime(dump_only=True)

@@ -262,3 +262,29 @@ def test_metrics_report_outcomes_per_rule_cohorts_and_unhappy_clients_who_came_b
     assert (followup["sent"], followup["visited"], followup["ordered"]) == (1, 1, 0)
     assert metrics["cohorts"] == [{"cohort": 2024, "clients": 1, "returned": {"2025": 1}}]
     assert metrics["followups"] == {"opened": 1, "resolved": 0, "clients_came_back": 1}
+
+
+def test_early_access_tiers_receive_a_campaign_days_before_everyone(app, make_photographer, make_client,
+                                                                     make_gallery, smtp_server):
+    photographer, api = make_photographer(studio_name="Lys Studio")
+    people = _clients(photographer, make_client, make_gallery)
+    api.post("/api/v1/loyalty/tiers", json={"name": "VIP", "min_spend": 100, "early_access": True})
+    from gallery.store.models import Order
+
+    db.session.add(Order(photographer_id=photographer.id, visitor_id="v", client_id=people["anna"].id, status="paid",
+                         currency="NOK", subtotal=500, total=500))
+    db.session.commit()
+    campaign = api.post("/api/v1/retention/campaigns", json={
+        "name": "Minis", "early_access_days": 3, "segment": {"event_types": ["wedding"]},
+        "wording": {"en": {"subject": "Minis", "body": "Book."}}}).json["id"]
+    with clock.frozen(datetime(2025, 9, 1, tzinfo=UTC)):
+        api.post(f"/api/v1/retention/campaigns/{campaign}/schedule", json={"send_on": "2025-09-10"})
+    with smtp_server.configured(app):
+        sweep(datetime(2025, 9, 6, 8, tzinfo=UTC))      # the day before Anna's early date: planned for her only
+        sweep(datetime(2025, 9, 7, 7, 30, tzinfo=UTC))   # Anna's morning
+        assert [m["To"] for m in smtp_server.messages if m["Subject"] == "Minis"] == ["Anna <anna@example.test>"]
+        sweep(datetime(2025, 9, 9, 8, tzinfo=UTC))
+        sweep(datetime(2025, 9, 10, 13, 30, tzinfo=UTC))  # Bea's morning in New York
+    assert sorted(m["To"] for m in smtp_server.messages if m["Subject"] == "Minis") == [
+        "Anna <anna@example.test>", "Bea <bea@example.test>"]
+    assert api.get(f"/api/v1/retention/campaigns/{campaign}").json["status"] == "planned"

@@ -50,6 +50,7 @@ def upgrade():
     sa.Column('offer', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=True),
     sa.Column('send_on', sa.Date(), nullable=True),
     sa.Column('attribution_days', sa.Integer(), nullable=False),
+    sa.Column('early_access_days', sa.Integer(), nullable=False),
     sa.Column('planned_at', gallery.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('recipients', sa.Integer(), nullable=False),
     sa.Column('created_at', gallery.core.types.UTCDateTime(timezone=True), nullable=False),
