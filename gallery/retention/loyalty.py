@@ -6,9 +6,10 @@ up plans one `loyalty` message (dedupe key per client and tier), a move down (a 
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import and_, bindparam, delete, func, or_, select
+from sqlalchemy.orm import aliased
 
 from gallery.clients.models import Client
 from gallery.core import clock
@@ -76,13 +77,26 @@ def _stats():
     return spend, sessions
 
 
-def qualifying(photographer_id: str | None = None):
-    """(client_id, photographer_id, tier_id, rank) for every tier each client reaches."""
+def touched_since(since: datetime):
+    """Clients whose tier may have changed since `since`: an order changed, a gallery was published for them,
+    or their studio's tiers changed."""
+    from sqlalchemy import union
+
+    return union(
+        select(Order.client_id).where(Order.updated_at >= since, Order.client_id.is_not(None)),
+        select(Gallery.client_id).where(Gallery.published_at >= since, Gallery.client_id.is_not(None)),
+        select(Client.id).join(LoyaltyTier, LoyaltyTier.photographer_id == Client.photographer_id)
+        .where(LoyaltyTier.updated_at >= since))
+
+
+def qualifying(photographer_id: str | None = None, clients=None):
+    """(client_id, photographer_id, tier_id, rank, timezone) for every tier each client reaches
+    (of `clients`, a SELECT of client ids, when given)."""
     spend, sessions = _stats()
     spent = func.coalesce(spend.c.spend, 0)
     held = func.coalesce(sessions.c.sessions, 0)
-    stmt = (select(Client.id.label("client_id"), Client.photographer_id, LoyaltyTier.id.label("tier_id"),
-                   LoyaltyTier.rank, LoyaltyTier.name)
+    stmt = (select(Client.id.label("client_id"), Client.photographer_id, Client.timezone,
+                   LoyaltyTier.id.label("tier_id"), LoyaltyTier.rank)
             .join(LoyaltyTier, LoyaltyTier.photographer_id == Client.photographer_id)
             .outerjoin(spend, spend.c.client_id == Client.id)
             .outerjoin(sessions, sessions.c.client_id == Client.id)
@@ -90,41 +104,53 @@ def qualifying(photographer_id: str | None = None):
                        and_(LoyaltyTier.min_sessions.is_not(None), held >= LoyaltyTier.min_sessions))))
     if photographer_id:
         stmt = stmt.where(Client.photographer_id == photographer_id)
+    if clients is not None:
+        stmt = stmt.where(Client.id.in_(clients))
     return stmt
 
 
-def recompute(now: datetime | None = None, photographer_id: str | None = None) -> list[dict]:
-    """Bring every client's tier up to date; returns the moves up [{client_id, photographer_id, tier_id, name}]."""
+def _changes(photographer_id: str | None, clients=None):
+    """Clients whose best tier differs from the one they hold (set-based: the steady state returns nothing)."""
+    reached = qualifying(photographer_id, clients).subquery()
+    ranked = select(reached, func.row_number().over(
+        partition_by=reached.c.client_id, order_by=(reached.c.rank.desc(), reached.c.tier_id.desc())).label("n")
+    ).subquery()
+    held_tier = aliased(LoyaltyTier)
+    return (select(ranked.c.client_id, ranked.c.photographer_id, ranked.c.timezone, ranked.c.tier_id,
+                   ranked.c.rank, ClientTier.tier_id.label("held_id"), held_tier.rank.label("held_rank"))
+            .outerjoin(ClientTier, ClientTier.client_id == ranked.c.client_id)
+            .outerjoin(held_tier, held_tier.id == ClientTier.tier_id)
+            .where(ranked.c.n == 1, or_(ClientTier.tier_id.is_(None), ClientTier.tier_id != ranked.c.tier_id)))
+
+
+def recompute(now: datetime | None = None, photographer_id: str | None = None,
+              since: datetime | None = None) -> list[dict]:
+    """Bring clients' tiers up to date (all of them, or those touched since `since`); returns the moves up
+    [{client_id, photographer_id, tier_id, timezone}]. A move down (a refund, a changed threshold) is silent."""
     now = now or clock.now()
-    best: dict[str, tuple] = {}
-    for row in db.session.execute(qualifying(photographer_id)):
-        current = best.get(row.client_id)
-        if current is None or (row.rank, row.tier_id) > (current.rank, current.tier_id):
-            best[row.client_id] = row
-    held_stmt = select(ClientTier.client_id, ClientTier.tier_id, LoyaltyTier.rank).join(
-        LoyaltyTier, LoyaltyTier.id == ClientTier.tier_id)
+    clients = touched_since(since) if since is not None else None
+    changes = db.session.execute(_changes(photographer_id, clients)).all()
+    new = [{"client_id": c.client_id, "photographer_id": c.photographer_id, "tier_id": c.tier_id, "since": now}
+           for c in changes if c.held_id is None]
+    moved = [{"b_client_id": c.client_id, "b_tier_id": c.tier_id, "b_since": now}
+             for c in changes if c.held_id is not None]
+    if new:
+        db.session.execute(ClientTier.__table__.insert(), new)
+    if moved:
+        table = ClientTier.__table__
+        db.session.execute(table.update().where(table.c.client_id == bindparam("b_client_id"))
+                           .values(tier_id=bindparam("b_tier_id"), since=bindparam("b_since")), moved)
+    # Clients who reach no tier any more hold none.
+    reached = qualifying(photographer_id).with_only_columns(Client.id).where(Client.id == ClientTier.client_id)
+    gone = delete(ClientTier).where(~reached.exists())
     if photographer_id:
-        held_stmt = held_stmt.where(ClientTier.photographer_id == photographer_id)
-    held = {row.client_id: row for row in db.session.execute(held_stmt)}
-    ups = []
-    for client_id, row in best.items():
-        before = held.get(client_id)
-        if before is not None and before.tier_id == row.tier_id:
-            continue
-        if before is None:
-            db.session.add(ClientTier(client_id=client_id, photographer_id=row.photographer_id, tier_id=row.tier_id,
-                                      since=now))
-        else:
-            db.session.execute(ClientTier.__table__.update().where(ClientTier.client_id == client_id)
-                               .values(tier_id=row.tier_id, since=now))
-        if before is None or row.rank > before.rank:
-            ups.append({"client_id": client_id, "photographer_id": row.photographer_id, "tier_id": row.tier_id,
-                        "name": row.name})
-    gone = [client_id for client_id in held if client_id not in best]
-    if gone:
-        db.session.execute(delete(ClientTier).where(ClientTier.client_id.in_(gone)))
+        gone = gone.where(ClientTier.photographer_id == photographer_id)
+    if clients is not None:
+        gone = gone.where(ClientTier.client_id.in_(clients))
+    db.session.execute(gone.execution_options(synchronize_session=False))
     db.session.flush()
-    return ups
+    return [{"client_id": c.client_id, "photographer_id": c.photographer_id, "tier_id": c.tier_id,
+             "timezone": c.timezone} for c in changes if c.held_id is None or c.rank > c.held_rank]
 
 
 def tier_of(client_id: str) -> LoyaltyTier | None:
@@ -137,22 +163,19 @@ def plan_moves(now: datetime) -> list[dict]:
     from gallery.core.ids import new_id
     from gallery.retention import schedule
 
-    ups = recompute(now)
+    # Sweeps run hourly: a day's look-back re-checks each change many times over, and costs only the rows
+    # touched in it (a full recompute happens when tiers are defined or changed, through the API).
+    ups = recompute(now, since=now - timedelta(days=1))
     if not ups:
         return []
-    zones = dict(db.session.execute(select(Client.id, Client.timezone)
-                                    .where(Client.id.in_([up["client_id"] for up in ups]))).all())
     tiers = {tier.id: tier for tier in db.session.scalars(
         select(LoyaltyTier).where(LoyaltyTier.id.in_({up["tier_id"] for up in ups})))}
-    rows = []
-    for up in ups:
-        tier, tz = tiers[up["tier_id"]], zones.get(up["client_id"])
-        rows.append({"id": new_id(), "photographer_id": up["photographer_id"], "client_id": up["client_id"],
-                     "rule": "loyalty", "category": "marketing", "dedupe_key": f"loyalty:{up['client_id']}:{tier.id}",
-                     "anchor_at": now, "due_at": now, "send_after": schedule.next_window_start(now, tz),
-                     "context": {"tier_id": tier.id, "tier_name": tier.name, "perks": perks(tier)},
-                     "status": "queued", "created_at": now})
-    return rows
+    return [{"id": new_id(), "photographer_id": up["photographer_id"], "client_id": up["client_id"],
+             "rule": "loyalty", "category": "marketing", "dedupe_key": f"loyalty:{up['client_id']}:{up['tier_id']}",
+             "anchor_at": now, "due_at": now, "send_after": schedule.next_window_start(now, up["timezone"]),
+             "context": {"tier_id": up["tier_id"], "tier_name": tiers[up["tier_id"]].name,
+                         "perks": perks(tiers[up["tier_id"]])},
+             "status": "queued", "created_at": now} for up in ups]
 
 
 def perks(tier: LoyaltyTier) -> dict:

@@ -3,7 +3,7 @@ one for one, the messages the rules define (computed independently in tests/rete
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -127,8 +127,10 @@ def _actions(photographer, sim_clients, sim_galleries, sim_events):
 def test_years_of_sweeps_send_exactly_what_the_rules_define(app, make_photographer, smtp_server):
     photographer, _ = make_photographer(studio_name="Nordlys Foto")
     sim_clients, sim_galleries, sim_events = generate(7, CLIENTS, START, END)
-    tier_ids = {name: loyalty.create_tier(photographer.id, {"name": name, "min_sessions": needed, "rank": rank}).id
-                for name, needed, rank in TIERS}
+    with clock.frozen(datetime.combine(START, datetime.min.time(), tzinfo=UTC)):
+        tier_ids = {name: loyalty.create_tier(photographer.id, {"name": name, "min_sessions": needed,
+                                                               "rank": rank}).id
+                    for name, needed, rank in TIERS}
     db.session.commit()
     for c in sim_clients:
         c.tier_ids, c.campaign_id = tier_ids, None
