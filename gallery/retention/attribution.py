@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, union_all
 
 from gallery.engagement.models import Event
 from gallery.extensions import db
+from gallery.galleries.models import Gallery
 from gallery.retention.models import Message
 
 WINDOW_DAYS = 14
@@ -43,10 +44,6 @@ def outcomes_by_rule(photographer_id: str, lo: datetime, hi: datetime, days: int
 
 def _comings(photographer_id: str):
     """(client_id, ts) of every session (a published gallery) and paid order of the studio's clients."""
-    from sqlalchemy import union_all
-
-    from gallery.galleries.models import Gallery
-
     sessions = select(Gallery.client_id.label("client_id"), Gallery.published_at.label("ts")).where(
         Gallery.photographer_id == photographer_id, Gallery.client_id.is_not(None), Gallery.published_at.is_not(None))
     orders = select(Event.client_id.label("client_id"), Event.ts.label("ts")).where(

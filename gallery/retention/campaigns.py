@@ -11,6 +11,8 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, func, select
 
+from gallery.accounts.models import Photographer
+from gallery.clients.models import Client
 from gallery.core.ids import new_id
 from gallery.core.pagination import paginate
 from gallery.core.scoping import get_owned
@@ -19,7 +21,7 @@ from gallery.errors import Problem
 from gallery.extensions import db
 from gallery.retention import schedule, segments, wording
 from gallery.retention.attribution import within
-from gallery.retention.models import Campaign, Message
+from gallery.retention.models import Campaign, ClientTier, LoyaltyTier, Message
 
 MAX_EARLY_DAYS = 30
 EDITABLE = ("name", "segment", "wording", "default_locale", "offer", "send_on", "attribution_days", "early_access_days")
@@ -100,9 +102,6 @@ def plan_due(now: datetime) -> list[dict]:
     """Outbox rows for scheduled campaigns due today or tomorrow (UTC); clients with early access get theirs
     `early_access_days` sooner. Planned a day ahead, so the earliest time zone's morning finds its messages
     waiting; re-planning is a no-op (dedupe keys). A campaign is 'planned' once its own date is reached."""
-    from gallery.accounts.models import Photographer
-    from gallery.clients.models import Client
-
     rows: list[dict] = []
     horizon = now.date() + timedelta(days=1)
     due = db.session.scalars(select(Campaign).where(
@@ -135,8 +134,6 @@ def plan_due(now: datetime) -> list[dict]:
 
 
 def _early_access(photographer_id: str) -> set[str]:
-    from gallery.retention.models import ClientTier, LoyaltyTier
-
     return set(db.session.scalars(select(ClientTier.client_id).join(LoyaltyTier, LoyaltyTier.id == ClientTier.tier_id)
                                   .where(ClientTier.photographer_id == photographer_id,
                                          LoyaltyTier.early_access.is_(True))))

@@ -2,7 +2,7 @@
 notes and resolves it; the metrics tell how many unhappy clients came back."""
 from __future__ import annotations
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, or_, select
 
 from gallery.core import clock
 from gallery.core.pagination import paginate
@@ -10,6 +10,8 @@ from gallery.core.scoping import get_owned
 from gallery.engagement.models import Event
 from gallery.errors import Problem
 from gallery.extensions import db
+from gallery.clients.models import Client
+from gallery.galleries.models import Gallery
 from gallery.retention.models import FollowUp
 
 LOW_SCORE_MAX = 6  # NPS detractors: 0-6
@@ -34,8 +36,6 @@ def open_for_feedback(feedback) -> FollowUp | None:
 
 def open_complaint(photographer_id: str, client_id: str | None, comment: str, gallery_id: str | None = None):
     if client_id:
-        from gallery.clients.models import Client
-
         get_owned(Client, client_id, detail="No such client.", photographer_id=photographer_id)
     followup = FollowUp(photographer_id=photographer_id, client_id=client_id, gallery_id=gallery_id,
                         kind="complaint", comment=comment, log=[])
@@ -78,10 +78,6 @@ def act(photographer_id: str, followup_id: str, *, note: str | None = None, reso
 
 def outcomes(photographer_id: str) -> dict:
     """Unhappy clients followed up, resolved, and how many later ordered or booked again."""
-    from sqlalchemy import or_
-
-    from gallery.galleries.models import Gallery
-
     came_back = or_(
         exists(select(Event.id).where(Event.client_id == FollowUp.client_id, Event.kind == "order_paid",
                                       Event.ts > FollowUp.created_at)),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, bindparam, delete, func, or_, select
+from sqlalchemy import and_, bindparam, delete, func, or_, select, union
 from sqlalchemy.orm import aliased
 
 from gallery.clients.models import Client
@@ -17,6 +17,8 @@ from gallery.core.scoping import get_owned
 from gallery.errors import Problem
 from gallery.extensions import db
 from gallery.galleries.models import Gallery
+from gallery.core.ids import new_id
+from gallery.retention import schedule
 from gallery.retention.models import ClientTier, LoyaltyTier
 from gallery.store import perks as store_perks
 from gallery.store.models import PAID_STATUSES, Order
@@ -80,8 +82,6 @@ def _stats():
 def touched_since(since: datetime):
     """Clients whose tier may have changed since `since`: an order changed, a gallery was published for them,
     or their studio's tiers changed."""
-    from sqlalchemy import union
-
     return union(
         select(Order.client_id).where(Order.updated_at >= since, Order.client_id.is_not(None)),
         select(Gallery.client_id).where(Gallery.published_at >= since, Gallery.client_id.is_not(None)),
@@ -160,9 +160,6 @@ def tier_of(client_id: str) -> LoyaltyTier | None:
 
 def plan_moves(now: datetime) -> list[dict]:
     """Recompute tiers; an outbox row for each move up (mailed in the client's local morning, once per tier)."""
-    from gallery.core.ids import new_id
-    from gallery.retention import schedule
-
     # Sweeps run hourly: a day's look-back re-checks each change many times over, and costs only the rows
     # touched in it (a full recompute happens when tiers are defined or changed, through the API).
     ups = recompute(now, since=now - timedelta(days=1))

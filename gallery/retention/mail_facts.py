@@ -6,7 +6,8 @@ from sqlalchemy import and_, exists, select
 
 from gallery.extensions import db
 from gallery.galleries.models import Photo
-from gallery.proofing.models import Favourite, FavouriteList, Visitor
+from gallery.proofing.models import Favourite, FavouriteList
+from gallery.sharing.models import Visitor
 from gallery.store.models import Cart, CartItem, Order, OrderItem, Product
 
 NOT_ORDERED_STATUSES = ("cancelled", "refunded")  # an order in any other status holds its photos

@@ -9,6 +9,9 @@ from gallery.core.scoping import get_owned
 from gallery.errors import Problem
 from gallery.extensions import db
 from gallery.galleries.models import Gallery
+from gallery.mail.services import build_message, send
+from gallery.retention.campaigns import get_campaign
+from gallery.retention.delivery import NothingToSay, Recipient, render
 from gallery.retention import wording
 from gallery.retention.models import Message
 from gallery.retention.rules import CATEGORIES
@@ -20,9 +23,6 @@ SAMPLE_CONTEXT = {"anniversary": {"occasion": "shoot", "years": 1}, "expiry": {"
 
 def render_preview(photographer, client_id: str, *, rule: str | None = None, campaign_id: str | None = None,
                    locale: str | None = None, words: dict | None = None) -> dict:
-    from gallery.retention.campaigns import get_campaign
-    from gallery.retention.delivery import NothingToSay, Recipient, render
-
     client = get_owned(Client, client_id, detail="No such client.", photographer_id=photographer.id)
     if not rule and not campaign_id:
         raise Problem(422, "Name a rule or a campaign to preview.", errors={"rule": ["Give rule or campaign_id."]})
@@ -51,8 +51,6 @@ def render_preview(photographer, client_id: str, *, rule: str | None = None, cam
 
 def send_test(photographer, client_id: str, **what) -> dict:
     """The preview, mailed to the photographer's own address."""
-    from gallery.mail.services import build_message, send
-
     shown = render_preview(photographer, client_id, **what)
     send(build_message(to=photographer.email, subject=f"[Test] {shown['subject']}", text=shown["text"],
                        html=shown["html"]))

@@ -9,6 +9,8 @@ from gallery.clients.models import Client
 from gallery.core import clock
 from gallery.core.scoping import get_owned
 from gallery.extensions import db
+from gallery.errors import Problem
+from gallery.galleries.models import Gallery
 from gallery.retention import campaigns, followups, loyalty, preview, segments, words
 from gallery.retention import program_schemas as s
 from gallery.retention.models import ClientTier
@@ -44,8 +46,6 @@ def list_wording():
 def put_wording(texts, rule, locale):
     """Your own subject, body and button for one rule's mail in one language (placeholders checked)."""
     if rule not in s.WORDED_RULES or locale not in s.LOCALES:
-        from gallery.errors import Problem
-
         raise Problem(404, "No such rule or language.")
     row = words.put_wording(_me().id, rule, locale, texts)
     db.session.commit()
@@ -219,8 +219,6 @@ def client_loyalty(client_id):
     client = get_owned(Client, client_id, detail="No such client.", photographer_id=_me().id)
     held = db.session.get(ClientTier, client.id)
     spend = db.session.scalar(select(segments.spend_of(client.id)))
-    from gallery.galleries.models import Gallery
-
     sessions = db.session.scalar(select(func.count(Gallery.id)).where(Gallery.client_id == client.id,
                                                                       Gallery.status != "draft"))
     return {"client_id": client.id, "tier": loyalty.tier_of(client.id), "since": held.since if held else None,

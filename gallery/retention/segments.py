@@ -13,7 +13,8 @@ from sqlalchemy import Integer, and_, case, cast, exists, func, or_, select
 
 from gallery.clients.models import Client, ImportantDate
 from gallery.core import clock
-from gallery.engagement.models import Event
+from gallery.core.queries import json_array_contains
+from gallery.engagement.models import ENGAGEMENT_KINDS, Event
 from gallery.extensions import db
 from gallery.galleries.models import Gallery
 from gallery.retention import schedule
@@ -59,8 +60,6 @@ def _month_of(column):
 
 def matching(photographer_id: str, filters: dict, now: datetime | None = None):
     """SELECT of the ids of the photographer's clients that match `filters` (reachable or not)."""
-    from gallery.retention.sweep import ENGAGEMENT_KINDS
-
     now = now or clock.now()
     conditions = [Client.photographer_id == photographer_id]
     published = and_(Gallery.client_id == Client.id, Gallery.status != "draft")
@@ -83,8 +82,6 @@ def matching(photographer_id: str, filters: dict, now: datetime | None = None):
         wanted = {tag.lower() for tag in filters["locales"]}
         conditions.append(or_(*[func.lower(Client.locale).like(f"{tag}%") for tag in sorted(wanted)]))
     if filters.get("tags"):
-        from gallery.core.queries import json_array_contains
-
         conditions.append(or_(*[json_array_contains(Client.tags, tag) for tag in filters["tags"]]))
     if filters.get("important_date_month"):
         conditions.append(exists(select(ImportantDate.id).where(

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from gallery.extensions import db
+from gallery.errors import Problem
 from gallery.retention import content, wording
 from gallery.retention.models import Campaign, RuleWording
 
@@ -78,8 +79,6 @@ def list_wordings(photographer_id: str) -> list[RuleWording]:
 
 
 def put_wording(photographer_id: str, rule: str, locale: str, texts: dict) -> RuleWording:
-    from gallery.errors import Problem
-
     try:
         cleaned = wording.check(texts)
     except wording.WordingError as error:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from gallery.core import clock
 from gallery.engagement.services import record_event
 from gallery.extensions import db
-from gallery.galleries.models import ShareLink
+from gallery.sharing.models import ShareLink
 from gallery.retention.models import Message, Unsubscribe
 from gallery.retention.sweep import sweep
 

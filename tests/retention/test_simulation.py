@@ -13,8 +13,9 @@ from gallery.core import clock
 from gallery.engagement.services import record_event
 from gallery.extensions import db
 from gallery.galleries import services as galleries
-from gallery.galleries.models import Photo, ShareLink
-from gallery.proofing.models import Favourite, FavouriteList, Visitor
+from gallery.galleries.models import Photo
+from gallery.proofing.models import Favourite, FavouriteList
+from gallery.sharing.models import ShareLink, Visitor
 from gallery.store.models import Order, OrderItem
 from gallery.retention import campaigns, loyalty
 from gallery.retention.models import Message, Unsubscribe

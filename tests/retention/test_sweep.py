@@ -9,7 +9,8 @@ from gallery.core import clock
 from gallery.engagement.models import Event
 from gallery.engagement.services import record_event
 from gallery.extensions import db
-from gallery.galleries.models import Gallery, Photo, Rendition, ShareLink
+from gallery.galleries.models import Gallery, Photo, Rendition
+from gallery.sharing.models import ShareLink
 from gallery.retention.models import Message, Unsubscribe
 from gallery.retention.sweep import plan, sweep
 
@@ -88,7 +89,7 @@ def _twelve_weddings(photographer, make_client, make_gallery):
 
 def test_the_send_step_goes_through_every_batch(app, make_photographer, make_client, make_gallery, smtp_server,
                                                 monkeypatch):
-    from gallery.retention import sweep as sweep_module
+    from gallery.retention import sending as sweep_module
 
     monkeypatch.setattr(sweep_module, "SEND_BATCH", 5)  # 12 due messages: batches of 5, 5 and 2
     photographer, _ = make_photographer()
@@ -128,7 +129,7 @@ def test_concurrent_sweeps_send_each_message_once(app, make_photographer, make_c
 
 def _claimed_for_a_lost_job() -> Message:
     """The anniversary message, claimed at 09:30 Oslo by a sweep whose mail job never ran."""
-    from gallery.retention.sweep import _claim
+    from gallery.retention.sending import _claim
 
     plan(ANNIVERSARY_MORNING - timedelta(hours=5))
     message = db.session.scalars(select(Message)).one()
@@ -151,7 +152,7 @@ def test_a_claim_whose_mail_job_was_lost_goes_back_to_the_outbox(app, studio, sm
 
 
 def test_an_interrupted_delivery_is_failed_with_its_reason_never_sent_twice(app, studio, smtp_server):
-    from gallery.retention.sweep import deliver_claimed
+    from gallery.retention.sending import deliver_claimed
 
     studio()
     message = _claimed_for_a_lost_job()
@@ -207,7 +208,8 @@ def test_survey_is_service_mail_sent_without_marketing_consent_but_not_after_uns
 
 
 def _favourites_setup(studio, count):
-    from gallery.proofing.models import Favourite, FavouriteList, Visitor
+    from gallery.proofing.models import Favourite, FavouriteList
+    from gallery.sharing.models import Visitor
 
     photographer, _, client, gallery = studio()
     link = db.session.scalar(select(ShareLink).where(ShareLink.gallery_id == gallery.id))
@@ -330,8 +332,8 @@ def test_cli_sweep_at_a_given_instant(app, studio, runner):
 
 
 def test_expiry_reminders_reach_engaged_guests_through_their_own_link(app, studio, smtp_server):
-    from gallery.galleries.models import ShareLink
-    from gallery.proofing.models import Visitor
+    from gallery.sharing.models import ShareLink
+    from gallery.sharing.models import Visitor
 
     photographer, _, client, gallery = studio()
     guest_link = ShareLink(gallery_id=gallery.id, token="guest-share-token-0123456789", role="guest")
