@@ -45,9 +45,12 @@ def _blueprints():
     from gallery.retention.api import blp as retention, links as retention_links
     from gallery.retention.program_api import blp as retention_program
     from gallery.insights.analytics_api import blp as analytics
+    from gallery.privacy.api import blp as client_data
+    from gallery.probes import blp as probes
 
-    return [health, accounts, clients, galleries, photos, files, share_links, share, selections, share_downloads,
-            activity, store, store_share, store_catalogue, pages, retention, retention_links, retention_program,
+    return [health, probes, accounts, client_data, clients, galleries, photos, files, share_links, share, selections,
+            share_downloads, activity, store, store_share, store_catalogue, pages, retention, retention_links,
+            retention_program,
             analytics, share_access]
 
 

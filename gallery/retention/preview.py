@@ -9,7 +9,8 @@ from gallery.core.scoping import get_owned
 from gallery.errors import Problem
 from gallery.extensions import db
 from gallery.galleries.models import Gallery
-from gallery.mail.services import build_message, send
+from gallery import mail
+from gallery.accounts.branding import mail_brand
 from gallery.retention.campaigns import get_campaign
 from gallery.retention.delivery import NothingToSay, Recipient, render
 from gallery.retention import wording
@@ -52,6 +53,7 @@ def render_preview(photographer, client_id: str, *, rule: str | None = None, cam
 def send_test(photographer, client_id: str, **what) -> dict:
     """The preview, mailed to the photographer's own address."""
     shown = render_preview(photographer, client_id, **what)
-    send(build_message(to=photographer.email, subject=f"[Test] {shown['subject']}", text=shown["text"],
-                       html=shown["html"]))
+    mail.queue_rendered(mail.Rendered(f"[Test] {shown['subject']}", shown["text"], shown["html"]),
+                        kind="retention/test", to=photographer.email, language=photographer.locale or "en",
+                        brand=mail_brand(photographer), photographer_id=photographer.id)
     return {**shown, "to": photographer.email}

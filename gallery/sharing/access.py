@@ -31,6 +31,7 @@ from sqlalchemy import bindparam, select
 
 from gallery.accounts.auth import bearer_token
 from gallery.core import clock, transaction
+from gallery.core.keyring import itsdangerous_keys
 from gallery.core.queries import prebuilt
 from gallery.errors import Problem
 from gallery.extensions import db
@@ -97,7 +98,7 @@ class ShareAccess:
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"share-{purpose}")
+    return URLSafeTimedSerializer(itsdangerous_keys(), salt=f"share-{purpose}")
 
 
 def _password_hash(link: ShareLink, gallery: Gallery) -> str | None:
@@ -121,11 +122,16 @@ def issue_visitor_token(link: ShareLink, visitor: Visitor) -> str:
 def _load(purpose: str, token: str | None, max_age: int) -> dict | None:
     if not token or len(token) > 1024:
         return None
-    try:
-        data = _serializer(purpose).loads(token, max_age=max_age)
-    except BadSignature:  # includes expired signatures
-        return None
-    return data if isinstance(data, dict) else None
+    # A request reads its visitor token twice (with the link, then to check it): verify the signature once.
+    memo = g.setdefault("share_tokens", {})
+    key = (purpose, token, max_age)
+    if key not in memo:
+        try:
+            data = _serializer(purpose).loads(token, max_age=max_age)
+        except BadSignature:  # includes expired signatures
+            data = None
+        memo[key] = data if isinstance(data, dict) else None
+    return memo[key]
 
 
 def contact_of(gallery: Gallery) -> dict:

@@ -1,7 +1,7 @@
 """retention program: wording, campaigns, loyalty tiers, follow-ups
 
 Revision ID: de001310ddd7
-Revises: 711b29f808fe
+Revises: ec599c1572d9
 Create Date: 2026-11-30 11:23:18.211335
 
 """
@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = 'de001310ddd7'
-down_revision = '711b29f808fe'
+down_revision = 'ec599c1572d9'
 branch_labels = None
 depends_on = None
 
