@@ -44,6 +44,7 @@ def _blueprints():
     from gallery.store.catalogue_api import blp as store_catalogue
     from gallery.web_client.pages import blp as pages
     from gallery.retention.api import blp as retention, links as retention_links
+    from gallery.retention.program_api import blp as retention_program
     from gallery.insights.analytics_api import blp as analytics
     from gallery.privacy.api import blp as client_data
     from gallery.probes import blp as probes
@@ -55,7 +56,8 @@ def _blueprints():
 
     return [health, probes, accounts, client_data, clients, galleries, photos, files, share_links, share, selections,
             share_downloads, activity, store, store_share, store_catalogue, pages, retention, retention_links,
-            analytics, share_access, comment_replies, share_lists, store_buyer, download_options, gallery_app]
+            retention_program, analytics, share_access, comment_replies, share_lists, store_buyer, download_options,
+            gallery_app]
 
 
 def register(app: Flask, api) -> None:

@@ -150,19 +150,18 @@ def deliver_claimed(message_ids: list[str], now: datetime) -> tuple[int, int]:
         attempted = _mark_attempts(chunk)
         try:
             with db.session.no_autoflush:  # the chunk's rows go out together at the commit
-                for message in prefetch(attempted):
-                    deliver(message, now)
+                queued = sum(1 for message in prefetch(attempted) if deliver(message, now))
             commit()
-            sent += len(attempted)
+            sent += queued
             continue
         except Exception:  # noqa: BLE001 - one bad message must not stop the outbox: redo it one by one
             log.warning("retention: a chunk of %d failed; delivering it message by message", len(chunk))
             db.session.rollback()
         for message_id in _mark_attempts(chunk):
             try:
-                deliver(db.session.get(Message, message_id), now)
+                queued = deliver(db.session.get(Message, message_id), now)
                 commit()
-                sent += 1
+                sent += int(queued)
             except Exception:  # noqa: BLE001
                 log.exception("retention message %s failed", message_id)
                 db.session.rollback()
