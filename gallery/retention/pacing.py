@@ -30,9 +30,11 @@ STALE_AFTER = {
     "dormant": timedelta(days=14),
     "followup": timedelta(days=7),
     "referral": timedelta(days=14),
+    "campaign": timedelta(days=3),
+    "loyalty": timedelta(days=14),
 }
 # Most relevant first: what the client is in the middle of, then what they picked, then the occasion.
-PRIORITY = ("abandoned_cart", "favourites", "anniversary", "reorder", "dormant")
+PRIORITY = ("abandoned_cart", "favourites", "anniversary", "campaign", "reorder", "loyalty", "dormant")
 DAY = timedelta(days=1)
 MARKETING_CAP_WINDOW = timedelta(hours=20)  # "one a day", with slack for the local-morning window moving
 
