@@ -40,7 +40,8 @@ def b_resources(make_photographer, make_client, make_gallery):
     db.session.commit()
     share = _bobs_share_link_and_selection(gallery)
     store = _b_store(bob, gallery, client)
-    return {"gallery_id": gallery.id, "client_id": client.id, "set_id": gallery_set.id, "token_id": token.id,
+    store.update(_b_retention_program(bob, client))
+    return {"rule": "anniversary", "locale": "en", "gallery_id": gallery.id, "client_id": client.id, "set_id": gallery_set.id, "token_id": token.id,
             "session_id": login.id, **share, **store, "photo_id": photo.id, "_texts": [gallery.id, photo.id, client.id, gallery_set.id, "Bob's", "c@bob.example",
                                          *share.values(), *store.values()]}
 
@@ -91,6 +92,17 @@ def _b_store(bob, gallery, client):
     order = store.place_order(gallery, buyer)
     db.session.commit()
     return {"price_sheet_id": sheet.id, "coupon_id": coupon.id, "order_id": order.id}
+
+
+def _b_retention_program(bob, client):
+    """B's campaign, loyalty tier and follow-up."""
+    from gallery.retention import campaigns, followups, loyalty
+
+    campaign = campaigns.create_campaign(bob.id, {"name": "Bob's campaign"})
+    tier = loyalty.create_tier(bob.id, {"name": "Bob's tier", "min_sessions": 1})
+    followup = followups.open_complaint(bob.id, client.id, "Bob's client complains")
+    db.session.commit()
+    return {"campaign_id": campaign.id, "tier_id": tier.id, "followup_id": followup.id}
 
 
 def _routes(app):

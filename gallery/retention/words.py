@@ -96,6 +96,7 @@ def put_wording(photographer_id: str, rule: str, locale: str, texts: dict) -> Ru
 def delete_wording(photographer_id: str, rule: str, locale: str) -> None:
     row = db.session.scalar(select(RuleWording).where(RuleWording.photographer_id == photographer_id,
                                                       RuleWording.rule == rule, RuleWording.locale == locale))
-    if row is not None:
-        db.session.delete(row)
-        db.session.flush()
+    if row is None:
+        raise Problem(404, "You have no own text for that rule and language; the default applies.")
+    db.session.delete(row)
+    db.session.flush()

@@ -32,7 +32,8 @@ def test_an_occasion_that_is_over_is_not_mailed_late(app, studio, smtp_server):
 def test_one_marketing_mail_a_client_a_day_the_most_relevant_first(app, studio, smtp_server):
     photographer, _, client, _ = studio()
     due = ANNIVERSARY_MORNING - timedelta(hours=1)
-    for rule in ("dormant", "favourites", "abandoned_cart"):
+    # (a favourites prompt needs real favourites to speak of: the reorder prompt stands in for a second rule)
+    for rule in ("dormant", "reorder", "abandoned_cart"):
         _message(photographer, client, rule, due, f"test:{rule}")
     db.session.commit()
     with smtp_server.configured(app):
@@ -42,9 +43,10 @@ def test_one_marketing_mail_a_client_a_day_the_most_relevant_first(app, studio, 
         same_day = sweep(ANNIVERSARY_MORNING + timedelta(hours=1))
         assert same_day.sent == 0
     statuses = dict(db.session.execute(select(Message.rule, Message.status).where(Message.dedupe_key.like("test:%"))).all())
-    assert statuses == {"abandoned_cart": "sent", "favourites": "queued", "dormant": "queued"}
+    assert statuses == {"abandoned_cart": "sent", "reorder": "queued", "dormant": "queued"}
     with smtp_server.configured(app):
         next_day = sweep(ANNIVERSARY_MORNING + timedelta(days=1, minutes=5))
     assert next_day.sent == 1
     statuses = dict(db.session.execute(select(Message.rule, Message.status).where(Message.dedupe_key.like("test:%"))).all())
-    assert statuses["favourites"] == "sent" and statuses["dormant"] == "queued"
+    anniversary = db.session.scalar(select(Message.status).where(Message.rule == "anniversary"))
+    assert anniversary == "sent" and statuses["reorder"] == "queued" and statuses["dormant"] == "queued"
