@@ -30,6 +30,7 @@ def _blueprints():
     from gallery.clients.api import blp as clients
     from gallery.galleries.api import blp as galleries
     from gallery.galleries.photos_api import blp as photos
+    from gallery.galleries.uploads_resume_api import blp as uploads_resume
     from gallery.storage.api import blp as files
     from gallery.galleries.share_links_api import blp as share_links
     from gallery.proofing.api import blp as share
@@ -43,7 +44,7 @@ def _blueprints():
     from gallery.retention.api import blp as retention, links as retention_links
     from gallery.engagement.analytics_api import blp as analytics
 
-    return [health, accounts, clients, galleries, photos, files, share_links, share, selections, share_downloads,
+    return [health, accounts, clients, galleries, photos, uploads_resume, files, share_links, share, selections, share_downloads,
             activity, store, store_share, store_catalogue, pages, retention, retention_links, analytics]
 
 

@@ -12,7 +12,7 @@ from werkzeug.serving import make_server
 
 from gallery.extensions import db
 from gallery.galleries.models import Photo
-from gallery.uploader.cli import upload_command
+from gallery_upload.cli import upload_command
 from tests.conftest import free_port
 from tests.uploads_support import PHOTOS, swapped_settings, wait_for
 
