@@ -4,6 +4,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from gallery.accounts.auth import current_photographer, photographer_required
+from gallery.core.transaction import commit
 from gallery.galleries import arrange, uploads_resume
 from gallery.galleries.photo_schemas import CompletedPartSchema, PhotoSchema, UploadPlanSchema
 
@@ -60,4 +61,6 @@ def put_part(gallery_id, photo_id, part_number):
 @blp.response(200, ArrangeResultSchema)
 def arrange_photos(payload, gallery_id):
     """Order these photos as listed (by capture time, by name...), in the places they hold between them."""
-    return {"arranged": arrange.arrange_photos(current_photographer().id, gallery_id, payload["photo_ids"])}
+    arranged = arrange.arrange_photos(current_photographer().id, gallery_id, payload["photo_ids"])
+    commit()
+    return {"arranged": arranged}
