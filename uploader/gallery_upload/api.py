@@ -22,6 +22,14 @@ class ApiError(RuntimeError):
         self.body = body or {}
 
 
+class MaybeDone(ApiError):
+    """A request that is not safe to repeat was sent, but its answer was lost: look before sending it again."""
+
+
+# Failures after which the server cannot have acted on the request (nothing reached it).
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
 @dataclass
 class RetryPolicy:
     """`attempts` None retries for ever (watch mode); waits grow 2x from `base` up to `cap`, fully jittered."""
@@ -86,9 +94,11 @@ class Api:
 
     async def request(self, method: str, url: str, *, json: dict | None = None, body: BodyFactory | None = None,
                       length: int | None = None, headers: dict | None = None, files_factory=None,
-                      data: dict | None = None, progress: Callable[[int], None] = lambda n: None) -> httpx.Response:
+                      data: dict | None = None, progress: Callable[[int], None] = lambda n: None,
+                      repeatable: bool = True) -> httpx.Response:
         """Send with retries; returns the 2xx response or raises ApiError. `body(advance)` makes a fresh
-        stream for each attempt; bytes of an attempt that failed are taken back from the progress."""
+        stream for each attempt; bytes of an attempt that failed are taken back from the progress.
+        A request that is not `repeatable` (creating a set) raises MaybeDone when its answer was lost."""
         client = self.app if url.startswith("/") else self.bucket
         attempt = 0
         while True:
@@ -113,6 +123,8 @@ class Api:
                 response = await client.request(method, url, **kwargs)
             except httpx.TransportError as error:
                 problem = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+                if not repeatable and not isinstance(error, NOT_SENT):
+                    raise MaybeDone(f"{method} {_short(url)}: {problem}") from None
             else:
                 if response.status_code < 400:
                     return response
@@ -133,8 +145,8 @@ class Api:
             await asyncio.sleep(wait)
             attempt += 1
 
-    async def json(self, method: str, path: str, payload: dict | None = None) -> dict:
-        response = await self.request(method, path, json=payload)
+    async def json(self, method: str, path: str, payload: dict | None = None, *, repeatable: bool = True) -> dict:
+        response = await self.request(method, path, json=payload, repeatable=repeatable)
         return response.json() if response.content else {}
 
 

@@ -72,7 +72,7 @@ def find_files(folder: Path, *, recursive: bool = False, sets_from_folders: bool
             continue  # vanished between listing and stat
         if not path.is_file():
             continue
-        in_set = relative.parts[0] if sets_from_folders and len(relative.parts) > 1 else set_name
+        in_set = relative.parts[0][:120] if sets_from_folders and len(relative.parts) > 1 else set_name
         found.append(LocalFile(path, stat.st_size, stat.st_mtime_ns, set_name=in_set))
     return found
 

@@ -7,7 +7,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Callable
 
-from gallery_upload.api import Api, ApiError
+from gallery_upload.api import Api, ApiError, MaybeDone
 from gallery_upload.files import Cancelled, LocalFile, inspect, ordered, set_names_in_order
 from gallery_upload.transfer import Transfer
 
@@ -90,10 +90,23 @@ class Session:
             if self.options.dry_run:
                 self.say(f"would create the set {name!r}")
                 continue
-            created = await self.api.json("POST", f"/api/v1/galleries/{self.gallery_id}/sets", {"name": name[:120]})
-            self.sets[name] = created["id"]
+            self.sets[name] = await self._create_set(name)
             self.report.sets_created.append(name)
             self.say(f"created the set {name!r}")
+
+    async def _create_set(self, name: str) -> str:
+        """Create a set once: when an answer is lost on the way, look at the gallery before trying again."""
+        for attempt in range(self.api.policy.attempts or 1_000_000):
+            try:
+                created = await self.api.json("POST", f"/api/v1/galleries/{self.gallery_id}/sets",
+                                              {"name": name[:120]}, repeatable=False)
+                return created["id"]
+            except MaybeDone:
+                await asyncio.sleep(self.api.policy.delay(attempt))
+                await self.gallery()
+                if name[:120] in self.sets:
+                    return self.sets[name[:120]]
+        raise ApiError(f"could not create the set {name!r}")
 
     async def existing(self, files: list[LocalFile]) -> dict[str, dict]:
         found: dict[str, dict] = {}
