@@ -79,6 +79,12 @@ def small_parts(app):
 
 
 @pytest.fixture
+def uploader_script():
+    """The `gallery-upload` console script of the venv (installed from uploader/)."""
+    return SCRIPT
+
+
+@pytest.fixture
 def start_uploader():
     """start_uploader(url, token, gallery_id, folder, *args) -> Popen of the console script (own session)."""
     processes = []
@@ -126,5 +132,21 @@ def export_folder(tmp_path):
         for source in corpus[big:big + small]:
             shutil.copy(source, folder / source.name)
         return folder
+
+    return make
+
+
+@pytest.fixture
+def photo_taken_at(tmp_path):
+    """photo_taken_at(path, "2024:06:01 14:03:07", source=...) writes a real JPEG with that EXIF DateTimeOriginal."""
+    from PIL import Image
+
+    def make(path, taken: str | None, source=PHOTOS / "landscape_2.jpg"):
+        with Image.open(source) as image:
+            exif = Image.Exif()
+            if taken:
+                exif.get_ifd(0x8769)[0x9003] = taken  # Exif IFD: DateTimeOriginal
+            image.convert("RGB").resize((320, 240)).save(path, "JPEG", exif=exif.tobytes())
+        return path
 
     return make

@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import sys
 from pathlib import Path
 
 import click
@@ -127,7 +128,7 @@ async def _main(display: Display, folder: Path, gallery_id: str, url: str, token
             files = await session.inspect(find_files(folder, **scan))
             await session.ensure_sets(files)
             if options.dry_run:
-                _show_plan(display, session, await session.dry_run(files))
+                _show_plan(display, session, folder, await session.dry_run(files))
                 return 0
             await session.upload(files, pending)
             await session.arrange()
@@ -163,16 +164,17 @@ def _summary(display: Display, session: Session, pending: list[str], *, interrup
     click.echo(line)
 
 
-def _show_plan(display: Display, session: Session, plan) -> None:
+def _show_plan(display: Display, session: Session, folder: Path, plan) -> None:
     table = Table(title="dry run: nothing is sent")
     for column in ("file", "set", "bytes", "would"):
-        table.add_column(column, justify="right" if column == "bytes" else "left")
+        table.add_column(column, justify="right" if column == "bytes" else "left", overflow="fold")
     for local, action in plan:
         set_label = local.set_name or ""
         if set_label and set_label not in session.sets:
             set_label += " (new)"
-        table.add_row(escape(str(local.path)), escape(set_label), f"{local.size:,}", action)
-    Console().print(table)
+        table.add_row(escape(str(local.path.relative_to(folder))), escape(set_label), f"{local.size:,}", action)
+    # Piped into a file or another program: wide enough that nothing is cut.
+    Console(width=None if sys.stdout.isatty() else 200).print(table)
     counts = {action: sum(1 for _, a in plan if a == action) for action in ("upload", "resume", "already there")}
     click.echo(f"would upload {counts['upload']}, resume {counts['resume']}, already there {counts['already there']}, "
                f"not images {len(session.report.not_images)}")
