@@ -119,13 +119,13 @@ async def _main(display: Display, folder: Path, gallery_id: str, url: str, token
                 watcher = Watcher(folder, settle=settle, interval=interval, say=display.say, **scan)
 
                 async def batch(files):
-                    images = await session.inspect(files)
+                    images = await session.look(files)
                     await session.ensure_sets(images)
                     await session.upload(images, pending)
                     await session.arrange()
 
                 await watcher.run(batch)  # until Ctrl-C
-            files = await session.inspect(find_files(folder, **scan))
+            files = await session.look(find_files(folder, **scan))
             await session.ensure_sets(files)
             if options.dry_run:
                 _show_plan(display, session, folder, await session.dry_run(files))

@@ -1,4 +1,4 @@
-"""Progress on the terminal (rich): hashing, then bytes and files sent, with speed and time left."""
+"""Progress on the terminal (rich): bytes and files sent, with speed and time left."""
 from __future__ import annotations
 
 from rich.console import Console
@@ -12,7 +12,6 @@ class Display:
         self.progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), DownloadColumn(),
                                  TransferSpeedColumn(), TimeRemainingColumn(), console=console,
                                  disable=not enabled, transient=False)
-        self.hashing = None
         self.sending = None
         self.count = 0
         self.total_files = 0
@@ -27,15 +26,6 @@ class Display:
     def say(self, message: str) -> None:
         self.console.print(message)
 
-    def start_hashing(self, total: int) -> None:
-        if self.hashing is None:
-            self.hashing = self.progress.add_task("checking", total=total)
-        else:
-            self.progress.reset(self.hashing, total=total)
-
-    def hashed(self, size: int) -> None:
-        self.progress.advance(self.hashing, size)
-
     def start_upload(self, total: int, files: int) -> None:
         self.total_files, self.count = files, 0
         label = f"sending 0/{files}"
@@ -47,9 +37,6 @@ class Display:
     def advance(self, size: int) -> None:
         if self.sending is not None:
             self.progress.advance(self.sending, size)
-
-    def skipped(self, size: int) -> None:
-        pass
 
     def file_done(self) -> None:
         self.count += 1

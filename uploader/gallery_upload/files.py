@@ -77,20 +77,24 @@ def find_files(folder: Path, *, recursive: bool = False, sets_from_folders: bool
     return found
 
 
-def inspect(local: LocalFile, cancel: threading.Event, *, capture_time: bool = False) -> LocalFile:
-    """Type (magic bytes), sha256 (one pass, stops at once on cancel) and, if asked, the capture time."""
+def look(local: LocalFile, *, capture_time: bool = False) -> LocalFile:
+    """Type (magic bytes) and, if asked, the capture time: reads only the head of the file."""
+    with local.path.open("rb") as handle:
+        local.content_type = CONTENT_TYPES.get(sniff(handle.read(64)))
+    if capture_time and local.content_type:
+        local.taken_at = read_capture_time(local.path)
+    return local
+
+
+def hash_file(local: LocalFile, cancel: threading.Event) -> LocalFile:
+    """sha256 in one pass; stops between two blocks when `cancel` is set (Ctrl-C)."""
     digest = hashlib.sha256()
     with local.path.open("rb") as handle:
-        head = handle.read(64)
-        digest.update(head)
         while block := handle.read(CHUNK):
             if cancel.is_set():
                 raise Cancelled()
             digest.update(block)
     local.sha256 = digest.hexdigest()
-    local.content_type = CONTENT_TYPES.get(sniff(head))
-    if capture_time and local.content_type:
-        local.taken_at = read_capture_time(local.path)
     return local
 
 

@@ -1,5 +1,6 @@
-"""A run: inspect the files, create the sets they go to, ask the gallery what it has, send the rest
-(a few at a time), put them in order in one call, and keep the account of what arrived."""
+"""A run: look at the files, create the sets they go to, then hash, ask the gallery what it has and send
+the rest as a pipeline (the first files are on their way while later ones are still being hashed), put
+the photos in order in one call, and keep the account of what arrived."""
 from __future__ import annotations
 
 import asyncio
@@ -8,11 +9,12 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from gallery_upload.api import Api, ApiError, MaybeDone
-from gallery_upload.files import Cancelled, LocalFile, inspect, ordered, set_names_in_order
+from gallery_upload.files import Cancelled, LocalFile, hash_file, look, ordered, set_names_in_order
 from gallery_upload.transfer import Transfer
 
-CHECK_BATCH = 1000
+CHECK_BATCH = 32  # files hashed, then asked about in one call
 ARRANGE_BATCH = 10_000
+HASHING_THREADS = 2
 
 
 @dataclass
@@ -47,7 +49,12 @@ class Session:
         self.cancel = threading.Event()
         self.sets: dict[str, str] = {}  # name -> id
         self.placed: list[LocalFile] = []  # every photo of this run the gallery holds, for ordering
-        self.transfer = Transfer(api, gallery_id, progress=lambda n: self.ui and self.ui.advance(n))
+        self.transfer = Transfer(api, gallery_id, progress=self._advance)
+        self._hashing = asyncio.Semaphore(HASHING_THREADS)
+
+    def _advance(self, n: int) -> None:
+        if self.ui:
+            self.ui.advance(n)
 
     # -- steps ---------------------------------------------------------------------------------
 
@@ -56,24 +63,16 @@ class Session:
         self.sets = {s["name"]: s["id"] for s in gallery.get("sets") or []}
         return gallery
 
-    async def inspect(self, files: list[LocalFile]) -> list[LocalFile]:
-        """Hash and sniff in threads (a few at once); Ctrl-C stops them between two blocks."""
+    async def look(self, files: list[LocalFile]) -> list[LocalFile]:
+        """The photos among `files` (by content), with capture times when ordering by them, in gallery order."""
         capture = self.options.order == "capture"
-        limit = asyncio.Semaphore(max(2, self.options.jobs))
-        if self.ui:
-            self.ui.start_hashing(sum(f.size for f in files))
+        limit = asyncio.Semaphore(4)
 
         async def one(local):
             async with limit:
-                await asyncio.to_thread(inspect, local, self.cancel, capture_time=capture)
-                if self.ui:
-                    self.ui.hashed(local.size)
+                await asyncio.to_thread(look, local, capture_time=capture)
 
-        try:
-            await asyncio.gather(*(one(f) for f in files))
-        except (asyncio.CancelledError, Cancelled):
-            self.cancel.set()
-            raise
+        await asyncio.gather(*(one(f) for f in files))
         images = []
         for local in files:
             if local.content_type is None:
@@ -82,6 +81,18 @@ class Session:
             else:
                 images.append(local)
         return ordered(images, self.options.order)
+
+    async def hash(self, files: list[LocalFile]) -> None:
+        """sha256 of each, two threads at a time; Ctrl-C stops them between two blocks."""
+        async def one(local):
+            async with self._hashing:
+                await asyncio.to_thread(hash_file, local, self.cancel)
+
+        try:
+            await asyncio.gather(*(one(f) for f in files if not f.sha256))
+        except (asyncio.CancelledError, Cancelled):
+            self.cancel.set()
+            raise
 
     async def ensure_sets(self, files: list[LocalFile]) -> None:
         for name in set_names_in_order(files):
@@ -99,73 +110,85 @@ class Session:
         for attempt in range(self.api.policy.attempts or 1_000_000):
             try:
                 created = await self.api.json("POST", f"/api/v1/galleries/{self.gallery_id}/sets",
-                                              {"name": name[:120]}, repeatable=False)
+                                              {"name": name}, repeatable=False)
                 return created["id"]
             except MaybeDone:
                 await asyncio.sleep(self.api.policy.delay(attempt))
                 await self.gallery()
-                if name[:120] in self.sets:
-                    return self.sets[name[:120]]
+                if name in self.sets:
+                    return self.sets[name]
         raise ApiError(f"could not create the set {name!r}")
 
     async def existing(self, files: list[LocalFile]) -> dict[str, dict]:
         found: dict[str, dict] = {}
         hashes = list(dict.fromkeys(f.sha256 for f in files))
-        for start in range(0, len(hashes), CHECK_BATCH):
+        for start in range(0, len(hashes), 1000):
             answer = await self.api.json("POST", f"/api/v1/galleries/{self.gallery_id}/uploads/check",
-                                         {"sha256": hashes[start:start + CHECK_BATCH]})
+                                         {"sha256": hashes[start:start + 1000]})
             found.update(answer["existing"])
         return found
 
-    async def upload(self, files: list[LocalFile], pending: list[str]) -> None:
-        """Send what the gallery lacks, `jobs` at a time. `pending` holds the files not yet arrived
+    async def upload(self, images: list[LocalFile], pending: list[str]) -> None:
+        """Hash, check and send, `jobs` files at a time. `pending` holds the files that have not arrived yet
         (what the summary lists after Ctrl-C)."""
-        have = await self.existing(files)
-        todo = []
-        for local in files:
-            photo = have.get(local.sha256)
-            if photo and photo["status"] in {"ready", "processing"}:
-                local.photo_id = photo["id"]
-                self.report.skipped.append(str(local.path))
-                self.placed.append(local)
-                if self.ui:
-                    self.ui.skipped(local.size)
-            else:
-                todo.append((local, photo["id"] if photo and photo["status"] == "uploading" else None))
-        pending.extend(str(local.path) for local, _ in todo)
+        jobs = self.options.jobs
+        pending.extend(str(local.path) for local in images)
         if self.ui:
-            self.ui.start_upload(sum(local.size for local, _ in todo), len(todo))
-        limit = asyncio.Semaphore(self.options.jobs)
+            self.ui.start_upload(sum(local.size for local in images), len(images))
+        queue: asyncio.Queue = asyncio.Queue(maxsize=jobs * 2)
 
-        async def one(local: LocalFile, resume_id: str | None):
-            async with limit:
-                try:
-                    photo, how = await self.transfer.send(local, set_id=self.sets.get(local.set_name or ""),
-                                                          resume_photo_id=resume_id)
-                except ApiError as error:
-                    self.report.failed[str(local.path)] = str(error)
-                    self.say(f"[red]{local.path.name}[/]: {error}")
-                    pending.remove(str(local.path))
-                    return
-            pending.remove(str(local.path))
-            if how == "already there":
-                self.report.skipped.append(str(local.path))
-            elif photo.get("status") == "failed":
-                reason = photo.get("failure_reason") or "failed"
-                self.report.failed[str(local.path)] = reason
-                self.say(f"[red]{local.path.name}[/]: {reason}")
-                return
-            else:
-                self.report.uploaded.append(str(local.path))
-            local.photo_id = photo["id"]
-            self.placed.append(local)
-            if self.ui:
-                self.ui.file_done()
+        async def producer():
+            start, size = 0, jobs  # a small first batch: the first bytes leave at once
+            while start < len(images):
+                batch = images[start:start + size]
+                start, size = start + size, CHECK_BATCH
+                await self.hash(batch)
+                have = await self.existing(batch)
+                for local in batch:
+                    photo = have.get(local.sha256)
+                    if photo and photo["status"] in {"ready", "processing"}:
+                        local.photo_id = photo["id"]
+                        self._arrived(local, self.report.skipped, pending)
+                        self._advance(local.size)
+                    else:
+                        await queue.put((local, photo["id"] if photo and photo["status"] == "uploading" else None))
+            for _ in range(jobs):
+                await queue.put(None)
+
+        async def sender():
+            while (item := await queue.get()) is not None:
+                await self._send(*item, pending)
 
         async with asyncio.TaskGroup() as group:
-            for local, resume_id in todo:
-                group.create_task(one(local, resume_id))
+            group.create_task(producer())
+            for _ in range(jobs):
+                group.create_task(sender())
         self.report.resumed_parts = self.transfer.resent_parts
+
+    async def _send(self, local: LocalFile, resume_id: str | None, pending: list[str]) -> None:
+        try:
+            photo, how = await self.transfer.send(local, set_id=self.sets.get(local.set_name or ""),
+                                                  resume_photo_id=resume_id)
+        except ApiError as error:
+            self.report.failed[str(local.path)] = str(error)
+            self.say(f"[red]{local.path.name}[/]: {error}")
+            pending.remove(str(local.path))
+            return
+        if photo.get("status") == "failed":
+            reason = photo.get("failure_reason") or "failed"
+            self.report.failed[str(local.path)] = reason
+            self.say(f"[red]{local.path.name}[/]: {reason}")
+            pending.remove(str(local.path))
+            return
+        local.photo_id = photo["id"]
+        self._arrived(local, self.report.skipped if how == "already there" else self.report.uploaded, pending)
+
+    def _arrived(self, local: LocalFile, bucket: list[str], pending: list[str]) -> None:
+        bucket.append(str(local.path))
+        pending.remove(str(local.path))
+        self.placed.append(local)
+        if self.ui:
+            self.ui.file_done()
 
     async def arrange(self) -> None:
         """The run's photos in the chosen order (capture time or name), in one call."""
@@ -175,10 +198,11 @@ class Session:
                 await self.api.json("POST", f"/api/v1/galleries/{self.gallery_id}/photos/arrange",
                                     {"photo_ids": photos[start:start + ARRANGE_BATCH]})
 
-    async def dry_run(self, files: list[LocalFile]) -> list[tuple[LocalFile, str]]:
-        have = await self.existing(files) if files else {}
+    async def dry_run(self, images: list[LocalFile]) -> list[tuple[LocalFile, str]]:
+        await self.hash(images)
+        have = await self.existing(images) if images else {}
         plan = []
-        for local in files:
+        for local in images:
             photo = have.get(local.sha256)
             if photo and photo["status"] in {"ready", "processing"}:
                 plan.append((local, "already there"))
