@@ -6,9 +6,9 @@ not run, so the figure is the upload path, not the rendition work):
 - `gallery-upload FOLDER -j 4` as a photographer runs it (its own process): hash every file, ask the gallery
   what it has, plan, send, complete, order the photos in one call;
 - curl, 4 at once (`xargs -P 4`), sending the same files: on local storage a form POST each to
-  `/api/v1/galleries/{id}/photos` (the server hashes and stores them); on S3 a PUT each to a presigned URL
-  (the plans are made before the clock starts and the uploads completed after it stops: curl's side is the raw
-  transfer only).
+  `/api/v1/galleries/{id}/photos` (the server hashes and stores them); on S3 the same protocol in shell
+  (`sha256sum`, curl the plan, curl -T to the presigned URL, curl the completion): `curl_parallel`; and, for
+  information, the raw transfer alone (plans made before the clock starts, completed after): `curl_put_only`.
 Each repeat uses a fresh gallery and empties the storage afterwards. Throughput is MB (10^6 bytes) per second of
 wall time; the best (min time) and the median over the repeats are printed, with the CPU model and load.
 
@@ -106,7 +106,7 @@ def run_uploader(base: str, token: str, gallery_id: str, folder: Path, jobs: int
 def xargs_curl(lines: list[str], command: str, jobs: int) -> float:
     """Run `command` (a shell snippet reading $1 and $2) for each line of two words, `jobs` at once."""
     started = time.perf_counter()
-    done = subprocess.run(["xargs", "-P", str(jobs), "-L", "1", "sh", "-c", command + " || exit 255", "curl"],
+    done = subprocess.run(["xargs", "-P", str(jobs), "-L", "1", "sh", "-c", "set -e\n" + command, "curl"],
                           input="\n".join(lines) + "\n", capture_output=True, text=True)
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
@@ -121,7 +121,26 @@ def curl_form(base: str, token: str, gallery_id: str, photos: list[Path], jobs: 
                       jobs)
 
 
-def curl_presigned(base: str, token: str, gallery_id: str, photos: list[Path], jobs: int) -> float:
+CURL_DIRECT = r"""
+f="$1"; base="$2"; gallery="$3"; token="$4"
+sha=$(sha256sum "$f" | cut -d' ' -f1); size=$(stat -c %s "$f")
+plan=$(curl -sS -f -H "Authorization: Bearer $token" -H "Content-Type: application/json" \
+  -d "{\"filename\":\"$(basename "$f")\",\"bytes\":$size,\"sha256\":\"$sha\",\"content_type\":\"image/jpeg\"}" \
+  "$base/api/v1/galleries/$gallery/uploads")
+url=$(printf '%s' "$plan" | sed -n 's/.*"url": *"\([^"]*\)".*/\1/p')
+complete=$(printf '%s' "$plan" | sed -n 's/.*"complete_url": *"\([^"]*\)".*/\1/p')
+curl -sS -f -o /dev/null -T "$f" -H "Content-Type: image/jpeg" "$url"
+curl -sS -f -o /dev/null -H "Authorization: Bearer $token" -H "Content-Type: application/json" -d '{}' "$base$complete"
+"""
+
+
+def curl_direct(base: str, token: str, gallery_id: str, photos: list[Path], jobs: int) -> float:
+    """The whole direct-upload protocol in shell, 4 files at once: sha256sum, plan, PUT to the bucket, complete."""
+    return xargs_curl([f"{p} {base} {gallery_id} {token}" for p in photos], CURL_DIRECT, jobs)
+
+
+def curl_put_only(base: str, token: str, gallery_id: str, photos: list[Path], jobs: int) -> float:
+    """Only the transfer: plans made before the clock starts, uploads completed after it stops."""
     import hashlib
 
     import httpx
@@ -144,18 +163,21 @@ def curl_presigned(base: str, token: str, gallery_id: str, photos: list[Path], j
 
 
 def measure(label: str, base: str, platform: Platform, photos: list[Path], folder: Path, repeats: int, jobs: int,
-            reference, cleanup) -> None:
+            references: dict, cleanup) -> None:
+    """Alternate the uploader and each reference (so all see the same machine); print best and median."""
     total = sum(p.stat().st_size for p in photos) / 1e6
-    ours, theirs = [], []
-    for _ in range(repeats):  # alternate the two sides, so both see the same machine
-        ours.append(run_uploader(base, platform.token, platform.new_gallery(base), folder, jobs))
+    times: dict[str, list[float]] = {"uploader": [], **{name: [] for name in references}}
+    for _ in range(repeats):
+        times["uploader"].append(run_uploader(base, platform.token, platform.new_gallery(base), folder, jobs))
         cleanup()
-        theirs.append(reference(base, platform.token, platform.new_gallery(base), photos, jobs))
-        cleanup()
-    for name, pick in (("best", min), ("median", statistics.median)):
-        bench_line(f"uploader_{label}_{name}", total / pick(ours), "MB/s", f"curl_parallel_{label}_{name}",
-                   total / pick(theirs), "MB/s")
-    print(f"  {label}: uploader {' '.join(f'{t:.2f}' for t in ours)} s; curl {' '.join(f'{t:.2f}' for t in theirs)} s",
+        for name, reference in references.items():
+            times[name].append(reference(base, platform.token, platform.new_gallery(base), photos, jobs))
+            cleanup()
+    for name in references:
+        for pick_name, pick in (("best", min), ("median", statistics.median)):
+            bench_line(f"uploader_{label}_{pick_name}", total / pick(times["uploader"]), "MB/s",
+                       f"{name}_{label}_{pick_name}", total / pick(times[name]), "MB/s")
+    print("  " + "; ".join(f"{name} {' '.join(f'{t:.2f}' for t in values)} s" for name, values in times.items()),
           flush=True)
 
 
@@ -181,7 +203,8 @@ def uploader_bench(args) -> None:
         local = {**common, "database_url": f"sqlite:///{tmp}/local.db"}
         platform = Platform(local)
         with Gunicorn(local, workers=2, extra_args=gunicorn_args) as server:
-            measure("local", server.base, platform, photos, OUT, args.repeats, args.jobs, curl_form, empty_local)
+            measure("local", server.base, platform, photos, OUT, args.repeats, args.jobs,
+                    {"curl_parallel": curl_form}, empty_local)
 
         port = free_port()
         moto = subprocess.Popen([str(VENV_BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
@@ -207,8 +230,8 @@ def uploader_bench(args) -> None:
                       "s3_secret_access_key": "bench"}
             platform = Platform(remote)
             with Gunicorn(remote, workers=2, extra_args=gunicorn_args) as server:
-                measure("s3", server.base, platform, photos, OUT, args.repeats, args.jobs, curl_presigned,
-                        empty_bucket)
+                measure("s3", server.base, platform, photos, OUT, args.repeats, args.jobs,
+                        {"curl_parallel": curl_direct, "curl_put_only": curl_put_only}, empty_bucket)
         finally:
             moto.terminate()
             moto.wait(10)
