@@ -93,7 +93,7 @@ class Platform:
 
 
 def run_uploader(base: str, token: str, gallery_id: str, folder: Path, jobs: int) -> float:
-    env = {**os.environ, "GALLERY_TOKEN": token}
+    env = {**os.environ, "GALLERY_TOKEN": token, "GALLERY_UPLOAD_CACHE": "off"}  # hash every time, as a first run
     started = time.perf_counter()
     done = subprocess.run([str(VENV_BIN / "gallery-upload"), str(folder), "--gallery", gallery_id, "--url", base,
                            "-q", "-j", str(jobs)], env=env, capture_output=True, text=True)

@@ -84,6 +84,14 @@ def uploader_script():
     return SCRIPT
 
 
+@pytest.fixture(autouse=True)
+def hash_cache(tmp_path, monkeypatch):
+    """The uploader remembers hashes in this test's own cache file, never in the home folder."""
+    location = tmp_path / "hash-cache.sqlite3"
+    monkeypatch.setenv("GALLERY_UPLOAD_CACHE", str(location))
+    return location
+
+
 @pytest.fixture
 def start_uploader():
     """start_uploader(url, token, gallery_id, folder, *args) -> Popen of the console script (own session)."""

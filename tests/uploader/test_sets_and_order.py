@@ -89,3 +89,22 @@ def test_token_from_the_environment_or_the_keyring(app, served, make_photographe
     wrong_env = subprocess.run(command, env={**env, "GALLERY_TOKEN": "wrong"}, capture_output=True, text=True,
                                timeout=60)
     assert wrong_env.returncode == 1 and "401" in wrong_env.stderr  # the environment comes before the keyring
+
+
+def test_a_second_run_reads_hashes_from_the_cache(app, served, make_photographer, make_gallery, export_folder,
+                                                  start_uploader, hash_cache):
+    import sqlite3
+
+    photographer, api = make_photographer()
+    gallery = make_gallery(photographer)
+    folder = export_folder(small=2)
+    first = start_uploader(served, api.token, gallery.id, folder, "-q")
+    assert first.wait(120) == 0
+    cached = dict(sqlite3.connect(hash_cache).execute("SELECT path, sha256 FROM hashes").fetchall())
+    assert sorted(cached) == sorted(str(p.resolve()) for p in folder.iterdir())
+    # A changed file (new mtime) is hashed again; the cache never serves a stale hash for it.
+    changed = sorted(folder.iterdir())[0]
+    changed.write_bytes((PHOTOS / "portrait_4.jpg").read_bytes())
+    second = start_uploader(served, api.token, gallery.id, folder, "-q")
+    out, err = second.communicate(timeout=120)
+    assert second.returncode == 0 and "uploaded 1, already there 1" in out, err

@@ -53,3 +53,39 @@ def test_watched_folder_uploads_each_slowly_written_file_once_complete(app, serv
     assert len(plans) == 3  # each file planned (and sent) once
     ceremony = [s for s in api.get(f"/api/v1/galleries/{gallery.id}").json["sets"] if s["name"] == "Ceremony"]
     assert len(ceremony) == 1 and [p.original_filename for p in rows if p.set_id == ceremony[0]["id"]] == ["IMG_0002.jpg"]
+
+
+def test_watching_through_a_lost_network_uploads_once_it_is_back(app, served, make_proxy, make_photographer,
+                                                                 make_gallery, tmp_path, start_uploader, photo_rows):
+    photographer, api = make_photographer()
+    gallery = make_gallery(photographer)
+    folder = tmp_path / "export"
+    folder.mkdir()
+    network = {"down": False}
+    proxy = make_proxy(served, fault=lambda index, seen: "drop-early" if network["down"] else None)
+    watcher = start_uploader(proxy.url, api.token, gallery.id, folder, "--watch", "--settle", "0.5",
+                             "--interval", "0.2")
+    wait_for(lambda: any(s.path.endswith(gallery.id) for s in proxy.seen), timeout=30)  # it has started
+    network["down"] = True  # the café's Wi-Fi goes
+    (folder / "IMG_0001.jpg").write_bytes((PHOTOS / "landscape_2.jpg").read_bytes())
+    wait_for(lambda: len([s for s in proxy.seen if s.fault]) >= 3, timeout=60)  # it keeps trying
+    network["down"] = False
+    wait_for(lambda: [p.status for p in photo_rows(gallery.id)] == ["ready"], timeout=120)
+    time.sleep(1)
+    os.killpg(watcher.pid, signal.SIGINT)
+    out, err = watcher.communicate(timeout=30)
+    assert watcher.returncode == 130 and "retrying in" in " ".join(err.split())
+    assert len(photo_rows(gallery.id)) == 1
+
+
+def test_a_sleep_is_noticed_and_the_folder_looked_at_again(tmp_path, monkeypatch):
+    from gallery_upload.watch import Watcher
+
+    (tmp_path / "IMG_0001.jpg").write_bytes(b"\xff\xd8\xff" + b"\0" * 100)
+    said = []
+    watcher = Watcher(tmp_path, settle=5.0, say=said.append)
+    assert watcher.complete_files() == [] and len(watcher.seen) == 1
+    real_time = time.time
+    monkeypatch.setattr(time, "time", lambda: real_time() + 3600)  # the wall clock ran on while suspended
+    watcher.complete_files()
+    assert any("woke up" in line for line in said)

@@ -141,6 +141,7 @@ async def _main(display: Display, folder: Path, gallery_id: str, url: str, token
         return INTERRUPTED
     finally:
         await api.aclose()
+        session.hashes.close()
     _summary(display, session, pending, interrupted=False)
     return 1 if session.report.failed else 0
 

@@ -10,6 +10,7 @@ from typing import Callable
 
 from gallery_upload.api import Api, ApiError, MaybeDone
 from gallery_upload.files import Cancelled, LocalFile, hash_file, look, ordered, set_names_in_order
+from gallery_upload.hash_cache import HashCache
 from gallery_upload.transfer import Transfer
 
 CHECK_BATCH = 32  # files hashed, then asked about in one call
@@ -51,6 +52,7 @@ class Session:
         self.placed: list[LocalFile] = []  # every photo of this run the gallery holds, for ordering
         self.transfer = Transfer(api, gallery_id, progress=self._advance)
         self._hashing = asyncio.Semaphore(HASHING_THREADS)
+        self.hashes = HashCache()
 
     def _advance(self, n: int) -> None:
         if self.ui:
@@ -87,7 +89,11 @@ class Session:
         async def one(local):
             async with self._hashing:
                 await asyncio.to_thread(hash_file, local, self.cancel)
+            self.hashes.put(local.path, local.size, local.mtime_ns, local.sha256)
 
+        for local in files:
+            if not local.sha256:
+                local.sha256 = self.hashes.get(local.path, local.size, local.mtime_ns) or ""
         try:
             await asyncio.gather(*(one(f) for f in files if not f.sha256))
         except (asyncio.CancelledError, Cancelled):
