@@ -19,7 +19,8 @@ files and hashes, identical size and decode cost; building 100 distinct ones tak
 A second part (skip with --skip-pipeline) measures what the upload path and the rendition job add to the
 image pipeline, one core (see pipeline_bench).
 
-usage: .venv/bin/python bench/uploads.py [--count 100] [--unique 6] [--repeats 3] [--jobs 4] [--skip-pipeline]
+usage: .venv/bin/python bench/uploads.py [--count 100] [--unique 6] [--repeats 3] [--jobs 4] [--storage both|local|s3]
+                                         [--skip-pipeline]
 """
 from __future__ import annotations
 
@@ -200,42 +201,47 @@ def uploader_bench(args) -> None:
             shutil.rmtree(tmp / "storage", ignore_errors=True)
             redis.flushdb()
 
-        local = {**common, "database_url": f"sqlite:///{tmp}/local.db"}
-        platform = Platform(local)
-        with Gunicorn(local, workers=2, extra_args=gunicorn_args) as server:
-            measure("local", server.base, platform, photos, OUT, args.repeats, args.jobs,
-                    {"curl_parallel": curl_form}, empty_local)
-
-        port = free_port()
-        moto = subprocess.Popen([str(VENV_BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            import boto3
-
-            endpoint = f"http://127.0.0.1:{port}"
-            _wait_for(endpoint)
-            s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="bench",
-                              aws_secret_access_key="bench")
-            s3.create_bucket(Bucket="bench")
-
-            def empty_bucket():
-                for page in s3.get_paginator("list_objects_v2").paginate(Bucket="bench"):
-                    keys = [{"Key": item["Key"]} for item in page.get("Contents", [])]
-                    if keys:
-                        s3.delete_objects(Bucket="bench", Delete={"Objects": keys})
-                redis.flushdb()
-
-            remote = {**common, "database_url": f"sqlite:///{tmp}/s3.db", "storage_backend": "s3",
-                      "s3_bucket": "bench", "s3_endpoint_url": endpoint, "s3_access_key_id": "bench",
-                      "s3_secret_access_key": "bench"}
-            platform = Platform(remote)
-            with Gunicorn(remote, workers=2, extra_args=gunicorn_args) as server:
-                measure("s3", server.base, platform, photos, OUT, args.repeats, args.jobs,
-                        {"curl_parallel": curl_direct, "curl_put_only": curl_put_only}, empty_bucket)
-        finally:
-            moto.terminate()
-            moto.wait(10)
+        if args.storage in ("both", "local"):
+            local = {**common, "database_url": f"sqlite:///{tmp}/local.db"}
+            platform = Platform(local)
+            with Gunicorn(local, workers=2, extra_args=gunicorn_args) as server:
+                measure("local", server.base, platform, photos, OUT, args.repeats, args.jobs,
+                        {"curl_parallel": curl_form}, empty_local)
+        if args.storage in ("both", "s3"):
+            s3_bench(args, photos, tmp, common, gunicorn_args, redis)
     redis.flushdb()
+
+
+def s3_bench(args, photos, tmp: Path, common: dict, gunicorn_args: list[str], redis) -> None:
+    port = free_port()
+    moto = subprocess.Popen([str(VENV_BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        import boto3
+
+        endpoint = f"http://127.0.0.1:{port}"
+        _wait_for(endpoint)
+        s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="bench",
+                          aws_secret_access_key="bench")
+        s3.create_bucket(Bucket="bench")
+
+        def empty_bucket():
+            for page in s3.get_paginator("list_objects_v2").paginate(Bucket="bench"):
+                keys = [{"Key": item["Key"]} for item in page.get("Contents", [])]
+                if keys:
+                    s3.delete_objects(Bucket="bench", Delete={"Objects": keys})
+            redis.flushdb()
+
+        remote = {**common, "database_url": f"sqlite:///{tmp}/s3.db", "storage_backend": "s3",
+                  "s3_bucket": "bench", "s3_endpoint_url": endpoint, "s3_access_key_id": "bench",
+                  "s3_secret_access_key": "bench"}
+        platform = Platform(remote)
+        with Gunicorn(remote, workers=2, extra_args=gunicorn_args) as server:
+            measure("s3", server.base, platform, photos, OUT, args.repeats, args.jobs,
+                    {"curl_parallel": curl_direct, "curl_put_only": curl_put_only}, empty_bucket)
+    finally:
+        moto.terminate()
+        moto.wait(10)
 
 
 def _wait_for(url: str) -> None:
@@ -302,6 +308,7 @@ def main() -> None:
     parser.add_argument("--unique", type=int, default=6)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=4)
+    parser.add_argument("--storage", choices=["both", "local", "s3"], default="both")
     parser.add_argument("--skip-pipeline", action="store_true")
     parser.add_argument("--pipeline-count", type=int, default=3)
     parser.add_argument("--pipeline-rounds", type=int, default=2)

@@ -14,7 +14,7 @@ import secrets
 import shutil
 import tempfile
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 
 CHUNK = 1024 * 1024
 _UPLOAD_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -97,7 +97,19 @@ class LocalMultipart:
                 raise MultipartError("InvalidPart", f"part {part['part_number']} is missing or its ETag differs")
         folder = self._upload_dir(upload_id)
         files = [folder / f"{p['part_number']:05d}-{stored[p['part_number']]['etag'].strip(chr(34))}" for p in wanted]
-        self.save(key, _Concatenated(files))  # type: ignore[attr-defined]
+        target = self.path(key)  # type: ignore[attr-defined]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # The first part becomes the object: the others are appended to it, then it is renamed into place
+        # (same file system), so the bytes are written once more at most, never copied whole.
+        # Part 1 leaves the part list first: if the process dies half-way, the upload lacks part 1 (sent again
+        # on resume) rather than holding a part 1 longer than its ETag says.
+        assembling = folder / ".assembling"
+        os.replace(files[0], assembling)
+        with assembling.open("ab") as out:
+            for path in files[1:]:
+                with path.open("rb") as part:
+                    shutil.copyfileobj(part, out, CHUNK)
+        os.replace(assembling, target)
         shutil.rmtree(folder, ignore_errors=True)
 
     def abort_multipart(self, key: str, upload_id: str) -> None:
@@ -106,19 +118,3 @@ class LocalMultipart:
         except MultipartError:
             pass
 
-
-class _Concatenated:
-    """Several files read as one stream (for `save`)."""
-
-    def __init__(self, paths: list[Path]):
-        self._blocks = self._iterate(paths)
-
-    @staticmethod
-    def _iterate(paths) -> Iterator[bytes]:
-        for path in paths:
-            with path.open("rb") as handle:
-                while block := handle.read(CHUNK):
-                    yield block
-
-    def read(self, size: int = -1) -> bytes:
-        return next(self._blocks, b"")
