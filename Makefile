@@ -11,7 +11,9 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml uploader/pyproject.toml scripts/install-pillow-simd.sh | system-packages
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]' -e './uploader[keyring]'
+	$(PY) -m pip install --quiet -e '.[test]'
+	# The uploader (its own package, uploader/) after the server: it owns the gallery-upload script.
+	$(PY) -m pip install --quiet -e './uploader[keyring]'
 	bash scripts/install-pillow-simd.sh $(PY)
 	touch $(STAMP)
 
