@@ -6,7 +6,8 @@ from flask_smorest import Blueprint
 from sqlalchemy import text
 
 from gallery.accounts.auth import protect_cookie_writes
-from gallery.core import cors
+from gallery import cors
+from gallery.core import transaction
 from gallery.errors import Problem
 from gallery.extensions import db
 
@@ -32,20 +33,22 @@ def _blueprints():
     from gallery.galleries.photos_api import blp as photos
     from gallery.galleries.uploads_resume_api import blp as uploads_resume
     from gallery.storage.api import blp as files
-    from gallery.galleries.share_links_api import blp as share_links
+    from gallery.sharing.links_api import blp as share_links
     from gallery.proofing.api import blp as share
+    from gallery.sharing.api import blp as share_access
     from gallery.proofing.photographer_api import blp as selections
     from gallery.downloads.api import blp as share_downloads
-    from gallery.engagement.api import blp as activity
+    from gallery.insights.activity_api import blp as activity
     from gallery.store.api import blp as store
     from gallery.store.api import share_blp as store_share
     from gallery.store.catalogue_api import blp as store_catalogue
     from gallery.web_client.pages import blp as pages
     from gallery.retention.api import blp as retention, links as retention_links
-    from gallery.engagement.analytics_api import blp as analytics
+    from gallery.insights.analytics_api import blp as analytics
 
-    return [health, accounts, clients, galleries, photos, uploads_resume, files, share_links, share, selections, share_downloads,
-            activity, store, store_share, store_catalogue, pages, retention, retention_links, analytics]
+    return [health, accounts, clients, galleries, photos, uploads_resume, files, share_links, share, selections,
+            share_downloads, activity, store, store_share, store_catalogue, pages, retention, retention_links, analytics,
+            share_access]
 
 
 def register(app: Flask, api) -> None:
@@ -55,6 +58,7 @@ def register(app: Flask, api) -> None:
     app.before_request(protect_cookie_writes)
     app.after_request(cors.add_headers)
     app.after_request(security_headers)
+    transaction.install(app)  # registered last, so it runs first: commit before the answer leaves
 
 
 def security_headers(response):

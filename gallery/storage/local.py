@@ -10,7 +10,7 @@ from typing import BinaryIO, Iterator
 
 from flask import Response, send_file
 
-from gallery.downloads.filenames import content_disposition
+from gallery.core.filenames import content_disposition
 from gallery.storage.base import ObjectNotFound
 from gallery.storage.multipart import LocalMultipart
 

@@ -2,7 +2,7 @@
 (the parts that arrived, from the storage), completing, hostile and foreign requests; bulk ordering."""
 import httpx
 
-from tests.uploads_support import PHOTOS, sha256_of, swapped_settings
+from tests.plugins.uploads import PHOTOS, sha256_of, swapped_settings
 
 MiB = 1024 * 1024
 
@@ -121,7 +121,7 @@ def test_state_of_a_single_put_or_a_finished_photo_has_no_plan(app, s3, make_pho
 
 
 def test_arrange_orders_many_photos_in_one_call(app, make_photographer, make_gallery):
-    from tests.uploads_support import upload
+    from tests.plugins.uploads import upload
 
     photographer, api = make_photographer()
     gallery = make_gallery(photographer)

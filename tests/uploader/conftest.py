@@ -12,9 +12,8 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.conftest import free_port
+from tests.plugins.uploads import PHOTOS, swapped_settings
 from tests.uploader.proxy import Proxy
-from tests.uploads_support import *  # noqa: F401,F403 - S3, RQ and upload fixtures
-from tests.uploads_support import PHOTOS, swapped_settings
 
 SCRIPT = Path(sys.executable).parent / "gallery-upload"
 MiB = 1024 * 1024

@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from tests.uploads_support import wait_for
+from tests.plugins.uploads import wait_for
 
 
 def _uploads(proxy, s3: bool):

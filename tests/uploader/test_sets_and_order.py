@@ -3,7 +3,7 @@ comes from (environment, OS keyring)."""
 import os
 import subprocess
 
-from tests.uploads_support import PHOTOS, PROJECT
+from tests.plugins.uploads import PHOTOS, PROJECT
 
 
 def _set_names(api, gallery_id):

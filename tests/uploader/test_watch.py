@@ -5,7 +5,7 @@ import signal
 import threading
 import time
 
-from tests.uploads_support import PHOTOS, wait_for
+from tests.plugins.uploads import PHOTOS, wait_for
 
 
 def _write_slowly(path, data: bytes, chunk=64 * 1024, pause=0.03, stall_at=0.5, stall=0.6):

@@ -5,8 +5,8 @@ from marshmallow import Schema, fields, validate
 from gallery.accounts.auth import current_photographer, photographer_required
 from gallery.core.pagination import PageArgsSchema
 from gallery.core.schemas import page_schema
-from gallery.downloads.filenames import content_disposition
-from gallery.engagement import activity
+from gallery.core.filenames import content_disposition
+from gallery.insights import activity
 from gallery.engagement.models import EVENT_KINDS
 
 blp = Blueprint("activity", __name__, url_prefix="/api/v1/galleries", description="Gallery activity (events)")

@@ -13,6 +13,7 @@ from gallery.engagement.models import Event
 from gallery.extensions import db
 from gallery.galleries.models import Photo
 from gallery.galleries.services import get_gallery
+from gallery.sharing.models import Visitor
 
 CSV_COLUMNS = ("ts", "kind", "visitor_email", "visitor_name", "client_id", "photo_id", "photo_filename", "payload")
 
@@ -26,8 +27,6 @@ def _events(gallery_id: str, kinds: list[str] | None):
 
 def _decorate(events: list[Event], session: Session) -> list[dict]:
     """Add who (visitor email and name) and which file, with two queries for the whole batch."""
-    from gallery.proofing.models import Visitor
-
     visitor_ids = {e.visitor_id for e in events if e.visitor_id}
     photo_ids = {e.photo_id for e in events if e.photo_id}
     visitors = {v.id: v for v in session.scalars(select(Visitor).where(Visitor.id.in_(visitor_ids)))} \

@@ -2,7 +2,7 @@
 import csv
 import io
 
-from tests.accounts.test_auth import problem
+from tests.plugins.problems import problem
 
 
 def test_activity_lists_who_did_what(client, make_photographer, make_gallery, make_photo, make_share_link,

@@ -11,7 +11,11 @@ from flask import current_app, g, make_response, request
 from flask_login import current_user
 from sqlalchemy import select
 
+from gallery.accounts.models import Photographer
+from gallery.core.queries import json_array_contains
 from gallery.extensions import db
+from gallery.galleries.models import Gallery
+from gallery.sharing.models import ShareLink
 
 ALLOWED_HEADERS = "Authorization, Content-Type, X-CSRF-Token, If-Match, Range"
 EXPOSED_HEADERS = "Content-Disposition, Content-Length, Content-Range, Retry-After, Location"
@@ -22,9 +26,6 @@ def _operator_origins() -> list[str]:
 
 
 def _photographer_origins_for_request() -> set[str]:
-    from gallery.accounts.models import Photographer
-    from gallery.galleries.models import Gallery, ShareLink
-
     view_args = request.view_args or {}
     token = view_args.get("token")
     if token:
@@ -37,9 +38,6 @@ def _photographer_origins_for_request() -> set[str]:
 
 
 def _any_photographer_lists(origin: str) -> bool:
-    from gallery.accounts.models import Photographer
-    from gallery.core.queries import json_array_contains
-
     return bool(db.session.scalar(select(Photographer.id).where(json_array_contains(Photographer.allowed_origins, origin)).limit(1)))
 
 

@@ -2,8 +2,8 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from gallery.accounts.auth import current_photographer, photographer_required
-from gallery.extensions import db
-from gallery.galleries import share_links
+from gallery.core import transaction
+from gallery.sharing import links as share_links
 from gallery.galleries.models import DOWNLOAD_SIZES, ROLES
 
 blp = Blueprint("share_links", __name__, url_prefix="/api/v1/galleries", description="Share links of a gallery")
@@ -12,6 +12,9 @@ blp = Blueprint("share_links", __name__, url_prefix="/api/v1/galleries", descrip
 class LinkPermissionsSchema(Schema):
     download = fields.String(validate=validate.OneOf(DOWNLOAD_SIZES), metadata={
         "description": "Overrides the gallery's download policy for this link."})
+    watermark = fields.Boolean(metadata={
+        "description": "false: this client link sees the photos without the gallery's watermark. Guest links "
+                       "always see the watermark of a watermarked gallery."})
 
 
 class ShareLinkSchema(Schema):
@@ -30,9 +33,7 @@ class ShareLinkSchema(Schema):
     created_at = fields.DateTime(dump_only=True)
 
     def _url(self, link):
-        from flask import current_app
-
-        return current_app.config["GALLERY"].public_base_url.rstrip("/") + f"/g/{link.token}"
+        return share_links.page_url(link.token)
 
     def _has_password(self, link):
         return link.password_hash is not None
@@ -57,7 +58,7 @@ def list_links(gallery_id):
 def create_link(payload, gallery_id):
     """Create a client or guest link, optionally with its own password and expiry."""
     link = share_links.create_link(current_photographer().id, gallery_id, payload)
-    db.session.commit()
+    transaction.commit()  # answered as stored (times in UTC)
     return link
 
 
@@ -67,5 +68,5 @@ def create_link(payload, gallery_id):
 def revoke_link(gallery_id, link_id):
     """Revoke a link: it and every URL issued through it stop working at once."""
     link = share_links.revoke_link(current_photographer().id, gallery_id, link_id)
-    db.session.commit()
+    transaction.commit()
     return link

@@ -4,8 +4,8 @@ from datetime import timedelta
 from gallery.core import clock
 from gallery.engagement.models import Event
 from gallery.extensions import db
-from gallery.proofing.models import Visitor
-from tests.accounts.test_auth import problem
+from gallery.sharing.models import Visitor
+from tests.plugins.problems import problem
 
 
 def kinds():

@@ -9,12 +9,13 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import case, distinct, func, select
 
+from gallery.clients.services import get_client
 from gallery.core import clock
-from gallery.engagement.models import Event
+from gallery.engagement.models import ENGAGEMENT_KINDS, Event
 from gallery.errors import Problem
 from gallery.extensions import db
 from gallery.galleries.models import Gallery
-from gallery.retention.sweep import ENGAGEMENT_KINDS
+from gallery.galleries.services import get_gallery
 
 STAT_FIELDS = ("visits", "unique_visitors", "photo_views", "favourites", "downloads", "shares", "orders", "revenue",
                "last_activity")
@@ -63,8 +64,6 @@ def _range(start: date | None, end: date | None) -> tuple[date, date, datetime, 
 
 
 def gallery_stats(photographer_id: str, gallery_id: str, *, top: int = 10) -> dict:
-    from gallery.galleries.services import get_gallery
-
     gallery = get_gallery(photographer_id, gallery_id)
     row = db.session.execute(select(*_stat_columns()).where(Event.gallery_id == gallery.id,
                                                             Event.photographer_id == photographer_id)).one()
@@ -87,8 +86,6 @@ def top_photos(photographer_id: str, gallery_id: str, *, limit: int = 10) -> lis
 
 
 def client_stats(photographer_id: str, client_id: str) -> dict:
-    from gallery.clients.services import get_client
-
     client = get_client(photographer_id, client_id)
     row = db.session.execute(select(*_stat_columns()).where(Event.client_id == client.id,
                                                             Event.photographer_id == photographer_id)).one()

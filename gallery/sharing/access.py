@@ -23,16 +23,20 @@ import hashlib
 import hmac
 from dataclasses import dataclass, field
 from functools import wraps
+from typing import Callable
 
 from flask import current_app, g, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import bindparam, select
 
-from gallery.core import clock
+from gallery.accounts.auth import bearer_token
+from gallery.core import clock, transaction
 from gallery.core.queries import prebuilt
 from gallery.errors import Problem
 from gallery.extensions import db
-from gallery.galleries.models import Gallery, ShareLink
+from gallery.galleries.models import Gallery
+from gallery.sharing.models import ShareLink, Visitor
+from gallery.sharing.visibility import sees_clean
 from gallery.storage.signing import batch_signer, register_scope_check
 
 UNLOCK_MAX_AGE = 30 * 24 * 3600
@@ -54,13 +58,18 @@ class ShareAccess:
     link: ShareLink
     gallery: Gallery
     role: str  # client | guest
-    visitor: "object | None"  # gallery.proofing.models.Visitor
+    visitor: Visitor | None
     locked: bool  # a password is set and this request has not proved it
-    _signer: "object | None" = field(default=None, repr=False)
+    _signer: Callable[[str], str] | None = field(default=None, repr=False)
 
     @property
     def is_client(self) -> bool:
         return self.role == "client"
+
+    @property
+    def sees_clean(self) -> bool:
+        """May this link see clean images larger than a thumbnail (see gallery.sharing.visibility)?"""
+        return sees_clean(self.gallery, self.link)
 
     @property
     def visitor_id(self) -> str | None:
@@ -105,7 +114,7 @@ def issue_unlock_token(link: ShareLink, gallery: Gallery) -> str:
     return _serializer("unlock").dumps({"l": link.id, "p": _password_fingerprint(_password_hash(link, gallery) or "")})
 
 
-def issue_visitor_token(link: ShareLink, visitor) -> str:
+def issue_visitor_token(link: ShareLink, visitor: Visitor) -> str:
     return _serializer("visitor").dumps({"l": link.id, "v": visitor.id, "n": visitor.token_version})
 
 
@@ -121,9 +130,7 @@ def _load(purpose: str, token: str | None, max_age: int) -> dict | None:
 
 def contact_of(gallery: Gallery) -> dict:
     """The photographer's contact, shown whenever a client is turned away."""
-    from gallery.accounts.models import Photographer
-
-    photographer = db.session.get(Photographer, gallery.photographer_id)
+    photographer = gallery.photographer
     branding = photographer.branding or {}
     return {"studio_name": photographer.studio_name,
             "email": branding.get("contact_email") or photographer.email,
@@ -169,15 +176,11 @@ def _link_statement(with_visitor: bool):
     stmt = (select(ShareLink, Gallery).join(Gallery, Gallery.id == ShareLink.gallery_id)
             .where(ShareLink.token == bindparam("token")))
     if with_visitor:
-        from gallery.proofing.models import Visitor
-
         stmt = stmt.add_columns(Visitor).outerjoin(Visitor, Visitor.id == bindparam("visitor_id"))
     return stmt
 
 
 def _bearer_visitor_id() -> str | None:
-    from gallery.accounts.auth import bearer_token
-
     data = _load("visitor", bearer_token(), VISITOR_MAX_AGE)
     return data.get("v") if data and isinstance(data.get("v"), str) else None
 
@@ -186,13 +189,10 @@ def _presented_unlock_token(link: ShareLink) -> str | None:
     return request.headers.get(UNLOCK_HEADER) or request.cookies.get(unlock_cookie_name(link))
 
 
-def _visitor_from_request(link: ShareLink, preloaded=None):
+def _visitor_from_request(link: ShareLink, preloaded: Visitor | None = None) -> Visitor | None:
     """The verified visitor of this link the request names (Bearer token or cookie), or None.
 
     `preloaded`: the visitor row the Bearer token names, already fetched with the link."""
-    from gallery.accounts.auth import bearer_token
-    from gallery.proofing.models import Visitor
-
     explicit = bearer_token()
     token = explicit or request.cookies.get(visitor_cookie_name(link))
     if not token:
@@ -248,6 +248,7 @@ def share_access(*, require_unlocked: bool = True, require_visitor: bool = False
         def wrapper(*args, token, **kwargs):
             if read_only and not db.session().in_transaction():  # (inside a caller's transaction: stay in it)
                 db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+                transaction.read_only()
             access = resolve_share(token, require_unlocked=require_unlocked, require_visitor=require_visitor,
                                    require_client=require_client)
             return view(*args, access=access, **kwargs)

@@ -54,7 +54,7 @@ def world(make_photographer, make_gallery, make_photo, make_share_link, identify
     links["other"] = make_share_link(other_gallery)
     tokens = {name: identify_visitor(link, f"{name}@example.com") for name, link in links.items()
               if name in {"valid", "guest", "other"}}
-    from gallery.galleries import share_links
+    from gallery.sharing import links as share_links
     share_links.revoke_link(photographer.id, gallery.id, links["revoked"].id)
     db.session.commit()
     secrets = [gallery.title, "SECRET_", photo.id, hidden.id, gallery.id, links["valid"].id]
@@ -134,7 +134,7 @@ def test_no_url_issued_before_a_revoke_works_after_it(app, client, world, make_s
     assert len(urls) == 10
     assert all(client.get(url).status_code == 200 for url in urls)
     photographer_id = db.session.get(type(link), link.id).gallery_id
-    from gallery.galleries import share_links
+    from gallery.sharing import links as share_links
     from gallery.galleries.models import Gallery
     gallery = db.session.get(Gallery, photographer_id)
     share_links.revoke_link(gallery.photographer_id, gallery.id, link.id)

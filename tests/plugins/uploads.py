@@ -1,7 +1,7 @@
 """Fixtures for storage, uploads and workers: S3 over real HTTP (moto's server mode),
 RQ on the real Redis, worker processes, and helpers to upload files through the API.
 
-Import them into a test package's conftest: `from tests.uploads_support import *`.
+A pytest plugin registered in the root conftest: its fixtures serve every test; import its helpers from here.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ import pytest
 
 from tests.conftest import CORPUS, REDIS_URL, free_port
 
-PROJECT = Path(__file__).resolve().parent.parent
+PROJECT = Path(__file__).resolve().parents[2]
 PHOTOS = CORPUS / "photos"
 
 

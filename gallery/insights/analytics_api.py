@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from gallery.accounts.auth import current_photographer, photographer_required
-from gallery.engagement import analytics
+from gallery.insights import analytics
 
 blp = Blueprint("analytics", __name__, url_prefix="/api/v1/analytics", description="Engagement analytics")
 

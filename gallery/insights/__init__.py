@@ -1,0 +1,1 @@
+"""Analytics and activity reports, read from the engagement event log."""
