@@ -5,6 +5,7 @@ import asyncio
 import os
 import signal
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -76,6 +77,25 @@ def upload_command(ctx, folder, gallery_id, url, token, save_token, jobs, recurs
 def _run_interruptibly(coroutine, stop: dict) -> int:
     """Run the upload; the first Ctrl-C (or SIGTERM) cancels every request in flight at once and lets the
     run print its summary; a second one leaves without it."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    else:  # called from a program that runs an event loop in this thread: the upload gets a thread of its own
+        result: dict = {}
+
+        def run():
+            try:
+                result["code"] = _run_interruptibly(coroutine, stop)
+            except BaseException as error:  # noqa: BLE001 - raised again in the caller's thread
+                result["error"] = error
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        thread.join()
+        if "error" in result:
+            raise result["error"]
+        return result["code"]
     loop = asyncio.new_event_loop()
     main = loop.create_task(coroutine)
 
