@@ -41,6 +41,8 @@ sys.path.insert(0, str(REPO / "bench"))
 from lib.serve import VENV_BIN, Gunicorn, bench_line, free_port  # noqa: E402
 from renditions import build_photo_set, pin_to_one_core  # noqa: E402
 
+from bench.lib.report import Runs, load_footer, machine_header  # noqa: E402
+
 OUT = REPO / "bench" / "out" / "upload_photos"
 REDIS_URL = os.environ.get("GALLERY_BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
 
@@ -264,7 +266,8 @@ def pipeline_bench(count: int, rounds: int) -> None:
     local storage and SQLite in a temp dir. Best of the rounds per side."""
     import resource
 
-    pin_to_one_core()
+    core = pin_to_one_core()
+    machine_header("uploads", pinned_to_CPU=core)
     photos = build_photo_set(count)
 
     from gallery import create_app
@@ -282,24 +285,24 @@ def pipeline_bench(count: int, rounds: int) -> None:
             photographer = accounts.create_photographer(email="bench@example.com", password="bench-password-1",
                                                         studio_name="Bench")
             db.session.commit()
-            alone, whole = [], []
+            alone, whole = Runs(), Runs()
             for _ in range(rounds):
                 gallery = galleries.create_gallery(photographer.id, {"title": "Bench"})
                 db.session.commit()
                 started = time.perf_counter()
                 for photo in photos:
                     process_image(photo)
-                alone.append((time.perf_counter() - started) / len(photos))
+                alone.add((time.perf_counter() - started) / len(photos))
                 started = time.perf_counter()
                 for photo in photos:
                     result = uploads.ingest_file(photographer.id, gallery.id, photo)
                     assert result.photo.status == "ready", result.photo.failure_reason
-                whole.append((time.perf_counter() - started) / len(photos))
+                whole.add((time.perf_counter() - started) / len(photos))
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"photos: {len(photos)} x 24 MP, rounds: {rounds}, one core")
-    print(f"BENCH upload_and_job {min(whole):.3f} s/photo vs pipeline_alone {min(alone):.3f} s/photo "
-          f"ratio {min(whole) / min(alone):.2f}")
+    print(f"# photos: {len(photos)} x 24 MP, rounds: {rounds}, one core")
+    whole.report("upload_and_job", "s/photo", alone, "pipeline_alone", digits=3)
     print(f"BENCH upload_and_job_peak_rss {peak_mb:.0f} MB")
+    load_footer()
 
 
 def main() -> None:
@@ -311,7 +314,7 @@ def main() -> None:
     parser.add_argument("--storage", choices=["both", "local", "s3"], default="both")
     parser.add_argument("--skip-pipeline", action="store_true")
     parser.add_argument("--pipeline-count", type=int, default=3)
-    parser.add_argument("--pipeline-rounds", type=int, default=2)
+    parser.add_argument("--pipeline-rounds", type=int, default=3)
     args = parser.parse_args()
     uploader_bench(args)
     if not args.skip_pipeline:
