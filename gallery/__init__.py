@@ -1,13 +1,12 @@
 """The client-gallery platform: create_app() builds the Flask application."""
 from __future__ import annotations
 
-import logging
 
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from gallery.config import ConfigError, Settings
+from gallery.config import ConfigError, Settings, load_dotenv
 
 __all__ = ["create_app", "ConfigError", "Settings"]
 
@@ -29,6 +28,9 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     """Build the app from GALLERY_* environment variables; `config` overrides them (tests)."""
     if isinstance(config, Settings):
         settings = config.validated()
+    elif config is None:
+        load_dotenv()  # every entry point reads .env the same way (variables already set win)
+        settings = Settings.from_env()
     else:
         settings = Settings.from_env(**(config or {}))
 
@@ -36,6 +38,10 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     app.config.update(
         GALLERY=settings,
         SECRET_KEY=settings.secret_key,
+        # Key rotation: Flask's sessions honour the fallbacks; CSRF tokens take the keys itsdangerous' way
+        # (oldest first, the signing key last); every other signer asks gallery.core.keyring.
+        SECRET_KEY_FALLBACKS=list(settings.secret_key_fallbacks),
+        WTF_CSRF_SECRET_KEY=[*reversed(settings.secret_key_fallbacks), settings.secret_key],
         TESTING=settings.env == "testing",
         SQLALCHEMY_DATABASE_URI=_sqlalchemy_url(settings.database_url),
         SQLALCHEMY_ENGINE_OPTIONS=_engine_options(settings.database_url),
@@ -65,9 +71,9 @@ def create_app(config: Settings | dict | None = None) -> Flask:
         COMPRESS_STREAMS=False,
         COMPRESS_MIN_SIZE=1024,
     )
-    logging.basicConfig(level=logging.INFO if settings.env != "testing" else logging.WARNING)
+    from gallery import extensions, observability, web
 
-    from gallery import extensions, web
+    observability.init_app(app, settings)
     from gallery.api import api
 
     extensions.db.init_app(app)
@@ -83,6 +89,9 @@ def create_app(config: Settings | dict | None = None) -> Flask:
 
     response_cache.init_app(app)
     api.init_app(app)
+    from gallery import mail
+
+    mail.init_app(app)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.spec.components.security_scheme("session", {"type": "apiKey", "in": "cookie", "name": "session"})
 

@@ -82,16 +82,19 @@ def sweep_command(now_text):
         except ValueError:
             raise click.BadParameter(f"not an ISO-8601 instant: {now_text!r}", param_hint="--now") from None
         now = now if now.tzinfo else now.replace(tzinfo=UTC)
-    with clock.frozen(now or clock.now()) as moment:
+    from gallery.observability import metrics
+
+    with clock.frozen(now or clock.now()) as moment, metrics.SWEEP_SECONDS.time():
         result = sweep(moment)
         transaction.commit()
     click.echo(" ".join(f"{key}={value}" for key, value in result.as_dict().items()))
 
 
 def register(app: Flask) -> None:
-    from workers.cli import worker_command
+    from workers.cli import scheduler_command, worker_command
 
     gallery_cli.add_command(worker_command)
+    gallery_cli.add_command(scheduler_command)
     try:  # the uploader is its own package (uploader/), installed beside the server by `make install`
         from gallery_upload.cli import upload_command
     except ImportError:

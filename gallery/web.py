@@ -45,10 +45,12 @@ def _blueprints():
     from gallery.web_client.pages import blp as pages
     from gallery.retention.api import blp as retention, links as retention_links
     from gallery.insights.analytics_api import blp as analytics
+    from gallery.privacy.api import blp as client_data
+    from gallery.probes import blp as probes
 
-    return [health, accounts, clients, galleries, photos, uploads_resume, files, share_links, share, selections,
-            share_downloads, activity, store, store_share, store_catalogue, pages, retention, retention_links, analytics,
-            share_access]
+    return [health, probes, accounts, client_data, clients, galleries, photos, uploads_resume, files, share_links, share,
+            selections, share_downloads, activity, store, store_share, store_catalogue, pages, retention,
+            retention_links, analytics, share_access]
 
 
 def register(app: Flask, api) -> None:

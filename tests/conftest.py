@@ -22,7 +22,7 @@ from gallery.core import clock
 from gallery.extensions import db, limiter
 
 # Shared fixtures and helpers live in plugins (tests/plugins), not in test modules.
-pytest_plugins = ["tests.plugins.problems", "tests.plugins.uploads"]
+pytest_plugins = ["tests.plugins.problems", "tests.plugins.uploads", "tests.plugins.serving"]
 
 POSTGRES_URL = os.environ.get("GALLERY_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("GALLERY_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -62,9 +62,12 @@ def app_settings(backend: str, tmp: Path, **overrides) -> dict:
 class IsolatedClient(FlaskClient):
     """Each request runs in a fresh context, as in production: without this,
     the test's pushed app context (and its `g`, and flask-login's cached user)
-    would be shared by every request of the test."""
+    would be shared by every request of the test. Responses are read whole and closed, as a WSGI server
+    does once it has sent them: what the app does after the response (delivering mail queued in the
+    request, without Redis) has happened when the call returns."""
 
     def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 
@@ -216,29 +219,41 @@ def free_port() -> int:
 
 
 class SmtpServer:
-    """A real SMTP server (aiosmtpd) on loopback; collects parsed messages."""
+    """A real SMTP server (aiosmtpd) on loopback; collects parsed messages. It can be stopped and started
+    again on the same port, and `reply` (envelope -> status line or None) can refuse a mail."""
 
     def __init__(self):
+        self.messages = []
+        self.reply = None
+        self.port = free_port()
+        self.controller = None
+        self.start()
+
+    def start(self):
         from aiosmtpd.controller import Controller
 
-        self.messages = []
         server = self
 
         class Handler:
             async def handle_DATA(self, _server, _session, envelope):  # noqa: N802 - aiosmtpd's hook name
                 from email import message_from_bytes, policy
 
+                refusal = server.reply(envelope) if server.reply else None
+                if refusal:
+                    return refusal
                 message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
                 message.envelope_recipients = list(envelope.rcpt_tos)
+                message.envelope_sender = envelope.mail_from
                 server.messages.append(message)
                 return "250 OK"
 
-        self.port = free_port()
         self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
         self.controller.start()
 
     def stop(self):
-        self.controller.stop()
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
 
     def configured(self, app):
         """Context manager: the app sends through this server while inside."""

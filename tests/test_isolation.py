@@ -10,7 +10,8 @@ import pytest
 from gallery.extensions import db
 
 # Routes that are not scoped to a photographer at all.
-PUBLIC_PREFIXES = ("/healthz", "/api/v1/auth/signup", "/api/v1/auth/login", "/api/v1/auth/logout",
+# /metrics is guarded by its own rule (token or loopback), tested in tests/observability.
+PUBLIC_PREFIXES = ("/healthz", "/livez", "/readyz", "/metrics", "/api/v1/auth/signup", "/api/v1/auth/login", "/api/v1/auth/logout",
                    "/api/v1/auth/csrf", "/api/v1/openapi.json", "/static/", "/api/v1/share/", "/g/",
                    "/files/", "/api/v1/payments/", "/u/", "/t/", "/r/")
 

@@ -14,7 +14,8 @@ from sqlalchemy import select, update
 
 from gallery.core.passwords import verify_password
 from gallery.core.filenames import safe_filename
-from gallery.downloads.zipstream import ZipEntry, ZipPlan, crc32_of
+from gallery.downloads import crc
+from gallery.downloads.zipstream import ZipEntry, ZipPlan
 from gallery.engagement.services import record_event
 from gallery.errors import Problem
 from gallery.extensions import db
@@ -149,13 +150,9 @@ def _unique_names(names: list[str], folders: list[str] | None = None) -> list[st
 
 
 def _ensure_crc32(rows) -> None:
-    """Compute once and keep the CRC-32 of files that lack it (a zip lays out from sizes and CRCs)."""
-    storage = get_storage()
-    missing = [row for row in rows if row.crc32 is None]
-    for row in missing:
-        row.crc32 = crc32_of(storage.iter_range(row.storage_key))
-    if missing:
-        db.session.flush()
+    """A zip lays out from sizes and CRCs: fill in any a file stored before they were recorded (rare: new
+    files get theirs when stored, older ones from the backfill job). Flushes; the request commits."""
+    crc.fill_missing(rows)
 
 
 def zip_photos(access: ShareAccess, scope: str, list_id: str | None) -> list[Photo]:

@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import logging
 import tempfile
+import zlib
 from datetime import timedelta
 
 from flask import current_app
@@ -18,6 +19,7 @@ from sqlalchemy import select
 from gallery.core import clock
 from gallery.extensions import db
 from gallery.galleries.models import Gallery, Photo, Rendition
+from gallery.observability import metrics
 from gallery.imaging import DEFAULT_SPECS, ImageRejected, Watermark, process_image
 from gallery.storage import ObjectNotFound, get_storage, keys
 
@@ -43,19 +45,22 @@ def _fail(photo: Photo, reason: str) -> Photo:
     photo.failure_reason = reason[:500]
     photo.processing_started_at = None
     db.session.commit()
+    metrics.PHOTOS.labels("failed").inc()
     return photo
 
 
-def _download(storage, key: str, into) -> str:
-    """Copy the original into a local temp file, returning its sha256 (one pass, constant memory)."""
+def _download(storage, key: str, into) -> tuple[str, int]:
+    """Copy the original into a local temp file, returning its sha256 and CRC-32 (one pass, constant memory)."""
     digest = hashlib.sha256()
+    crc = 0
     with storage.open(key) as source:
         while block := source.read(1024 * 1024):
             digest.update(block)
+            crc = zlib.crc32(block, crc)
             into.write(block)
     into.flush()
     into.seek(0)
-    return digest.hexdigest()
+    return digest.hexdigest(), crc
 
 
 def _watermark_for(gallery: Gallery) -> Watermark | None:
@@ -79,12 +84,13 @@ def process_photo(photo_id: str) -> Photo | None:
     try:
         with tempfile.NamedTemporaryFile(prefix="gallery-original-") as original:
             try:
-                sha256 = _download(storage, photo.storage_key, original)
+                sha256, crc32 = _download(storage, photo.storage_key, original)
             except ObjectNotFound:
                 return _fail(photo, "The original file is missing from storage; upload it again.")
             if not hmac.compare_digest(sha256, photo.sha256):
                 return _fail(photo, "The uploaded file does not match the sha256 announced for it (damaged or "
                                     "incomplete); upload it again.")
+            photo.crc32 = crc32  # a direct upload's first read: kept for zips
             gallery = db.session.get(Gallery, photo.gallery_id)
             try:
                 result = process_image(original, DEFAULT_SPECS, watermark=_watermark_for(gallery),
@@ -102,6 +108,7 @@ def process_photo(photo_id: str) -> Photo | None:
                 photo.renditions.append(row)
             row.storage_key, row.width, row.height = key, rendition.width, rendition.height
             row.bytes = len(rendition.data)
+            row.crc32 = zlib.crc32(rendition.data)
             made.add((rendition.name, rendition.format))
         for name_format, row in existing.items():
             if name_format not in made:  # e.g. WebP no longer pays, or the watermark was turned off
@@ -114,6 +121,7 @@ def process_photo(photo_id: str) -> Photo | None:
         photo.content_type = f"image/{info.source_format}"  # what it is, not what the client declared
         photo.status, photo.failure_reason, photo.processing_started_at = "ready", None, None
         db.session.commit()
+        metrics.PHOTOS.labels("ready").inc()
         return photo
     except Exception as error:  # noqa: BLE001 - sorted into "retry later" and "tell the photographer"
         db.session.rollback()

@@ -14,6 +14,7 @@ import logging
 import math
 import os
 import tempfile
+import zlib
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -50,11 +51,13 @@ class UploadResult:
 
 class HashingSpool:
     """Where werkzeug's form parser writes an uploaded file: a temporary file on
-    disk, hashed while it is written (constant memory, one pass)."""
+    disk, hashed while it is written (constant memory, one pass): the sha256 names the
+    content, the CRC-32 is what a zip of the original needs (kept, so no zip reads it again)."""
 
     def __init__(self):
         self.file = tempfile.TemporaryFile(prefix="gallery-upload-")
         self.digest = hashlib.sha256()
+        self.crc32 = 0
         self.head = b""
         self.size = 0
 
@@ -62,6 +65,7 @@ class HashingSpool:
         if len(self.head) < SNIFF_BYTES:
             self.head += data[:SNIFF_BYTES - len(self.head)]
         self.digest.update(data)
+        self.crc32 = zlib.crc32(data, self.crc32)
         self.size += len(data)
         return self.file.write(data)
 
@@ -193,6 +197,7 @@ def ingest(gallery_id: str, spool: "HashingSpool", filename: str | None, *, clai
                        content_type=CONTENT_TYPES.get(kind), status="failed" if reason else "processing")
     photo.failure_reason = reason
     if not reason:
+        photo.crc32 = spool.crc32
         spool.seek(0)
         get_storage().save(photo.storage_key, spool, content_type=photo.content_type)
     winner = _commit_or_duplicate(photo)

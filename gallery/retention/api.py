@@ -9,6 +9,7 @@ from marshmallow import ValidationError
 
 from gallery.accounts.auth import current_photographer, photographer_required
 from gallery.errors import Problem
+from gallery.core.transaction import commit
 from gallery.extensions import db
 from gallery.retention import metrics, referrals, rules, schemas, services, tokens
 
@@ -150,7 +151,7 @@ def survey(token):
         raise Problem(422, "Give a score from 0 to 10 (and an optional comment).",
                       errors=error.normalized_messages()) from None
     feedback = services.submit_feedback(message_id, payload["score"], payload.get("comment"))
-    db.session.commit()
+    commit()
     if request.is_json:
         return feedback
     return _page("survey.html", message, token=token, done=True)

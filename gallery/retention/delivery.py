@@ -1,4 +1,4 @@
-"""Rendering one outbox Message in the client's language and handing it to the mail backend."""
+"""Rendering one retention Message in the client's language and queueing it in the mail outbox."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,9 +13,10 @@ from gallery.clients.models import Client
 from gallery.engagement.models import Event
 from gallery.engagement.services import record_event
 from gallery.extensions import db
+from gallery import mail
+from gallery.accounts.branding import mail_brand
 from gallery.galleries.models import Gallery, Rendition
 from gallery.sharing.models import ShareLink
-from gallery.mail.services import build_message, send
 from gallery.retention import content, offers, schedule, tokens
 from gallery.sharing import visibility
 from gallery.sharing.links import page_url
@@ -128,7 +129,8 @@ def render(message, client: Recipient, photographer: Photographer, now: datetime
         photos = [{"url": _tracked(message.id, p["url"])}
                   for p in (favourite_photos(client.id, now) if message.rule == "favourites" else [])]
         variables = {
-            "lang": locale, "words": words, "client_name": client.name, "studio": photographer.studio_name,
+            "lang": locale, "words": words, "subject": words["subject"], "brand": mail_brand(photographer),
+            "client_name": client.name, "studio": photographer.studio_name,
             "button_url": _tracked(message.id, target), "photos": photos, "offer_text": offer_text,
             "unsubscribe_url": tokens.url("unsubscribe", message.id) if message.category != "transactional" else None,
             "open_pixel_url": tokens.url("open", message.id, ".gif"),
@@ -136,6 +138,26 @@ def render(message, client: Recipient, photographer: Photographer, now: datetime
         text = render_template("mail/retention/message.txt", **variables)
         html = render_template("mail/retention/message.html", **variables)
     return words["subject"], text, html
+
+
+def prefetch(message_ids: list[str]) -> list:
+    """The messages, with their clients, galleries and studios loaded in a few queries and held by the
+    messages' `_prefetched` (the identity map holds unchanged objects weakly), so each message's look-ups
+    are answered from memory."""
+    from gallery.retention.models import Message
+
+    if not message_ids:
+        return []
+    messages = list(db.session.scalars(select(Message).where(Message.id.in_(message_ids)).order_by(Message.id)))
+    held = []
+    for model, ids in ((Client, {m.client_id for m in messages}), (Gallery, {m.gallery_id for m in messages}),
+                       (Photographer, {m.photographer_id for m in messages})):
+        ids.discard(None)
+        if ids:
+            held.extend(db.session.scalars(select(model).where(model.id.in_(ids))))
+    for message in messages:
+        message._prefetched = held
+    return messages
 
 
 def deliver(message, now: datetime) -> None:
@@ -150,24 +172,21 @@ def deliver(message, now: datetime) -> None:
         if message.rule == "anniversary":
             offers.reopen_gallery_for_offer(message, datetime.fromisoformat(issued["valid_until"]))
     subject, text, html = render(message, client, photographer, now)
-    headers = {"X-Gallery-Message": message.id, "Auto-Submitted": "auto-generated"}
+    headers = {"X-Gallery-Message": message.id}
     if message.category != "transactional":
         unsubscribe = tokens.url("unsubscribe", message.id)
         headers["List-Unsubscribe"] = f"<{unsubscribe}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         headers["Precedence"] = "bulk"
-    email = build_message(to=client.email, to_name=client.name, subject=subject, text=text, html=html,
-                          reply_to=photographer.email, headers=headers)
-    # RFC 5322 allows 998-character lines; without this a long List-Unsubscribe URL would be
-    # folded into an RFC 2047 encoded-word, which no mail client reads as a URL.
-    email.policy = email.policy.clone(max_line_length=998)
-    email["Content-Language"] = content.mail_locale(client.locale)  # after set_content, which drops Content-*
-    message.locale = content.mail_locale(client.locale)
+    language = content.mail_locale(client.locale)
+    mail.queue_rendered(mail.Rendered(subject, text, html), kind=f"retention/{message.rule}", to=client.email,
+                        to_name=client.name, language=language, brand=mail_brand(photographer), headers=headers,
+                        photographer_id=message.photographer_id)
+    message.locale = language
     message.to_email = client.email
     message.subject = subject
     message.status = "sent"
     message.sent_at = now
     record_event("email_sent", photographer_id=message.photographer_id, client_id=message.client_id,
-                 visitor_id=message.visitor_id, gallery_id=message.gallery_id, payload={"message_id": message.id, "rule": message.rule}, ts=now)
-    db.session.flush()
-    send(email)
+                 visitor_id=message.visitor_id, gallery_id=message.gallery_id,
+                 payload={"message_id": message.id, "rule": message.rule}, ts=now)

@@ -31,6 +31,7 @@ from sqlalchemy import bindparam, select
 
 from gallery.accounts.auth import bearer_token
 from gallery.core import clock, transaction
+from gallery.core.keyring import itsdangerous_keys
 from gallery.core.queries import prebuilt
 from gallery.errors import Problem
 from gallery.extensions import db
@@ -97,7 +98,7 @@ class ShareAccess:
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"share-{purpose}")
+    return URLSafeTimedSerializer(itsdangerous_keys(), salt=f"share-{purpose}")
 
 
 def _password_hash(link: ShareLink, gallery: Gallery) -> str | None:

@@ -71,8 +71,8 @@ def unlock(payload, token):
 def start_visitor(payload, access):
     """Identify with an email: a 6-digit one-time code is mailed to it (valid 15 minutes)."""
     visitor, code = visitors.start_identification(access, payload["email"], payload.get("name"))
-    transaction.commit()  # the code stands before it is mailed; a mail failure answers 503
-    visitors.mail_code(access, visitor.email, code)
+    visitors.mail_code(access, visitor.email, code)  # queued in the outbox: it leaves after the commit
+    transaction.commit()
     return {"sent": True, "expires_in": int(visitors.CODE_TTL.total_seconds())}
 
 

@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 
 from gallery.accounts.auth import current_photographer, photographer_required
 from gallery.clients.models import Client
+from gallery.core.transaction import commit
 from gallery.extensions import db
 from gallery.sharing.access import share_access
 from gallery.store import schemas, services
@@ -117,9 +118,9 @@ def update_order(changes, order_id):
     before = services.get_order(current_photographer().id, order_id).status
     order = services.change_order_status(current_photographer().id, order_id, changes.get("status"),
                                          tracking=changes.get("tracking"))
-    db.session.commit()
     if order.status != before and order.status in ("paid", "shipped"):
         services.notify_order(order.id, order.status)
+    commit()
     return order
 
 
@@ -130,9 +131,9 @@ def update_order(changes, order_id):
 def payment_webhook(provider):
     """Payment provider events, verified by HMAC signature and applied once."""
     outcome, paid_order = services.handle_payment_webhook(provider, request.get_data(cache=False), request.headers)
-    db.session.commit()
     if paid_order is not None:
         services.notify_order(paid_order.id, "paid")
+    commit()
     return {"received": True, "outcome": outcome}
 
 
@@ -176,8 +177,8 @@ def checkout(payload, access):
     """Check out the cart: an order with a price snapshot; `checkout_url` when paying online."""
     return_url = f"{current_app.config['GALLERY'].public_base_url}/g/{access.link.token}"
     order = services.place_order(access.gallery, _buyer(access), return_url=return_url, **payload)
-    db.session.commit()
     services.notify_order(order.id, "placed")
+    commit()
     return order
 
 

@@ -9,7 +9,6 @@ from sqlalchemy import exists, select
 
 from gallery.core import clock
 from gallery.core.pagination import Page, paginate
-from gallery.core.queues import enqueue
 from gallery.engagement.services import record_event
 from gallery.errors import Problem
 from gallery.extensions import db
@@ -164,5 +163,7 @@ def mark_order_paid(order: Order, *, source: str) -> None:
 
 
 def notify_order(order_id: str, event: str) -> None:
-    """Queue the order mails; call after the commit, so a rolled-back order sends nothing."""
-    enqueue("workers.store.send_order_mails", order_id, event, queue="mail")
+    """Queue the order mails in this transaction: they leave after its commit (nothing if it rolls back)."""
+    from gallery.store.notifications import queue_order_mails
+
+    queue_order_mails(order_id, event)
