@@ -70,11 +70,17 @@ class Settings:
     cdn_base_url: str | None = None
     signed_url_ttl: int = 3600
     max_upload_bytes: int = 200 * 1024 * 1024
+    max_json_bytes: int = 256 * 1024  # every route but uploads; see gallery.core.request_guard
+    # PostgreSQL: give up connecting after this many seconds, cancel a statement after this many
+    # milliseconds (0: never), so a database that hangs answers 503 instead of holding workers.
+    database_connect_timeout: int = 5
+    database_statement_timeout: int = 30_000
     max_image_pixels: int = 120_000_000
     # Direct uploads to S3: one presigned PUT up to this size, multipart parts of part_size above it.
     direct_upload_multipart_threshold: int = 64 * 1024 * 1024
     direct_upload_part_size: int = 16 * 1024 * 1024
     photo_job_timeout: int = 300  # seconds a rendition job may run before RQ kills it
+    marketing_mails_per_day: int = 1  # per client, the most relevant first (0: no cap)
     mail_backend: str = "file"  # file | smtp
     mail_dir: str = str(VAR_DIR / "mail")
     mail_from: str = "Gallery <no-reply@localhost>"
@@ -103,6 +109,11 @@ class Settings:
     sentry_dsn: str | None = None
     sentry_traces_sample_rate: float = 0.0
 
+
+    @property
+    def cookies_secure(self) -> bool:
+        """Session and visitor cookies carry Secure when asked or whenever clients reach us over https."""
+        return self.session_cookie_secure or self.public_base_url.startswith("https://")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
@@ -149,8 +160,16 @@ class Settings:
             raise ConfigError("GALLERY_DIRECT_UPLOAD_MULTIPART_THRESHOLD: must be at least the part size")
         if self.photo_job_timeout < 10:
             raise ConfigError("GALLERY_PHOTO_JOB_TIMEOUT: at least 10 seconds")
+        if not 1 <= self.database_connect_timeout <= 120:
+            raise ConfigError("GALLERY_DATABASE_CONNECT_TIMEOUT: expected 1 to 120 seconds")
+        if self.database_statement_timeout < 0:
+            raise ConfigError("GALLERY_DATABASE_STATEMENT_TIMEOUT: milliseconds, 0 for none")
+        if not 1024 <= self.max_json_bytes <= 16 * 1024 * 1024:
+            raise ConfigError("GALLERY_MAX_JSON_BYTES: expected 1024 to 16777216 bytes")
         if self.signed_url_ttl <= 0:
             raise ConfigError("GALLERY_SIGNED_URL_TTL: must be a positive number of seconds")
+        if not 0 <= self.marketing_mails_per_day <= 10:
+            raise ConfigError("GALLERY_MARKETING_MAILS_PER_DAY: expected 0 (no cap) to 10")
         if not 0 <= self.trusted_proxies <= 5:
             raise ConfigError("GALLERY_TRUSTED_PROXIES: expected 0 to 5 (the number of proxies in front of the app)")
         if self.log_format not in {"json", "text"}:

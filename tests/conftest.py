@@ -168,7 +168,7 @@ def make_photographer(app):
         photographer = services.create_photographer(
             email=email or f"photographer{next(_counter)}@example.com", password=password,
             studio_name=studio_name, **fields)
-        _, token = services.issue_token(photographer, "tests")
+        _, token = services.issue_token(photographer, "tests", ("read", "write", "account"))
         db.session.commit()
         return photographer, ApiClient(app.test_client(), token)
 
@@ -377,3 +377,20 @@ def identify_visitor(app, clean_mail_dir):
         return verified.json["visitor_token"]
 
     return identify
+
+
+@pytest.fixture
+def make_visitor_api(app, make_share_link, identify_visitor):
+    """make_visitor_api(gallery, email, role="client", name=None) -> (share token, Visitor, ApiClient): a visitor
+    identified through the real routes on a fresh share link, sending its visitor token as a bearer token."""
+    from sqlalchemy import select
+
+    from gallery.sharing.models import Visitor
+
+    def make(gallery, email, role="client", name=None):
+        link = make_share_link(gallery, role=role)
+        visitor_token = identify_visitor(link, email, name=name)
+        visitor = db.session.scalar(select(Visitor).where(Visitor.share_link_id == link.id))
+        return link.token, visitor, ApiClient(app.test_client(), visitor_token)
+
+    return make

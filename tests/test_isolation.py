@@ -32,10 +32,16 @@ def b_resources(make_photographer, make_client, make_gallery):
     db.session.add(photo)
     db.session.commit()
     token = db.session.scalar(db.select(ApiToken).where(ApiToken.photographer_id == bob.id))
+    from gallery.accounts.models import LoginSession
+    from gallery.core import clock
+
+    login = LoginSession(photographer_id=bob.id, created_at=clock.now(), last_seen_at=clock.now())
+    db.session.add(login)
+    db.session.commit()
     share = _bobs_share_link_and_selection(gallery)
     store = _b_store(bob, gallery, client)
     return {"gallery_id": gallery.id, "client_id": client.id, "set_id": gallery_set.id, "token_id": token.id,
-            **share, **store, "photo_id": photo.id, "part_number": "1", "_texts": [gallery.id, photo.id, client.id, gallery_set.id, "Bob's", "c@bob.example",
+            "session_id": login.id, **share, **store, "photo_id": photo.id, "part_number": "1", "_texts": [gallery.id, photo.id, client.id, gallery_set.id, "Bob's", "c@bob.example",
                                          *share.values(), *store.values()]}
 
 
@@ -58,8 +64,18 @@ def _bobs_share_link_and_selection(gallery) -> dict:
     selection = Selection(gallery_id=gallery.id, visitor_id=visitor.id, list_id=favourites.id,
                           submitted_at=clock.now())
     db.session.add(selection)
+    from gallery.galleries.models import Photo
+    from gallery.proofing.models import Comment
+    from gallery.proofing.replies import CommentReply
+
+    photo = db.session.scalar(db.select(Photo).where(Photo.gallery_id == gallery.id))
+    comment = Comment(gallery_id=gallery.id, photo_id=photo.id, visitor_id=visitor.id, body="Bob's client asks")
+    db.session.add(comment)
+    db.session.flush()
+    reply = CommentReply(comment_id=comment.id, photographer_id=gallery.photographer_id, body="Bob's answer")
+    db.session.add(reply)
     db.session.commit()
-    return {"link_id": link.id, "selection_id": selection.id}
+    return {"link_id": link.id, "selection_id": selection.id, "comment_id": comment.id, "reply_id": reply.id}
 
 
 def _b_store(bob, gallery, client):

@@ -22,7 +22,9 @@ def redis_connection():
     app = current_app._get_current_object()
     connection = app.extensions.get("gallery_redis")
     if connection is None:
-        connection = Redis.from_url(app.config["GALLERY"].redis_url)
+        # Bounded waits: a Redis that is down or black-holed costs a request seconds, never a hung worker.
+        connection = Redis.from_url(app.config["GALLERY"].redis_url, socket_connect_timeout=2, socket_timeout=5,
+                                    health_check_interval=30)
         app.extensions["gallery_redis"] = connection
     return connection
 

@@ -26,12 +26,36 @@ from gallery.storage import ObjectNotFound, get_storage, keys
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
+TIMEOUT_ATTEMPTS = 2  # a photo whose job runs out of time this often fails with that reason
 ABANDONED_AFTER = timedelta(days=2)
 INTERNAL_FAILURE = "We could not process this photo because of an error on our side; it has been logged."
 
 
 class TransientStorageError(RuntimeError):
     """Storage was unreachable or answered 5xx: worth retrying later."""
+
+
+def _is_timeout(error: BaseException) -> bool:
+    """The job ran out of its time (RQ raises this inside whatever the job was doing, decoding included)."""
+    from rq.timeouts import BaseTimeoutException
+
+    return isinstance(error, BaseTimeoutException)
+
+
+def _timed_out(photo_id: str, error: BaseException) -> Photo | None:
+    """Retry (re-raise, so the queue's retry runs it again), or after TIMEOUT_ATTEMPTS fail with the reason."""
+    photo = db.session.get(Photo, photo_id)
+    if photo is None:
+        return None
+    if (photo.processing_attempts or 0) >= TIMEOUT_ATTEMPTS:
+        seconds = current_app.config["GALLERY"].photo_job_timeout
+        log.warning("photo %s timed out %d times; failing it", photo_id, photo.processing_attempts)
+        return _fail(photo, f"Processing this photo took longer than {seconds} seconds, {photo.processing_attempts} "
+                            "times; the file may be too large or complex. Try a smaller export.")
+    photo.processing_started_at = None  # waiting for the retry, not running
+    db.session.commit()
+    log.warning("photo %s timed out (attempt %d); retrying", photo_id, photo.processing_attempts)
+    raise error
 
 
 def _is_transient(error: BaseException) -> bool:
@@ -125,6 +149,8 @@ def process_photo(photo_id: str) -> Photo | None:
         return photo
     except Exception as error:  # noqa: BLE001 - sorted into "retry later" and "tell the photographer"
         db.session.rollback()
+        if _is_timeout(error):
+            return _timed_out(photo_id, error)
         if _is_transient(error):
             log.warning("transient storage error processing photo %s: %s", photo_id, error)
             raise TransientStorageError(str(error)) from error

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from gallery import mail
 from gallery.accounts.branding import mail_brand
 from gallery.core import clock
+from gallery.core.exports import one_line
 from gallery.engagement.services import record_event
 from gallery.errors import Problem
 from gallery.extensions import db
@@ -56,11 +57,11 @@ def _mail_photographer_selection(access: ShareAccess, selection: Selection) -> N
     go to the client."""
     photographer = access.gallery.photographer
     visitor = access.visitor
-    names = selection_filenames(selection.list_id)
+    names = [one_line(name) for name in selection_filenames(selection.list_id)]
     mail.queue("selection_submitted", to=photographer.email, language=photographer.locale, reply_to=visitor.email,
                photographer_id=photographer.id,
-               context={"gallery_title": access.gallery.title, "note": selection.note, "filenames": names,
-                        "who": f"{visitor.name} <{visitor.email}>" if visitor.name else visitor.email,
+               context={"gallery_title": access.gallery.title, "note": one_line(selection.note) if selection.note else None, "filenames": names,
+                        "who": f"{one_line(visitor.name)} <{visitor.email}>" if visitor.name else visitor.email,
                         "lightroom_filter": lightroom_filter(names)})
 
 
@@ -72,7 +73,7 @@ def selection_filenames(list_id: str) -> list[str]:
 
 def lightroom_filter(filenames: list[str]) -> str:
     """`DSC_0012, DSC_0040`: file stems, as Lightroom's and Capture One's text filters take them."""
-    return ", ".join(name.rsplit(".", 1)[0] if "." in name else name for name in filenames)
+    return ", ".join(one_line(name.rsplit(".", 1)[0] if "." in name else name) for name in filenames)
 
 
 # --- the photographer's side ------------------------------------------------------------------------------------
@@ -119,8 +120,9 @@ def selections_as_text(selections: list[dict]) -> str:
     blocks = []
     for selection in selections:
         visitor = selection["visitor"]
-        who = f"{visitor['name']} <{visitor['email']}>" if visitor["name"] else visitor["email"]
-        blocks.append(f"# {who}, {selection['list_name']}, {selection['count']} photos\n{selection['filter_text']}\n")
+        who = f"{one_line(visitor['name'])} <{visitor['email']}>" if visitor["name"] else visitor["email"]
+        blocks.append(f"# {who}, {one_line(selection['list_name'])}, {selection['count']} photos\n"
+                      f"{selection['filter_text']}\n")
     return "\n".join(blocks)
 
 

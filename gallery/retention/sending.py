@@ -97,6 +97,10 @@ def send_due(now: datetime | None = None, result: SweepResult | None = None) -> 
     if db.session.scalar(select(Message.id).where(Message.status == "queued", Message.send_after <= now).limit(1)) is None:
         return result  # the common case of an hourly sweep: nothing is due
     result.suppressed += _suppress(now)
+    from gallery.retention import pacing
+
+    result.suppressed += pacing.expire_stale(now)  # an occasion that is over is not mailed late
+    result.rescheduled += pacing.cap_marketing(now)  # one marketing mail a client a day, the most relevant
     after = None  # keyset: each batch starts past the last one, not over the index entries it just claimed
     while True:
         stmt = (select(Message.id, Message.send_after,
@@ -146,19 +150,18 @@ def deliver_claimed(message_ids: list[str], now: datetime) -> tuple[int, int]:
         attempted = _mark_attempts(chunk)
         try:
             with db.session.no_autoflush:  # the chunk's rows go out together at the commit
-                for message in prefetch(attempted):
-                    deliver(message, now)
+                queued = sum(1 for message in prefetch(attempted) if deliver(message, now))
             commit()
-            sent += len(attempted)
+            sent += queued
             continue
         except Exception:  # noqa: BLE001 - one bad message must not stop the outbox: redo it one by one
             log.warning("retention: a chunk of %d failed; delivering it message by message", len(chunk))
             db.session.rollback()
         for message_id in _mark_attempts(chunk):
             try:
-                deliver(db.session.get(Message, message_id), now)
+                queued = deliver(db.session.get(Message, message_id), now)
                 commit()
-                sent += 1
+                sent += int(queued)
             except Exception:  # noqa: BLE001
                 log.exception("retention message %s failed", message_id)
                 db.session.rollback()

@@ -11,6 +11,7 @@ from gallery.engagement.services import record_event
 from gallery.errors import Problem
 from gallery.extensions import db
 from gallery import mail
+from gallery.retention import followups
 from gallery.retention.models import Feedback, Message, Unsubscribe
 
 DETRACTOR_MAX = 6  # NPS: 0-6 detractors, 7-8 passives, 9-10 promoters
@@ -84,6 +85,7 @@ def submit_feedback(message_id: str, score: int, comment: str | None) -> Feedbac
     record_event("feedback_given", photographer_id=message.photographer_id, client_id=message.client_id,
                  gallery_id=message.gallery_id, payload={"score": score})
     db.session.flush()
+    followups.open_for_feedback(feedback)
     if score <= DETRACTOR_MAX:
         _alert_photographer(message, feedback)
     return feedback

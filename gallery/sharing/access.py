@@ -140,7 +140,7 @@ def contact_of(gallery: Gallery) -> dict:
     branding = photographer.branding or {}
     return {"studio_name": photographer.studio_name,
             "email": branding.get("contact_email") or photographer.email,
-            "phone": branding.get("phone"), "website": branding.get("website")}
+            "phone": branding.get("contact_phone") or branding.get("phone"), "website": branding.get("website")}
 
 
 def _gone(gallery: Gallery, detail: str) -> Problem:

@@ -8,7 +8,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app, request
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from gallery import mail
@@ -89,13 +89,18 @@ def verify_identification(access: ShareAccess, email: str, code: str) -> tuple[V
         raise wrong
     if visitor.code_expires_at is None or visitor.code_expires_at <= clock.now():
         raise wrong
-    if visitor.code_attempts >= CODE_MAX_ATTEMPTS:
-        visitor.code_hash = None
-        keep_on_error()
+    # Each guess takes one of the code's tries atomically before it is compared (the row stays locked until the
+    # request ends): parallel guesses cannot all read "4 tries used" and all be evaluated.
+    took = db.session.execute(
+        update(Visitor).where(Visitor.id == visitor.id, Visitor.code_hash.is_not(None),
+                              Visitor.code_attempts < CODE_MAX_ATTEMPTS)
+        .values(code_attempts=Visitor.code_attempts + 1).returning(Visitor.code_attempts)
+        .execution_options(synchronize_session=False)).first()
+    keep_on_error()  # the try counts even though the answer is an error
+    if took is None:
         raise Problem(429, "Too many wrong codes. Ask for a new one.")
-    if not _code_matches(visitor, code):
-        visitor.code_attempts += 1
-        keep_on_error()  # the wrong try counts even though the answer is an error
+    db.session.refresh(visitor)
+    if visitor.code_hash is None or not _code_matches(visitor, code):
         raise wrong
     now = clock.now()
     first_time = visitor.verified_at is None
