@@ -1,9 +1,10 @@
 """Routes of resumable uploads (state of an upload, parts through the app) and of ordering many photos."""
-from flask import request
+from flask import current_app, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from gallery.accounts.auth import current_photographer, photographer_required
+from gallery.core.request_guard import body_limit
 from gallery.core.transaction import commit
 from gallery.galleries import arrange, uploads_resume
 from gallery.galleries.photo_schemas import CompletedPartSchema, PhotoSchema, UploadPlanSchema
@@ -48,6 +49,7 @@ def upload_state(gallery_id, photo_id):
 @blp.doc(requestBody={"required": True, "content": {"application/octet-stream": {
     "schema": {"type": "string", "format": "binary"}}}})
 @blp.response(200, UploadedPartSchema, description="Stored; the ETag header and body name it for completion.")
+@body_limit(lambda: current_app.config["GALLERY"].max_upload_bytes)
 def put_part(gallery_id, photo_id, part_number):
     """One part of a resumable upload through the app (local storage): exactly the plan's bytes for this part,
     raw, with Content-Length. A part cut short stores nothing; a part sent again replaces the first."""
