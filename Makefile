@@ -8,10 +8,12 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint worker bench services system-packages migrate migration clean translations
 
-$(STAMP): pyproject.toml scripts/install-pillow-simd.sh | system-packages
+$(STAMP): pyproject.toml uploader/pyproject.toml scripts/install-pillow-simd.sh | system-packages
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
+	# The uploader (its own package, uploader/) after the server: it owns the gallery-upload script.
+	$(PY) -m pip install --quiet -e './uploader[keyring]'
 	bash scripts/install-pillow-simd.sh $(PY)
 	touch $(STAMP)
 

@@ -91,10 +91,14 @@ def sweep_command(now_text):
 
 
 def register(app: Flask) -> None:
-    from gallery.uploader.cli import upload_command
     from workers.cli import scheduler_command, worker_command
 
     gallery_cli.add_command(worker_command)
     gallery_cli.add_command(scheduler_command)
-    gallery_cli.add_command(upload_command)
+    try:  # the uploader is its own package (uploader/), installed beside the server by `make install`
+        from gallery_upload.cli import upload_command
+    except ImportError:
+        pass
+    else:
+        gallery_cli.add_command(upload_command)
     app.cli.add_command(gallery_cli)

@@ -32,6 +32,7 @@ def _blueprints():
     from gallery.clients.api import blp as clients
     from gallery.galleries.api import blp as galleries
     from gallery.galleries.photos_api import blp as photos
+    from gallery.galleries.uploads_resume_api import blp as uploads_resume
     from gallery.storage.api import blp as files
     from gallery.sharing.links_api import blp as share_links
     from gallery.proofing.api import blp as share
@@ -54,10 +55,10 @@ def _blueprints():
     from gallery.downloads.options_api import blp as download_options
     from gallery.web_client.app import blp as gallery_app
 
-    return [health, probes, accounts, client_data, clients, galleries, photos, files, share_links, share, selections,
-            share_downloads, activity, store, store_share, store_catalogue, pages, retention, retention_links,
-            retention_program, analytics, share_access, comment_replies, share_lists, store_buyer, download_options,
-            gallery_app]
+    return [health, probes, accounts, client_data, clients, galleries, photos, uploads_resume, files, share_links, share,
+            selections, share_downloads, activity, store, store_share, store_catalogue, pages, retention,
+            retention_links, retention_program, analytics, share_access, comment_replies, share_lists, store_buyer,
+            download_options, gallery_app]
 
 
 def register(app: Flask, api) -> None:

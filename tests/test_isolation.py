@@ -41,8 +41,10 @@ def b_resources(make_photographer, make_client, make_gallery):
     share = _bobs_share_link_and_selection(gallery)
     store = _b_store(bob, gallery, client)
     store.update(_b_retention_program(bob, client))
-    return {"rule": "anniversary", "locale": "en", "gallery_id": gallery.id, "client_id": client.id, "set_id": gallery_set.id, "token_id": token.id,
-            "session_id": login.id, **share, **store, "photo_id": photo.id, "_texts": [gallery.id, photo.id, client.id, gallery_set.id, "Bob's", "c@bob.example",
+    return {"rule": "anniversary", "locale": "en", "gallery_id": gallery.id, "client_id": client.id,
+            "set_id": gallery_set.id, "token_id": token.id, "session_id": login.id, **share, **store,
+            "photo_id": photo.id, "part_number": "1",
+            "_texts": [gallery.id, photo.id, client.id, gallery_set.id, "Bob's", "c@bob.example",
                                          *share.values(), *store.values()]}
 
 

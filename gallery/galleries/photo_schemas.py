@@ -74,6 +74,9 @@ class DirectUploadSchema(Schema):
     sha256 = fields.String(required=True, validate=SHA256)
     content_type = fields.String(load_default=None, validate=validate.OneOf(CONTENT_TYPES))
     set_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=26))
+    resumable = fields.Boolean(load_default=False, metadata={
+        "description": "On local storage, plan a multipart upload through the app (parts that arrived survive an "
+                       "interrupted client) instead of one form POST."})
 
 
 class PartUrlSchema(Schema):

@@ -269,24 +269,24 @@ def plan_direct_upload(photographer_id: str, gallery_id: str, data: dict) -> Upl
     if existing is not None:
         return UploadResult(existing, duplicate=True)
     storage = get_storage()
-    if not hasattr(storage, "presigned_put"):
-        # Local storage has no direct upload: the client sends the file through the app instead.
+    direct = hasattr(storage, "presigned_put")
+    if not direct and not data.get("resumable"):
+        # Local storage has no direct upload: the client sends the file through the app instead
+        # (or, when it asks for a resumable upload, in parts through the app: uploads_resume).
         db.session.rollback()
         return UploadResult(None, plan={"strategy": "form", "method": "POST",
                                         "url": f"/api/v1/galleries/{gallery.id}/photos"})
     content_type = data.get("content_type")
     photo = _new_photo(gallery.id, filename=data["filename"], sha256=sha256, size=data["bytes"],
                        set_id=data.get("set_id"), content_type=content_type, status="uploading")
-    if data["bytes"] <= settings.direct_upload_multipart_threshold:
+    if direct and data["bytes"] <= settings.direct_upload_multipart_threshold:
         plan = {"strategy": "put", **storage.presigned_put(photo.storage_key, content_type=content_type)}
     else:
+        from gallery.galleries.uploads_resume import multipart_plan
+
         part_size = _part_size(data["bytes"], settings.direct_upload_part_size)
         photo.upload_id = storage.start_multipart(photo.storage_key, content_type=content_type)
-        count = math.ceil(data["bytes"] / part_size)
-        plan = {"strategy": "multipart", "part_size": part_size, "parts": [
-            {"part_number": n, "method": "PUT", "url": storage.presigned_part(photo.storage_key, photo.upload_id, n),
-             "bytes": min(part_size, data["bytes"] - (n - 1) * part_size)}
-            for n in range(1, count + 1)]}
+        plan = multipart_plan(storage, photo, part_size)
     winner = _commit_or_duplicate(photo)
     if winner is not None:
         if photo.upload_id:
@@ -304,6 +304,7 @@ def complete_direct_upload(photographer_id: str, gallery_id: str, photo_id: str,
     from botocore.exceptions import ClientError
 
     from gallery.storage import ObjectNotFound
+    from gallery.storage.multipart import MultipartError
 
     photo = photo_service.get_photo(photographer_id, gallery_id, photo_id)
     if photo.status != "uploading":
@@ -317,8 +318,8 @@ def complete_direct_upload(photographer_id: str, gallery_id: str, photo_id: str,
                           errors={"parts": ["Send [{part_number, etag}] for every part."]})
         try:
             storage.complete_multipart(photo.storage_key, photo.upload_id, parts)
-        except ClientError as error:
-            code = error.response.get("Error", {}).get("Code", "")
+        except (ClientError, MultipartError) as error:
+            code = error.code if isinstance(error, MultipartError) else error.response.get("Error", {}).get("Code", "")
             raise Problem(422, f"The storage refused to assemble the parts ({code}); check every part was "
                                "uploaded and its ETag.", errors={"parts": [code or "Refused."]}) from None
         photo.upload_id = None

@@ -12,12 +12,13 @@ from flask import Response, send_file
 
 from gallery.core.filenames import content_disposition
 from gallery.storage.base import ObjectNotFound
+from gallery.storage.multipart import LocalMultipart
 
 _SAFE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_.-]*$")
 CHUNK = 1024 * 1024
 
 
-class LocalStorage:
+class LocalStorage(LocalMultipart):
     def __init__(self, root: str | Path, send_header: str | None = None, accel_prefix: str = "/protected/"):
         self.root = Path(root).resolve()
         self.send_header = send_header

@@ -155,6 +155,26 @@ class S3Storage:
         self.client.complete_multipart_upload(Bucket=self.bucket, Key=key, UploadId=upload_id,
                                               MultipartUpload={"Parts": ordered})
 
+    def list_parts(self, key: str, upload_id: str) -> list[dict]:
+        """The parts the bucket holds for this upload: [{part_number, etag, bytes}] (S3 ListParts)."""
+        from gallery.storage.multipart import MultipartError
+
+        parts, marker = [], 0
+        while True:
+            try:
+                page = self.client.list_parts(Bucket=self.bucket, Key=key, UploadId=upload_id,
+                                              PartNumberMarker=marker, MaxParts=1000)
+            except ClientError as error:
+                code = error.response.get("Error", {}).get("Code", "")
+                if code in {"NoSuchUpload", "404", "NoSuchKey"}:
+                    raise MultipartError("NoSuchUpload", "the upload was completed, aborted or expired") from None
+                raise
+            parts += [{"part_number": p["PartNumber"], "etag": p["ETag"], "bytes": p["Size"]}
+                      for p in page.get("Parts", [])]
+            if not page.get("IsTruncated"):
+                return parts
+            marker = page["NextPartNumberMarker"]
+
     def abort_multipart(self, key: str, upload_id: str) -> None:
         try:
             self.client.abort_multipart_upload(Bucket=self.bucket, Key=key, UploadId=upload_id)

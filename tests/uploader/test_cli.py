@@ -5,30 +5,15 @@ import signal
 import subprocess
 import sys
 import threading
-from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
 from gallery.extensions import db
 from gallery.galleries.models import Photo
-from gallery.uploader.cli import upload_command
+from gallery_upload.cli import upload_command
 from tests.conftest import free_port
 from tests.plugins.uploads import PHOTOS, swapped_settings, wait_for
-
-SCRIPT = Path(sys.executable).parent / "gallery-upload"
-
-
-@pytest.fixture
-def served(app):
-    """The app on a real HTTP port (threaded), for clients outside the test client."""
-    port = free_port()
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
-    server.shutdown()
-    thread.join(10)
 
 
 def _count(gallery_id, status=None):
@@ -44,7 +29,8 @@ def _run(url, token, gallery_id, folder, *args):
                                 *args], standalone_mode=False)
 
 
-def test_an_interrupted_run_resumes_without_duplicates(app, served, make_photographer, make_gallery, tmp_path):
+def test_an_interrupted_run_resumes_without_duplicates(app, served, make_photographer, make_gallery, tmp_path,
+                                                       uploader_script):
     photographer, api = make_photographer()
     gallery = make_gallery(photographer)
     folder = tmp_path / "export"
@@ -52,7 +38,7 @@ def test_an_interrupted_run_resumes_without_duplicates(app, served, make_photogr
     (folder / "README.txt").write_text("not a photo")
     (folder / ".DS_Store").write_bytes(b"\0\0")
     env = {**os.environ, "GALLERY_API_TOKEN": api.token}
-    first = subprocess.Popen([str(SCRIPT), str(folder), "--gallery", gallery.id, "--url", served, "--jobs", "1"],
+    first = subprocess.Popen([str(uploader_script), str(folder), "--gallery", gallery.id, "--url", served, "--jobs", "1"],
                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     wait_for(lambda: _count(gallery.id, "ready") >= 3, timeout=120, interval=0.02)
     os.killpg(first.pid, signal.SIGKILL)  # the laptop's lid closes
@@ -60,7 +46,7 @@ def test_an_interrupted_run_resumes_without_duplicates(app, served, make_photogr
     interrupted_at = _count(gallery.id)
     assert 3 <= interrupted_at < 24
 
-    result = subprocess.run([str(SCRIPT), str(folder), "--gallery", gallery.id, "--url", served, "--jobs", "3"],
+    result = subprocess.run([str(uploader_script), str(folder), "--gallery", gallery.id, "--url", served, "--jobs", "3"],
                             env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr + result.stdout
     assert _count(gallery.id) == 24 and _count(gallery.id, "ready") == 24
@@ -69,7 +55,7 @@ def test_an_interrupted_run_resumes_without_duplicates(app, served, make_photogr
     assert skipped >= 3 and uploaded + skipped == 24 and "not images 1" in summary
     assert "README.txt" in result.stderr  # reported, not uploaded
 
-    again = subprocess.run([str(SCRIPT), str(folder), "--gallery", gallery.id, "--url", served, "-q"],
+    again = subprocess.run([str(uploader_script), str(folder), "--gallery", gallery.id, "--url", served, "-q"],
                            env=env, capture_output=True, text=True, timeout=120)
     assert "uploaded 0, already there 24" in again.stdout
 

@@ -1,1 +1,0 @@
-"""The photographer's uploader: a folder of photos into a gallery over the HTTP API."""

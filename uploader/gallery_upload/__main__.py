@@ -1,0 +1,3 @@
+from gallery_upload.cli import main
+
+main()
