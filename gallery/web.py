@@ -42,9 +42,16 @@ def _blueprints():
     from gallery.web_client.pages import blp as pages
     from gallery.retention.api import blp as retention, links as retention_links
     from gallery.engagement.analytics_api import blp as analytics
+    from gallery.galleries.bulk_api import blp as photo_bulk
+    from gallery.galleries.upload_resume import blp as upload_resume
+    from gallery.insights.summaries_api import blp as gallery_summaries
+    from gallery.proofing.replies_api import blp as comment_replies
+    from gallery.proofing.favourites_api import blp as favourite_lists
+    from gallery.studio.pages import blp as studio
 
     return [health, accounts, clients, galleries, photos, files, share_links, share, selections, share_downloads,
-            activity, store, store_share, store_catalogue, pages, retention, retention_links, analytics]
+            activity, store, store_share, store_catalogue, pages, retention, retention_links, analytics,
+            photo_bulk, upload_resume, gallery_summaries, comment_replies, favourite_lists, studio]
 
 
 def register(app: Flask, api) -> None:

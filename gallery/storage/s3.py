@@ -155,6 +155,17 @@ class S3Storage:
         self.client.complete_multipart_upload(Bucket=self.bucket, Key=key, UploadId=upload_id,
                                               MultipartUpload={"Parts": ordered})
 
+    def uploaded_parts(self, key: str, upload_id: str) -> list[dict]:
+        """The parts of an unfinished multipart upload that arrived: [{part_number, etag, bytes}]."""
+        parts, marker = [], 0
+        while True:
+            page = self.client.list_parts(Bucket=self.bucket, Key=key, UploadId=upload_id, PartNumberMarker=marker)
+            parts += [{"part_number": p["PartNumber"], "etag": p["ETag"], "bytes": p["Size"]}
+                      for p in page.get("Parts", [])]
+            if not page.get("IsTruncated"):
+                return parts
+            marker = page["NextPartNumberMarker"]
+
     def abort_multipart(self, key: str, upload_id: str) -> None:
         try:
             self.client.abort_multipart_upload(Bucket=self.bucket, Key=key, UploadId=upload_id)

@@ -1,0 +1,1 @@
+"""Read models for the studio: what each gallery has and what its visitors did."""
