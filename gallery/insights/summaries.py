@@ -29,7 +29,7 @@ def _state_condition(state: str, now):
         "archived": Gallery.status == "archived",
         "expired": and_(published, Gallery.expires_at.is_not(None), Gallery.expires_at <= now),
         "expiring": and_(published, Gallery.expires_at > now, Gallery.expires_at <= soon),
-        "published": and_(published, or_(Gallery.expires_at.is_(None), Gallery.expires_at > now)),
+        "published": and_(published, or_(Gallery.expires_at.is_(None), Gallery.expires_at > soon)),
     }[state]
 
 
