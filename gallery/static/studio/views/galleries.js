@@ -13,10 +13,13 @@ export function GalleriesView() {
   const [state, setState] = useState('');
   const [creating, setCreating] = useState(false);
   const timer = useRef();
+  const latest = useRef(0);
 
   const load = async (more = false) => {
+    const ticket = ++latest.current; // answers that arrive after a newer question are dropped
     try {
       const page = await get('/gallery-summaries' + query({ q, state, limit: 48, cursor: more ? cursor : null }));
+      if (ticket !== latest.current) return;
       setItems((old) => (more ? [...old, ...page.items] : page.items));
       setCursor(page.next_cursor);
     } catch (e) { toastError(e); setItems([]); }
