@@ -89,7 +89,7 @@ let toastHost = null;
 export function ToastHost() {
   const [items, setItems] = useState([]);
   toastHost = (item) => {
-    setItems((list) => [...list, item]);
+    setItems((list) => [...list.slice(-2), item]);
     setTimeout(() => setItems((list) => list.filter((x) => x !== item)), item.kind === 'error' ? 7000 : 3500);
   };
   return html`<div class="toasts" role="status" aria-live="polite">

@@ -172,6 +172,8 @@ export class Uploader {
     try {
       const { existing } = await attempt(() => post(`/galleries/${this.galleryId}/uploads/check`, { sha256: batch.map((i) => i.sha256) }), batch[0]);
       for (const item of batch) {
+        const twin = this.items.find((other) => other !== item && other.sha256 === item.sha256 && !['failed', 'skipped', 'duplicate', 'queued', 'hashing', 'checking'].includes(other.state));
+        if (twin) { item.state = 'duplicate'; item.reason = t('upload.duplicate', { name: twin.name }); continue; }
         const found = existing[item.sha256];
         if (found && (found.status === 'ready' || found.status === 'processing')) {
           item.state = 'duplicate'; item.photoId = found.id; item.reason = t('upload.duplicate', { name: found.original_filename });
@@ -191,7 +193,8 @@ export class Uploader {
     item.state = 'uploading'; this.active++; this.emit();
     try {
       const photo = await this.sendFile(item);
-      this.settle(item, photo);
+      if (item.state === 'duplicate') { item.photoId = photo && photo.id; item.reason = t('upload.duplicate', { name: photo ? photo.original_filename : item.name }); }
+      else this.settle(item, photo);
     } catch (error) {
       item.state = 'failed'; item.reason = error.message; item.sent = 0;
     } finally {
@@ -214,8 +217,10 @@ export class Uploader {
     }
     if (!answer) {
       const type = CONTENT_TYPES.includes(item.file.type) ? item.file.type : null;
-      answer = await attempt(() => post(`${gallery}/uploads`, { filename: item.file.name, bytes: item.size, sha256: item.sha256,
-        content_type: type, set_id: item.setId }), item);
+      const body = { filename: item.file.name, bytes: item.size, sha256: item.sha256 };
+      if (type) body.content_type = type;
+      if (item.setId) body.set_id = item.setId;
+      answer = await attempt(() => post(`${gallery}/uploads`, body), item);
     }
     if (answer.duplicate) { item.state = 'duplicate'; return answer.photo; }
     const plan = answer.plan;
@@ -257,8 +262,8 @@ export class Uploader {
     if (this.polling) return;
     this.polling = true;
     try {
-      while (this.items.some((i) => i.state === 'processing') || this.busy()) {
-        await sleep(1500);
+      do { // at least one look after the last file arrived
+        await sleep(1000);
         let index;
         try { index = await get(`/galleries/${this.galleryId}/photo-index${this.since ? '?since=' + encodeURIComponent(this.since) : ''}`); }
         catch (e) { continue; }
@@ -270,7 +275,7 @@ export class Uploader {
         }
         if (index.items.length) for (const fn of this.indexListeners) fn(index.items);
         this.emit();
-      }
+      } while (this.items.some((i) => i.state === 'processing') || this.busy());
     } finally { this.polling = false; }
   }
 

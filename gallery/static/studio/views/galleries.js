@@ -59,7 +59,7 @@ function selectionLine(g) {
 function GalleryCard({ g }) {
   return html`<a class="card" href=${'#/g/' + g.id}>
     <div class="cover" style=${g.cover_url ? '' : 'background:#e9e6e1'}>
-      ${g.cover_url ? html`<img src=${g.cover_url} alt="" loading="lazy"/>` : html`<${Icon} name="image" size=${36}/>`}
+      ${g.cover_url ? html`<img src=${g.cover_url} alt="" loading="lazy" onError=${(e) => e.target.remove()}/>` : html`<${Icon} name="image" size=${36}/>`}
       <${StateBadge} state=${g.state}/>
     </div>
     <div class="card-body">

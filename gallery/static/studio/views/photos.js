@@ -157,7 +157,7 @@ function Grid({ photos, selected, setSelected, anchor, cover, onMoveBefore, onDe
       anchor.current = index;
       return setSelected(toggled);
     } else {
-      if (selected.size === 1 && selected.has(id)) next.clear(); else next.add(id);
+      next.add(id);
       anchor.current = index;
     }
     setSelected(next);
@@ -183,8 +183,10 @@ function Grid({ photos, selected, setSelected, anchor, cover, onMoveBefore, onDe
     const box = { x1: Math.min(state.start.x, p.x), y1: Math.min(state.start.y, p.y), x2: Math.max(state.start.x, p.x), y2: Math.max(state.start.y, p.y) };
     setBand(box);
     const next = new Set(state.base);
-    const c1 = Math.max(0, Math.floor(box.x1 / (cell + GAP))), c2 = Math.min(columns - 1, Math.floor(box.x2 / (cell + GAP)));
-    const r1 = Math.max(0, Math.floor(box.y1 / rowHeight)), r2 = Math.min(rows - 1, Math.floor(box.y2 / rowHeight));
+    // First and last column / row the rectangle touches; a start in the gap after a cell does not touch it.
+    const from = (v, step) => { const i = Math.floor(v / step); return v - i * step > step - GAP ? i + 1 : i; };
+    const c1 = Math.max(0, from(box.x1, cell + GAP)), c2 = Math.min(columns - 1, Math.floor(box.x2 / (cell + GAP)));
+    const r1 = Math.max(0, from(box.y1, rowHeight)), r2 = Math.min(rows - 1, Math.floor(box.y2 / rowHeight));
     for (let r = r1; r <= r2; r++) for (let c = c1; c <= c2; c++) { const i = r * columns + c; if (i < ids.length) next.add(ids[i]); }
     setSelected(next);
     const edge = event.clientY - scroller.current.getBoundingClientRect().top;

@@ -33,7 +33,7 @@ export function UploadPanel({ uploader }) {
       ${[['ready', s.counts.ready], ['processing', s.counts.processing], ['duplicate', s.counts.duplicate], ['failed', s.counts.failed], ['skipped', s.counts.skipped]]
         .filter(([, n]) => n).map(([k, n]) => html`<span class=${'pill ' + k}>${t('upload.count.' + k, { n })}</span>`)}
       ${bytes(s.sent)} / ${bytes(s.total)}</p>
-    ${open && html`<ul class="upload-list">${rows.map((item) => html`<li class=${'upload-row ' + item.state}>
+    ${open && html`<ul class="upload-list" tabindex="0" aria-label=${t('upload.title')}>${rows.map((item) => html`<li class=${'upload-row ' + item.state}>
         <span class="upload-name" title=${item.name}>${item.name}</span>
         <span class="upload-state">${item.state === 'uploading'
           ? html`<span class="mini-bar"><span style=${`width:${Math.round((item.sent / item.size) * 100)}%`}></span></span>${item.note || number(Math.round((item.sent / item.size) * 100)) + ' %'}`
