@@ -99,14 +99,16 @@ export function toast(text, kind) { toastHost && toastHost({ text, kind }); }
 export function toastError(error) { toast(error && error.message ? error.message : String(error), 'error'); }
 
 export async function copyText(text) {
-  try {
-    await navigator.clipboard.writeText(text);
-  } catch (e) {
+  window.__lastCopied = text; // lets tests read what was copied without clipboard permissions
+  const fallback = () => {
     const area = document.createElement('textarea');
     area.value = text; area.setAttribute('readonly', ''); area.style.position = 'fixed'; area.style.opacity = '0';
     document.body.append(area); area.select(); document.execCommand('copy'); area.remove();
-  }
-  window.__lastCopied = text; // lets tests read what was copied without clipboard permissions
+  };
+  try {
+    // A clipboard that waits on a permission prompt must not leave the photographer waiting.
+    await Promise.race([navigator.clipboard.writeText(text), new Promise((_, reject) => setTimeout(reject, 1500))]);
+  } catch (e) { fallback(); }
   toast(t('common.copied'));
 }
 
