@@ -220,7 +220,7 @@ function Grid({ photos, selected, setSelected, anchor, cover, onMoveBefore, onDe
           onDragStart=${(e) => { e.dataTransfer.setData('application/x-studio-photos', [...selected].join(',')); e.dataTransfer.effectAllowed = 'move'; }}
           onDragOver=${(e) => { if (e.dataTransfer.types.includes('application/x-studio-photos')) { e.preventDefault(); setDropAt(p.id); } }}
           onDrop=${(e) => { if (e.dataTransfer.types.includes('application/x-studio-photos')) { e.preventDefault(); e.stopPropagation(); setDropAt(null); onMoveBefore(p.id); } }}>
-        ${p.thumb_url && html`<img src=${p.thumb_url} alt="" draggable="false" loading="lazy" decoding="async"/>`}
+        ${p.thumb_url && html`<img src=${p.thumb_url} alt="" draggable="false" loading="lazy" decoding="async" onError=${(e) => e.target.remove()}/>`}
         ${p.status !== 'ready' && html`<div class="cell-status">${p.status === 'failed' ? html`<${Icon} name="alert"/>` : html`<span class="spinner small" aria-hidden="true"></span>`}
           <span>${t('status.' + p.status)}</span>${p.failure_reason && html`<small>${p.failure_reason}</small>`}</div>`}
         <span class="tick" aria-hidden="true"><${Icon} name="check" size=${14}/></span>

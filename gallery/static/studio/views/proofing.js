@@ -13,7 +13,7 @@ function Thumbs({ photos, map }) {
   return html`<ul class="thumbs">${photos.map((p) => {
     const photo = map[p.photo_id] || {};
     return html`<li key=${p.photo_id}><figure>
-      <div class="thumb" style=${photo.color ? 'background:' + photo.color : ''}>${photo.thumb_url && html`<img src=${photo.thumb_url} alt="" loading="lazy"/>`}</div>
+      <div class="thumb" style=${photo.color ? 'background:' + photo.color : ''}>${photo.thumb_url && html`<img src=${photo.thumb_url} alt="" loading="lazy" onError=${(e) => e.target.remove()}/>`}</div>
       <figcaption><span class="fname">${p.filename}</span>${p.note && html`<q class="note">${p.note}</q>`}</figcaption></figure></li>`;
   })}</ul>`;
 }
@@ -91,7 +91,7 @@ export function CommentsTab({ gallery }) {
     ${shown.length === 0 ? html`<${Empty} icon="chat" title=${t('comments.none')}/>` : html`<ul class="inbox">${shown.map((c) => {
       const photo = map[c.photo_id] || {};
       return html`<li class="panel comment" key=${c.id}>
-        <div class="thumb small" style=${photo.color ? 'background:' + photo.color : ''}>${photo.thumb_url && html`<img src=${photo.thumb_url} alt=${c.filename}/>`}</div>
+        <div class="thumb small" style=${photo.color ? 'background:' + photo.color : ''}>${photo.thumb_url && html`<img src=${photo.thumb_url} alt=${c.filename} onError=${(e) => e.target.remove()}/>`}</div>
         <div class="comment-body">
           <p class="muted small"><strong>${who(c.visitor)}</strong> · ${c.filename} · <time datetime=${c.created_at}>${ago(c.created_at)}</time></p>
           <p>${c.body}</p>
