@@ -22,6 +22,12 @@ class Studio:
 
     def open(self, hash_path=""):
         self.page.goto(f"{self.base}/studio#/{hash_path}")
+        booted = "() => !document.querySelector('#app > .boot')"
+        try:
+            self.page.wait_for_function(booted, timeout=20000)
+        except Exception:  # noqa: BLE001 - on a saturated machine a module fetch can stall: load once more
+            self.page.reload()
+            self.page.wait_for_function(booted, timeout=30000)
 
     def login(self, email, password=PASSWORD):
         self.open("login")

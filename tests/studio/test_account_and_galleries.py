@@ -152,3 +152,45 @@ def test_galleries_list_create_settings_publish_archive_delete(studio, make_phot
     db.session.expire_all()
     assert db.session.get(Gallery, created_id) is None
     assert studio.errors == []
+
+
+def test_account_password_tokens_origins_and_time_zone(studio, client, make_photographer):
+    from gallery.accounts.models import ApiToken, Photographer
+
+    photographer, _ = make_photographer(email="mia@studio.example", locale=studio.lang)
+    studio.login("mia@studio.example")
+    page = studio.page
+    studio.open("account")
+    page.wait_for_selector("#a-zone")
+    page.select_option("#a-zone", "Europe/Warsaw")
+    page.locator("form", has=page.locator("#a-zone")).locator("button[type=submit]").click()
+    page.wait_for_selector(".toast")
+    page.fill("#a-pw", "a brand new secret 7")
+    page.fill("#a-pw2", "a brand new secret 7")
+    page.locator("form", has=page.locator("#a-pw")).locator("button[type=submit]").click()
+    page.fill("#token-name", "Laptop uploader")
+    page.press("#token-name", "Enter")
+    page.wait_for_selector(".notice code")
+    issued = page.locator(".notice code").inner_text()
+    assert issued.startswith("gph_")
+    page.fill("#a-origins", "https://www.mia-foto.example\nhttps://shop.mia-foto.example")
+    page.locator("form", has=page.locator("#a-origins")).locator("button[type=submit]").click()
+    studio.axe("account")
+    studio.shot("account")
+
+    def saved():
+        db.session.expire_all()
+        row = db.session.get(Photographer, photographer.id)
+        return row.timezone == "Europe/Warsaw" and row.allowed_origins == [
+            "https://www.mia-foto.example", "https://shop.mia-foto.example"]
+
+    from tests.uploads_support import wait_for
+    wait_for(saved, timeout=10)
+    row = page.locator("table tr", has_text="Laptop uploader")
+    row.locator("button").click()
+    page.click("dialog button.danger")
+    wait_for(lambda: db.session.scalar(db.select(ApiToken.revoked_at).where(ApiToken.name == "Laptop uploader"))
+             or db.session.expire_all(), timeout=10)
+    answer = client.post("/api/v1/auth/login", json={"email": "mia@studio.example", "password": "a brand new secret 7"})
+    assert answer.status_code == 200
+    assert studio.errors == []
