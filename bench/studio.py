@@ -50,7 +50,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 READY_PROBE = """
 window.__ready = null;
 (function watch() {
-  const covers = [...document.querySelectorAll('%s img')];
+  const covers = [...document.querySelectorAll('%s img')].filter((img) => {
+    const r = img.getBoundingClientRect();  // lazy images below the fold do not load until scrolled to
+    return r.bottom > 0 && r.top < innerHeight;
+  });
   const list = document.querySelector('%s');
   if (list && covers.length && covers.every((img) => img.complete)) {
     const at = performance.now();
@@ -127,7 +130,10 @@ def open_gallery(context, base: str, gallery_id: str) -> dict:
     started = page.evaluate("() => performance.now()")
     page.evaluate(f"() => {{ location.hash = '#/g/{gallery_id}/photos'; }}")
     page.wait_for_function("""() => {
-      const imgs = [...document.querySelectorAll('.grid .cell img')];
+      const imgs = [...document.querySelectorAll('.grid .cell img')].filter((img) => {
+        const r = img.getBoundingClientRect();
+        return r.bottom > 0 && r.top < innerHeight;
+      });
       return imgs.length > 0 && imgs.every((img) => img.complete);
     }""", timeout=120_000)
     result = page.evaluate("() => ({ at: performance.now(), nodes: document.querySelectorAll('*').length, "

@@ -10,7 +10,7 @@ import json
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from flask import current_app, make_response, redirect, render_template, request, url_for
+from flask import current_app, make_response, render_template, request, url_for
 from flask_smorest import Blueprint
 
 blp = Blueprint("studio", __name__, description="The photographer's studio (HTML shell of the web app)")
@@ -73,10 +73,3 @@ def studio():
     response.headers["Content-Security-Policy"] = csp
     response.headers["Cache-Control"] = "no-cache"
     return response
-
-
-@blp.get("/studio/")
-@blp.response(302, description="To /studio.")
-def studio_slash():
-    """The studio lives at /studio."""
-    return redirect(url_for("studio.studio"), code=302)
