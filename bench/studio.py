@@ -149,7 +149,7 @@ def browser_upload(browser, base: str, gallery_id: str, files: list[Path]) -> fl
     page.wait_for_selector(".empty")
     started = time.perf_counter()
     page.set_input_files("input[type=file][accept]", [str(f) for f in files])
-    page.wait_for_function(f"document.querySelectorAll('.upload-row.processing, .upload-row.ready').length === {len(files)}",
+    page.wait_for_function(f"() => document.querySelectorAll('.upload-row.processing, .upload-row.ready').length === {len(files)}",
                            timeout=1_800_000, polling=200)
     elapsed = time.perf_counter() - started
     failed = page.locator(".upload-row.failed").count()

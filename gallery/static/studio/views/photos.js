@@ -77,6 +77,7 @@ export function PhotosTab({ gallery, onGallery }) {
     <div class="photos-main">
       <div class="toolbar" role="toolbar" aria-label=${t('photos.toolbar')}>
         ${chosen.length ? html`
+          <button type="button" class="icon-button" onClick=${() => setSelected(new Set())} aria-label=${t('photos.clear')} title=${t('photos.clear')}><${Icon} name="x"/></button>
           <strong class="count">${t('photos.selected', { n: chosen.length })}</strong>
           <label class="visually-hidden" for="move-to">${t('photos.moveTo')}</label>
           <select id="move-to" class="compact" value="" onChange=${(e) => { if (e.target.value) moveToSet(e.target.value === '__none' ? null : e.target.value); e.target.value = ''; }}>
@@ -88,8 +89,7 @@ export function PhotosTab({ gallery, onGallery }) {
             ? html`<button type="button" class="button small" onClick=${() => bulk('show')}><${Icon} name="eye"/>${t('photos.show')}</button>`
             : html`<button type="button" class="button small" onClick=${() => bulk('hide')}><${Icon} name="eyeOff"/>${t('photos.hide')}</button>`}
           <button type="button" class="button small" disabled=${chosen.length !== 1} onClick=${makeCover}><${Icon} name="star"/>${t('photos.cover')}</button>
-          <button type="button" class="button small danger-text" onClick=${remove}><${Icon} name="trash"/>${t('photos.delete')}</button>
-          <button type="button" class="button small ghost" onClick=${() => setSelected(new Set())}>${t('photos.clear')}</button>`
+          <button type="button" class="button small danger-text" onClick=${remove}><${Icon} name="trash"/>${t('photos.delete')}</button>`
         : html`
           <span class="count muted">${photos ? t('photos.count', { n: visible.length }) : ''}</span>
           <label class="visually-hidden" for="order">${t('photos.order')}</label>
@@ -101,10 +101,10 @@ export function PhotosTab({ gallery, onGallery }) {
           </select>
           <span class="hint muted">${t('photos.dragHint')}</span>`}
         <span class="grow"></span>
-        <label class="button primary small file-button"><${Icon} name="upload"/>${t('photos.upload')}
+        ${!chosen.length && html`<label class="button primary small file-button"><${Icon} name="upload"/>${t('photos.upload')}
           <input type="file" multiple accept="image/*,.heic,.heif,.tif,.tiff" onChange=${(e) => { upload([...e.target.files]); e.target.value = ''; }}/></label>
         <label class="button small file-button"><${Icon} name="folder"/>${t('photos.uploadFolder')}
-          <input type="file" webkitdirectory multiple onChange=${(e) => { upload([...e.target.files]); e.target.value = ''; }}/></label>
+          <input type="file" webkitdirectory multiple onChange=${(e) => { upload([...e.target.files]); e.target.value = ''; }}/></label>`}
       </div>
       <${InterruptedNote} uploader=${uploader}/>
       ${photos === null ? html`<div class="center"><${Spinner}/></div>`
