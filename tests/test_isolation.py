@@ -12,7 +12,7 @@ from gallery.extensions import db
 # Routes that are not scoped to a photographer at all.
 PUBLIC_PREFIXES = ("/healthz", "/api/v1/auth/signup", "/api/v1/auth/login", "/api/v1/auth/logout",
                    "/api/v1/auth/csrf", "/api/v1/openapi.json", "/static/", "/api/v1/share/", "/g/",
-                   "/files/", "/api/v1/payments/", "/u/", "/t/", "/r/")
+                   "/files/", "/api/v1/payments/", "/u/", "/t/", "/r/", "/studio")
 
 
 @pytest.fixture
@@ -56,8 +56,19 @@ def _bobs_share_link_and_selection(gallery) -> dict:
     selection = Selection(gallery_id=gallery.id, visitor_id=visitor.id, list_id=favourites.id,
                           submitted_at=clock.now())
     db.session.add(selection)
+    from gallery.galleries.models import Photo
+    from gallery.proofing.models import Comment
+    from gallery.proofing.replies import CommentReply
+
+    photo_id = db.session.scalar(db.select(Photo.id).where(Photo.gallery_id == gallery.id))
+    comment = Comment(gallery_id=gallery.id, photo_id=photo_id, visitor_id=visitor.id, body="Bob's client wrote")
+    db.session.add(comment)
+    db.session.flush()
+    reply = CommentReply(gallery_id=gallery.id, comment_id=comment.id, photographer_id=gallery.photographer_id,
+                         body="Bob's answer")
+    db.session.add(reply)
     db.session.commit()
-    return {"link_id": link.id, "selection_id": selection.id}
+    return {"link_id": link.id, "selection_id": selection.id, "comment_id": comment.id, "reply_id": reply.id}
 
 
 def _b_store(bob, gallery, client):

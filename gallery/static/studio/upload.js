@@ -4,7 +4,7 @@
 import { post, get, csrfToken, ApiError } from './api.js';
 import { t } from './i18n.js';
 
-const PARALLEL = 4;           // files on the wire at once
+const PARALLEL = 6;           // files on the wire at once (a browser opens 6 connections per host)
 const HASH_AHEAD = 12;        // files hashed ahead of the uploads
 const CHECK_BATCH = 50;       // hashes per "what do you have" question
 const MAX_ATTEMPTS = 6;
@@ -262,8 +262,8 @@ export class Uploader {
     if (this.polling) return;
     this.polling = true;
     try {
-      do { // at least one look after the last file arrived
-        await sleep(1000);
+      do { // at least one look after the last file arrived; every 2 s while files are still being sent
+        await sleep(this.active ? 2000 : 1000);
         let index;
         try { index = await get(`/galleries/${this.galleryId}/photo-index${this.since ? '?since=' + encodeURIComponent(this.since) : ''}`); }
         catch (e) { continue; }
