@@ -21,6 +21,8 @@ from gallery import create_app
 from gallery.core import clock
 from gallery.extensions import db, limiter
 
+pytest_plugins = ("tests.browser_support",)  # live_server and chromium for every browser test package
+
 POSTGRES_URL = os.environ.get("GALLERY_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("GALLERY_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 BACKENDS = [b for b in os.environ.get("GALLERY_TEST_DATABASES", "sqlite,postgresql").split(",") if b]

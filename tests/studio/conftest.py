@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.pages.conftest import ARTIFACTS, chromium, live_server  # noqa: F401 - shared browser fixtures
+from tests.browser_support import ARTIFACTS
 from tests.studio_support import *  # noqa: F401,F403
 from tests.uploads_support import *  # noqa: F401,F403
 
@@ -73,7 +73,7 @@ def lang(request):
 
 
 @pytest.fixture
-def studio(chromium, live_server, lang):  # noqa: F811
+def studio(chromium, live_server, lang):
     """studio.page: a fresh context at 1280x800 in `lang`; CSP bypassed only so axe-core can be injected."""
     playwright, browser = chromium
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale={"en": "en-GB", "nb": "nb-NO"}[lang],
