@@ -39,6 +39,7 @@ run: migrate
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: $(STAMP) system-packages services
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 worker: $(STAMP)

@@ -39,9 +39,9 @@ def setup(app) -> tuple[str, str]:
     from gallery.core import clock
     from gallery.core.ids import new_id
     from gallery.extensions import db
-    from gallery.galleries.access import issue_visitor_token
+    from gallery.sharing.access import issue_visitor_token
     from gallery.galleries.models import Photo, Rendition
-    from gallery.proofing.models import Visitor
+    from gallery.sharing.models import Visitor
 
     _, gallery, link = published_gallery("Bench 3000")
     now = clock.now()

@@ -102,7 +102,8 @@ def run(size: int) -> float:
     from rq import Queue
 
     from gallery.retention.models import Message
-    from gallery.retention.sweep import deliver_claimed, sweep
+    from gallery.retention.sending import deliver_claimed
+    from gallery.retention.sweep import sweep
 
     app = create_app({"env": "testing", "database_url": BASE_URL, "secret_key": "bench-secret-key-" + "x" * 32,
                       "mail_dir": tempfile.mkdtemp(prefix="bench-mail-"), "public_base_url": "https://bench.example",

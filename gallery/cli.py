@@ -5,6 +5,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from gallery.core import transaction
 from gallery.extensions import db
 
 gallery_cli = AppGroup("gallery", help="Gallery platform commands.")
@@ -32,7 +33,7 @@ def create_photographer_command(email, studio_name, password, timezone, locale):
         raise click.ClickException("; ".join(f"{k}: {' '.join(v)}" for k, v in error.messages.items())) from None
     except Problem as error:
         raise click.ClickException(error.detail) from None
-    db.session.commit()
+    transaction.commit()
     click.echo(f"created photographer {photographer.id} <{photographer.email}>")
 
 
@@ -50,7 +51,7 @@ def create_token_command(email, name):
     if photographer is None:
         raise click.ClickException(f"no photographer with email {email}")
     _, plain = services.issue_token(photographer, name)
-    db.session.commit()
+    transaction.commit()
     click.echo(plain)
 
 
@@ -60,7 +61,7 @@ def seed_demo_command():
     from gallery import demo
 
     result = demo.seed()
-    db.session.commit()
+    transaction.commit()
     for line in result.summary():
         click.echo(line)
 
@@ -83,6 +84,7 @@ def sweep_command(now_text):
         now = now if now.tzinfo else now.replace(tzinfo=UTC)
     with clock.frozen(now or clock.now()) as moment:
         result = sweep(moment)
+        transaction.commit()
     click.echo(" ".join(f"{key}={value}" for key, value in result.as_dict().items()))
 
 

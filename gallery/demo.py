@@ -11,9 +11,11 @@ from sqlalchemy import select
 from gallery.accounts import services as accounts
 from gallery.accounts.models import Photographer
 from gallery.clients import services as clients
-from gallery.galleries import services as galleries
-from gallery.galleries.models import Gallery
 from gallery.extensions import db
+from gallery.galleries import services as galleries
+from gallery.galleries import uploads
+from gallery.galleries.models import Gallery, Photo
+from gallery.sharing import links as share_links
 
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "demo-password-123"
@@ -71,8 +73,6 @@ def seed() -> DemoResult:
 
 def seed_share_link(photographer: Photographer, gallery: Gallery, result: DemoResult) -> None:
     """The client's share link, so `make run` prints a page to open on a phone."""
-    from gallery.galleries import share_links
-
     link = next(iter(share_links.list_links(photographer.id, gallery.id)), None)
     if link is None:
         link = share_links.create_link(photographer.id, gallery.id, {"role": "client", "label": "Demo client link"})
@@ -85,9 +85,6 @@ DEMO_PHOTOS = Path(__file__).resolve().parent / "demo_photos"
 
 def seed_photos(photographer: Photographer, gallery: Gallery, result: DemoResult) -> None:
     """Real photos through the real pipeline (inline without Redis), split over the gallery's sets."""
-    from gallery.galleries import uploads
-    from gallery.galleries.models import Photo
-
     if db.session.scalar(select(Photo.id).where(Photo.gallery_id == gallery.id).limit(1)):
         return
     files = sorted(DEMO_PHOTOS.glob("*.jpg"))

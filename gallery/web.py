@@ -6,7 +6,8 @@ from flask_smorest import Blueprint
 from sqlalchemy import text
 
 from gallery.accounts.auth import protect_cookie_writes
-from gallery.core import cors
+from gallery import cors
+from gallery.core import transaction
 from gallery.errors import Problem
 from gallery.extensions import db
 
@@ -31,17 +32,18 @@ def _blueprints():
     from gallery.galleries.api import blp as galleries
     from gallery.galleries.photos_api import blp as photos
     from gallery.storage.api import blp as files
-    from gallery.galleries.share_links_api import blp as share_links
+    from gallery.sharing.links_api import blp as share_links
     from gallery.proofing.api import blp as share
+    from gallery.sharing.api import blp as share_access
     from gallery.proofing.photographer_api import blp as selections
     from gallery.downloads.api import blp as share_downloads
-    from gallery.engagement.api import blp as activity
+    from gallery.insights.activity_api import blp as activity
     from gallery.store.api import blp as store
     from gallery.store.api import share_blp as store_share
     from gallery.store.catalogue_api import blp as store_catalogue
     from gallery.web_client.pages import blp as pages
     from gallery.retention.api import blp as retention, links as retention_links
-    from gallery.engagement.analytics_api import blp as analytics
+    from gallery.insights.analytics_api import blp as analytics
     from gallery.galleries.bulk_api import blp as photo_bulk
     from gallery.galleries.upload_resume import blp as upload_resume
     from gallery.insights.summaries_api import blp as gallery_summaries
@@ -50,7 +52,7 @@ def _blueprints():
     from gallery.studio.pages import blp as studio
 
     return [health, accounts, clients, galleries, photos, files, share_links, share, selections, share_downloads,
-            activity, store, store_share, store_catalogue, pages, retention, retention_links, analytics,
+            activity, store, store_share, store_catalogue, pages, retention, retention_links, analytics, share_access,
             photo_bulk, upload_resume, gallery_summaries, comment_replies, favourite_lists, studio]
 
 
@@ -61,6 +63,7 @@ def register(app: Flask, api) -> None:
     app.before_request(protect_cookie_writes)
     app.after_request(cors.add_headers)
     app.after_request(security_headers)
+    transaction.install(app)  # registered last, so it runs first: commit before the answer leaves
 
 
 def security_headers(response):

@@ -21,7 +21,8 @@ from gallery import create_app
 from gallery.core import clock
 from gallery.extensions import db, limiter
 
-pytest_plugins = ("tests.browser_support",)  # live_server and chromium for every browser test package
+# Shared fixtures and helpers live in plugins (tests/plugins), not in test modules.
+pytest_plugins = ["tests.plugins.problems", "tests.plugins.uploads", "tests.plugins.browser", "tests.plugins.studio"]
 
 POSTGRES_URL = os.environ.get("GALLERY_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("GALLERY_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -296,9 +297,10 @@ def make_photo(app):
         key = original_key(gallery.id, photo_id)
         storage.save_bytes(key, data)
         fields.setdefault("position", next(positions))
+        fields.setdefault("status", "ready")
         photo = Photo(id=photo_id, gallery_id=gallery.id, original_filename=filename or f"DSC_{fields['position']:04d}.jpg",
                       storage_key=key, content_type="image/jpeg", sha256=hashlib.sha256(data).hexdigest(),
-                      bytes=len(data), width=6000, height=4000, status="ready", placeholder_color="#336699", **fields)
+                      bytes=len(data), width=6000, height=4000, placeholder_color="#336699", **fields)
         db.session.add(photo)
         for name in renditions:
             for fmt in ("jpeg", "webp") if name in webp else ("jpeg",):
@@ -317,7 +319,7 @@ def make_photo(app):
 @pytest.fixture
 def make_share_link(app):
     """make_share_link(gallery, role="client", password=None, expires_at=None, **fields) -> ShareLink."""
-    from gallery.galleries import share_links
+    from gallery.sharing import links as share_links
 
     def make(gallery, role="client", **fields):
         link = share_links.create_link(gallery.photographer_id, gallery.id, {"role": role, **fields})

@@ -41,8 +41,9 @@ def b_resources(make_photographer, make_client, make_gallery):
 def _bobs_share_link_and_selection(gallery) -> dict:
     """A share link of B's gallery and a submitted selection on it (proofing routes)."""
     from gallery.core import clock
-    from gallery.galleries.models import ShareLink
-    from gallery.proofing.models import FavouriteList, Selection, Visitor
+    from gallery.sharing.models import ShareLink
+    from gallery.proofing.models import FavouriteList, Selection
+    from gallery.sharing.models import Visitor
 
     link = ShareLink(gallery_id=gallery.id, token="bobs-secret-share-token-0123456789", role="client")
     db.session.add(link)

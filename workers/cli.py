@@ -7,7 +7,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from workers.queues import QUEUE_NAMES
+from gallery.core.queues import QUEUE_NAMES, get_queue, redis_connection
+from gallery.extensions import db
+from workers import schedule
 
 
 @click.command("worker")
@@ -18,8 +20,6 @@ from workers.queues import QUEUE_NAMES
 @with_appcontext
 def worker_command(queues, burst, no_schedule):
     """Process background jobs (renditions, mail, deletions) and enqueue periodic ones."""
-    from workers import schedule
-
     settings = current_app.config["GALLERY"]
     names = [name.strip() for name in queues.split(",") if name.strip()]
     unknown = set(names) - set(QUEUE_NAMES)
@@ -32,8 +32,6 @@ def worker_command(queues, burst, no_schedule):
         return
     from rq import Worker
 
-    from gallery.extensions import db
-    from workers.queues import get_queue, redis_connection
 
     stop = threading.Event()
     if not no_schedule:

@@ -80,7 +80,8 @@ def published_gallery(title: str):
     """Fresh tables, a photographer, a published gallery and a client share link (inside an app context)."""
     from gallery.accounts import services as accounts
     from gallery.extensions import db
-    from gallery.galleries import services as galleries, share_links
+    from gallery.galleries import services as galleries
+    from gallery.sharing import links as share_links
 
     db.drop_all()
     db.create_all()

@@ -5,10 +5,10 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from gallery.downloads import services
-from gallery.downloads.filenames import content_disposition
+from gallery.core.filenames import content_disposition
 from gallery.errors import Problem
 from gallery.extensions import limiter
-from gallery.galleries.access import share_access
+from gallery.sharing.access import share_access
 from gallery.storage import ObjectNotFound, get_storage
 
 blp = Blueprint("share_downloads", __name__, url_prefix="/api/v1/share",

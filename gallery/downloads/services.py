@@ -13,19 +13,20 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 
 from gallery.core.passwords import verify_password
-from gallery.downloads.filenames import safe_filename
+from gallery.core.filenames import safe_filename
 from gallery.downloads.zipstream import ZipEntry, ZipPlan, crc32_of
 from gallery.engagement.services import record_event
 from gallery.errors import Problem
 from gallery.extensions import db
-from gallery.galleries.access import ShareAccess
+from gallery.sharing.access import ShareAccess
 from gallery.galleries.models import Photo, Rendition
-from gallery.proofing import services as proofing
-from gallery.proofing.models import Favourite, Visitor
+from gallery.proofing.favourites import get_list
+from gallery.proofing.models import Favourite
+from gallery.sharing import visibility
+from gallery.sharing.models import Visitor
 from gallery.storage import get_storage
+from gallery.store.purchases import visitor_has_digital_purchase
 
-# The rendition a "web size" download gets, best first.
-WEB_SIZES = ("large", "preview")
 PIN_HEADER = "X-Download-Pin"
 ZIP_CHUNK = 1024 * 1024
 
@@ -43,9 +44,7 @@ def check_policy(access: ShareAccess, size: str, photo_id: str | None = None) ->
 
     A visitor who paid for a digital download gets full size whatever the policy: of that photo
     (`photo_id`), or of everything (no `photo_id`) after buying the whole gallery."""
-    from gallery.store.services import visitor_has_digital_purchase
-
-    allowed = proofing.download_size(access)
+    allowed = visibility.download_size(access)
     if allowed != "full" and access.visitor is not None and visitor_has_digital_purchase(
             access.gallery.id, access.visitor.id, photo_id):
         allowed = "full"
@@ -81,16 +80,16 @@ def count_download(access: ShareAccess) -> None:
                       download_limit=limit)
 
 
-def _web_renditions(photo_ids: list[str], watermark: bool) -> dict[str, Rendition]:
-    names = ("watermarked",) if watermark else WEB_SIZES
-    rows = db.session.scalars(select(Rendition).where(Rendition.photo_id.in_(photo_ids), Rendition.name.in_(names),
-                                                      Rendition.format == "jpeg"))
-    best: dict[str, Rendition] = {}
-    for rendition in rows:
-        current = best.get(rendition.photo_id)
-        if current is None or names.index(rendition.name) < names.index(current.name):
-            best[rendition.photo_id] = rendition
-    return best
+def _web_renditions(access: ShareAccess, photo_ids: list[str], purpose: str) -> dict[str, Rendition]:
+    """Each photo's web-size rendition this link may download (the visibility rule picks it)."""
+    clean = access.sees_clean
+    rows: dict[str, list[Rendition]] = {}
+    for rendition in db.session.scalars(select(Rendition).where(
+            Rendition.photo_id.in_(photo_ids), Rendition.name.in_(visibility.rendition_names(clean, purpose)),
+            Rendition.format == "jpeg")):
+        rows.setdefault(rendition.photo_id, []).append(rendition)
+    best = {photo_id: visibility.best_rendition(clean, purpose, renditions) for photo_id, renditions in rows.items()}
+    return {photo_id: rendition for photo_id, rendition in best.items() if rendition is not None}
 
 
 def _stem(filename: str) -> str:
@@ -98,14 +97,14 @@ def _stem(filename: str) -> str:
 
 
 def single_download(access: ShareAccess, photo_id: str, size: str, pin: str | None) -> DownloadFile:
-    photo = proofing.get_visible_photo(access, photo_id)
+    photo = visibility.get_visible_photo(access, photo_id)
     served = check_policy(access, size, photo.id)
     check_pin(access, pin)
     if served == "original":
         file = DownloadFile(photo.storage_key, safe_filename(photo.original_filename),
                             photo.content_type or "application/octet-stream", photo.bytes)
     else:
-        rendition = _web_renditions([photo.id], access.gallery.watermark).get(photo.id)
+        rendition = _web_renditions(access, [photo.id], "download").get(photo.id)
         if rendition is None:
             raise Problem(409, "This photo is still being prepared; try again in a minute.")
         file = DownloadFile(rendition.storage_key, safe_filename(_stem(photo.original_filename) + ".jpg"),
@@ -114,7 +113,7 @@ def single_download(access: ShareAccess, photo_id: str, size: str, pin: str | No
     record_event("downloaded", photographer_id=access.gallery.photographer_id, gallery_id=access.gallery.id,
                  client_id=access.client_id, visitor_id=access.visitor_id, photo_id=photo.id,
                  payload={"size": served})
-    db.session.commit()
+    db.session.flush()
     return file
 
 
@@ -156,18 +155,18 @@ def _ensure_crc32(rows) -> None:
     for row in missing:
         row.crc32 = crc32_of(storage.iter_range(row.storage_key))
     if missing:
-        db.session.commit()
+        db.session.flush()
 
 
 def zip_photos(access: ShareAccess, scope: str, list_id: str | None) -> list[Photo]:
-    stmt = proofing.visible_photos(access)
+    stmt = visibility.visible_photos(access)
     if scope == "favourites":
         if access.visitor is None:
             raise Problem(401, "Identify with your email to download your favourites.", needs_visitor=True)
-        favourite_list = proofing.get_list(access, list_id)
+        favourite_list = get_list(access, list_id)
         stmt = stmt.where(Photo.id.in_(select(Favourite.photo_id).where(Favourite.list_id == favourite_list.id)))
     elif scope.startswith("set:"):
-        stmt = stmt.where(Photo.set_id == proofing.get_visible_set(access, scope[4:]).id)
+        stmt = stmt.where(Photo.set_id == visibility.get_visible_set(access, scope[4:]).id)
     elif scope != "all":
         raise Problem(422, "scope is all, favourites or set:<set id>.", errors={"scope": ["Unknown scope."]})
     return list(db.session.scalars(stmt.order_by(Photo.position, Photo.id)))
@@ -183,13 +182,13 @@ def plan_zip(access: ShareAccess, scope: str, size: str, pin: str | None, list_i
         sources = photos
         names = [photo.original_filename for photo in photos]
     else:
-        renditions = _web_renditions([p.id for p in photos], access.gallery.watermark)
+        renditions = _web_renditions(access, [p.id for p in photos], "zip")
         photos = [p for p in photos if p.id in renditions]
         sources = [renditions[p.id] for p in photos]
         names = [_stem(p.original_filename) + ".jpg" for p in photos]
     _ensure_crc32(sources)
     # The whole gallery keeps its sets as folders ("Ceremony/DSC_0012.jpg"); a set or the favourites are flat.
-    set_names = {s.id: s.name for s in proofing.visible_sets(access)} if scope == "all" else {}
+    set_names = {s.id: s.name for s in visibility.visible_sets(access)} if scope == "all" else {}
     folders = [set_names.get(photo.set_id, "") for photo in photos]
     entries = [ZipEntry(name, source.storage_key, source.bytes, source.crc32, photo.taken_at or photo.created_at)
                for name, source, photo in zip(_unique_names(names, folders), sources, photos)]
@@ -199,7 +198,7 @@ def plan_zip(access: ShareAccess, scope: str, size: str, pin: str | None, list_i
         fingerprint.update(f"{entry.name}\0{entry.key}\0{entry.size}\0{entry.crc32}\n".encode())
     label = "favourites" if scope == "favourites" else "set" if scope.startswith("set:") else None
     if label == "set":
-        label = proofing.get_visible_set(access, scope[4:]).name
+        label = visibility.get_visible_set(access, scope[4:]).name
     filename = safe_filename(f"{access.gallery.title}{' - ' + label if label else ''}.zip", fallback="gallery.zip")
     return ZipDownload(plan, filename, fingerprint.hexdigest()[:32], scope, served)
 
@@ -211,7 +210,7 @@ def record_zip_download(access: ShareAccess, download: ZipDownload) -> None:
                  client_id=access.client_id, visitor_id=access.visitor_id,
                  payload={"scope": download.scope, "size": download.size, "files": len(download.plan.planned),
                           "bytes": download.plan.length})
-    db.session.commit()
+    db.session.flush()
 
 
 def zip_reader(environ: dict | None = None):

@@ -42,3 +42,9 @@ class Event(db.Model):
     photo_id: Mapped[str | None] = mapped_column(String(26))
     kind: Mapped[str] = mapped_column(String(32))
     payload: Mapped[dict] = mapped_column(JSONType, default=dict)
+
+
+# What counts as a client coming back: their own actions, not our mail landing in their inbox.
+ENGAGEMENT_KINDS = ("gallery_viewed", "photo_viewed", "favourited", "unfavourited", "selection_submitted",
+                    "downloaded", "zip_downloaded", "shared", "cart_updated", "order_placed", "order_paid",
+                    "commented", "feedback_given", "email_clicked", "visitor_identified")

@@ -12,6 +12,8 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import selectinload
 
 from gallery.core import clock
+from gallery.core.queues import enqueue
+from gallery.core.transaction import after_commit
 from gallery.errors import Problem
 from gallery.extensions import db
 from gallery.galleries.models import Gallery, Photo, Rendition
@@ -54,10 +56,6 @@ def bulk_change(photographer_id: str, gallery_id: str, photo_ids: list[str], act
 
 def _delete(gallery: Gallery, ids: list[str]) -> int:
     """Rows now, objects in a job after the commit (storage may be slow; the rows are what guests see)."""
-    from gallery.core.transaction import after_commit
-    from workers import jobs
-    from workers.queues import enqueue
-
     photos = list(db.session.scalars(select(Photo).where(Photo.id.in_(ids)).options(selectinload(Photo.renditions))))
     object_keys, uploads = [], []
     for photo in photos:
@@ -69,9 +67,9 @@ def _delete(gallery: Gallery, ids: list[str]) -> int:
     db.session.execute(delete(Rendition).where(Rendition.photo_id.in_(ids)))
     db.session.execute(delete(Photo).where(Photo.id.in_(ids)), execution_options={"synchronize_session": False})
     db.session.flush()
-    after_commit(lambda: enqueue(jobs.delete_objects, object_keys, [], None))
+    after_commit(lambda: enqueue("workers.jobs.delete_objects", object_keys, [], None))
     for upload in uploads:
-        after_commit(lambda upload=upload: enqueue(jobs.delete_objects, [], [], upload))
+        after_commit(lambda upload=upload: enqueue("workers.jobs.delete_objects", [], [], upload))
     return len(photos)
 
 

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from gallery.accounts.models import Photographer
 from gallery.core.types import JSONType, TimestampMixin, UTCDateTime, id_column
 from gallery.extensions import db
 
@@ -51,6 +52,7 @@ class Gallery(TimestampMixin, db.Model):
     download_pin_hash: Mapped[str | None] = mapped_column(String(255))
     download_limit: Mapped[int | None] = mapped_column(Integer)
 
+    photographer: Mapped[Photographer] = relationship()
     sets: Mapped[list["GallerySet"]] = relationship(
         back_populates="gallery", order_by="GallerySet.position", passive_deletes=True, cascade="all, delete-orphan"
     )
@@ -131,17 +133,3 @@ class Rendition(db.Model):
     crc32: Mapped[int | None] = mapped_column(BigInteger)  # see Photo.crc32
 
     photo: Mapped[Photo] = relationship(back_populates="renditions")
-
-
-class ShareLink(TimestampMixin, db.Model):
-    __tablename__ = "share_links"
-
-    id: Mapped[str] = id_column()
-    gallery_id: Mapped[str] = mapped_column(ForeignKey("galleries.id", ondelete="CASCADE"), index=True)
-    token: Mapped[str] = mapped_column(String(64), unique=True)
-    role: Mapped[str] = mapped_column(String(16), default="client")
-    label: Mapped[str | None] = mapped_column(String(120))
-    permissions: Mapped[dict] = mapped_column(JSONType, default=dict)
-    password_hash: Mapped[str | None] = mapped_column(String(255))
-    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -5,11 +5,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from gallery.core.pagination import Page, paginate
+from gallery.core.queues import enqueue
+from gallery.core.transaction import after_commit
 from gallery.errors import Problem
 from gallery.extensions import db
 from gallery.galleries.models import GallerySet, Photo
 from gallery.galleries.services import get_gallery
-from gallery.storage import keys
 from gallery.storage.signing import signed_url
 
 
@@ -69,23 +70,12 @@ def photo_object_keys(photo: Photo) -> list[str]:
 
 def delete_photo(photographer_id: str, gallery_id: str, photo_id: str) -> None:
     """Delete the row now and its objects in a job (storage may be slow; the row is what guests see)."""
-    from workers import jobs
-    from workers.queues import enqueue
-
     photo = get_photo(photographer_id, gallery_id, photo_id)
     object_keys = photo_object_keys(photo)
     upload = (photo.storage_key, photo.upload_id) if photo.upload_id else None
     db.session.delete(photo)
-    db.session.commit()
-    enqueue(jobs.delete_objects, object_keys, [], upload)
-
-
-def delete_gallery_objects(gallery_id: str) -> None:
-    """After a gallery row is gone: remove its originals and renditions (in a job)."""
-    from workers import jobs
-    from workers.queues import enqueue
-
-    enqueue(jobs.delete_objects, [], keys.gallery_prefixes(gallery_id), None)
+    db.session.flush()
+    after_commit(lambda: enqueue("workers.jobs.delete_objects", object_keys, [], upload))
 
 
 def rendition_urls(photo: Photo, *, scope: str | None = None, expires_in: int | None = None) -> list[dict]:

@@ -61,9 +61,7 @@ def _download(storage, key: str, into) -> str:
 def _watermark_for(gallery: Gallery) -> Watermark | None:
     if not gallery.watermark:
         return None
-    from gallery.accounts.models import Photographer
-
-    photographer = db.session.get(Photographer, gallery.photographer_id)
+    photographer = gallery.photographer
     return Watermark(text=(photographer.studio_name if photographer else None) or "Proof")
 
 

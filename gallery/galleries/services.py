@@ -12,10 +12,13 @@ from gallery.core.ids import new_id
 from gallery.core.pagination import Page, paginate
 from gallery.core.scoping import get_owned
 from gallery.core.passwords import hash_password
+from gallery.core.queues import enqueue
+from gallery.core.transaction import after_commit
 from gallery.engagement.services import record_event
 from gallery.errors import Problem
 from gallery.extensions import db
 from gallery.galleries.models import Gallery, GallerySet, Photo, default_download_policy
+from gallery.storage import keys
 
 
 def slugify(text: str) -> str:
@@ -57,10 +60,10 @@ def _apply(gallery: Gallery, photographer_id: str, data: dict) -> None:
             raise Problem(422, "The cover photo must be a photo of this gallery.",
                           errors={"cover_photo_id": ["Not a photo of this gallery."]})
     if data.get("price_sheet_id"):
-        from gallery.store.models import PriceSheet
-
-        owned = db.session.scalar(select(PriceSheet.id).where(PriceSheet.id == data["price_sheet_id"],
-                                                              PriceSheet.photographer_id == photographer_id))
+        # The store sits above galleries: the foreign key's own table answers, without importing the store.
+        price_sheets = db.metadata.tables["price_sheets"]
+        owned = db.session.scalar(select(price_sheets.c.id).where(price_sheets.c.id == data["price_sheet_id"],
+                                                                  price_sheets.c.photographer_id == photographer_id))
         if not owned:
             raise Problem(422, "The price sheet must be one of yours.",
                           errors={"price_sheet_id": ["No such price sheet."]})
@@ -99,12 +102,12 @@ def update_gallery(photographer_id: str, gallery_id: str, changes: dict) -> Gall
 
 
 def delete_gallery(photographer_id: str, gallery_id: str) -> Gallery:
-    from gallery.galleries.photos import delete_gallery_objects
-
     gallery = get_gallery(photographer_id, gallery_id)
     db.session.delete(gallery)
-    db.session.commit()
-    delete_gallery_objects(gallery.id)  # a job: originals and renditions under the gallery's prefixes
+    db.session.flush()
+    gallery_id = gallery.id
+    # After the commit, a job removes the originals and renditions under the gallery's prefixes.
+    after_commit(lambda: enqueue("workers.jobs.delete_objects", [], keys.gallery_prefixes(gallery_id), None))
     return gallery
 
 

@@ -22,7 +22,10 @@ from werkzeug.formparser import FormDataParser
 
 from gallery.core.ids import new_id
 from gallery.errors import Problem
+from gallery.core.queues import is_inline
 from gallery.extensions import db
+from gallery.galleries.processing import TransientStorageError
+from gallery.galleries.rendition_jobs import enqueue_process_photo
 from gallery.galleries import photos as photo_service
 from gallery.galleries.models import Photo
 from gallery.galleries.services import get_gallery
@@ -204,12 +207,8 @@ def ingest(gallery_id: str, spool: "HashingSpool", filename: str | None, *, clai
 
 def start_processing(photo: Photo) -> None:
     """Queue the rendition job (runs inline without Redis)."""
-    from gallery.galleries.processing import TransientStorageError
-    from workers import jobs
-    from workers.queues import is_inline
-
     try:
-        jobs.enqueue_process_photo(photo.id)
+        enqueue_process_photo(photo.id)
     except TransientStorageError:
         if not is_inline():
             raise

@@ -1,1 +1,1 @@
-"""Read models for the studio: what each gallery has and what its visitors did."""
+"""Analytics and activity reports, read from the engagement event log."""

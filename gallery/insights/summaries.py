@@ -12,8 +12,9 @@ from gallery.core import clock
 from gallery.core.pagination import keyset, page_of
 from gallery.engagement.models import Event
 from gallery.extensions import db
-from gallery.galleries.models import Gallery, Photo, Rendition, ShareLink
-from gallery.proofing.models import Comment, Favourite, FavouriteList, Selection, Visitor
+from gallery.galleries.models import Gallery, Photo, Rendition
+from gallery.proofing.models import Comment, Favourite, FavouriteList, Selection
+from gallery.sharing.models import ShareLink, Visitor
 from gallery.storage.signing import batch_signer
 from gallery.store.models import PAID_STATUSES, Order
 

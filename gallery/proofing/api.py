@@ -6,44 +6,16 @@ needs `POST .../unlock` first; send its `unlock_token` as `X-Share-Unlock` (or
 rely on the `gallery_unlock_<link id>` cookie).
 """
 import orjson
-from flask import after_this_request, current_app, request
-from flask_limiter.util import get_remote_address
+from flask import current_app
 from flask_smorest import Blueprint
 
-from gallery.core.passwords import verify_password
-from gallery.errors import Problem
-from gallery.extensions import db, limiter
-from gallery.galleries.access import (
-    UNLOCK_MAX_AGE,
-    VISITOR_MAX_AGE,
-    issue_unlock_token,
-    resolve_share,
-    share_access,
-    unlock_cookie_name,
-    visitor_cookie_name,
-)
-from gallery.proofing import schemas, services
+from gallery.extensions import limiter
+from gallery.proofing import comments, favourites, schemas, selections, share_view
+from gallery.sharing.access import share_access
+from gallery.sharing.api import per_link_and_ip
 
 blp = Blueprint("share", __name__, url_prefix="/api/v1/share",
                 description="What a client or guest does through a share link. " + (__doc__ or "").split("\n\n", 1)[1])
-
-
-def per_link_and_ip() -> str:
-    return f"{request.view_args.get('token', '')}:{get_remote_address()}"
-
-
-def per_link_and_email() -> str:
-    body = request.get_json(silent=True) or {}
-    email = body.get("email") if isinstance(body, dict) else None
-    return f"{request.view_args.get('token', '')}:{str(email).strip().lower()[:254]}"
-
-
-def _set_cookie(name: str, value: str, max_age: int) -> None:
-    @after_this_request
-    def set_cookie(response):
-        response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="Lax", path="/",
-                            secure=current_app.config["GALLERY"].session_cookie_secure)
-        return response
 
 
 @blp.get("/<token>")
@@ -53,50 +25,8 @@ def get_share(access):
     """The gallery as this link sees it: sets, permissions, branding, selection state (records gallery_viewed).
 
     A password link that is still locked answers `locked: true` with the title and studio only."""
-    view = services.share_view(access)
-    db.session.commit()
+    view = share_view.share_view(access)
     return view
-
-
-@blp.post("/<token>/unlock")
-@limiter.limit("10 per minute", key_func=per_link_and_ip)
-@blp.arguments(schemas.UnlockSchema)
-@blp.response(200, schemas.UnlockResultSchema)
-def unlock(payload, token):
-    """Give the password; answers an unlock token (and sets a cookie). Rate limited per link and address."""
-    access = resolve_share(token, require_unlocked=False)
-    password_hash = access.link.password_hash or access.gallery.password_hash
-    if password_hash is None:
-        return {"unlock_token": issue_unlock_token(access.link, access.gallery)}
-    if not verify_password(password_hash, payload["password"]):  # argon2 verify: constant time
-        raise Problem(401, "That password is not right.", errors={"password": ["Wrong password."]})
-    unlock_token = issue_unlock_token(access.link, access.gallery)
-    _set_cookie(unlock_cookie_name(access.link), unlock_token, UNLOCK_MAX_AGE)
-    return {"unlock_token": unlock_token}
-
-
-@blp.post("/<token>/visitors")
-@limiter.limit("20 per hour", key_func=per_link_and_ip)
-@limiter.limit("5 per 15 minutes", key_func=per_link_and_email)
-@share_access()
-@blp.arguments(schemas.VisitorStartSchema)
-@blp.response(202, schemas.VisitorStartResultSchema)
-def start_visitor(payload, access):
-    """Identify with an email: a 6-digit one-time code is mailed to it (valid 15 minutes)."""
-    services.start_identification(access, payload["email"], payload.get("name"))
-    return {"sent": True, "expires_in": int(services.CODE_TTL.total_seconds())}
-
-
-@blp.post("/<token>/visitors/verify")
-@limiter.limit("10 per minute", key_func=per_link_and_ip)
-@share_access()
-@blp.arguments(schemas.VisitorVerifySchema)
-@blp.response(200, schemas.VisitorTokenSchema)
-def verify_visitor(payload, access):
-    """Check the code; answers the visitor token (also set as a cookie). Five wrong codes kill the code."""
-    visitor, visitor_token = services.verify_identification(access, payload["email"], payload["code"])
-    _set_cookie(visitor_cookie_name(access.link), visitor_token, VISITOR_MAX_AGE)
-    return {"visitor_token": visitor_token, "visitor": visitor}
 
 
 @blp.get("/<token>/photos")
@@ -105,7 +35,7 @@ def verify_visitor(payload, access):
 @blp.response(200, schemas.SharePhotoPageSchema)
 def list_photos(args, access):
     """Photos in order, cursor-paginated, with signed rendition URLs per size and format (for srcset)."""
-    page = services.list_photos(access, **args)
+    page = share_view.list_photos(access, **args)
     # The items are built as plain JSON values already; skipping the per-field dump of hundreds of
     # nested values is most of this hot route's CPU. The schema above still documents the shape.
     return current_app.response_class(orjson.dumps({"items": page.items, "next_cursor": page.next_cursor}),
@@ -118,8 +48,7 @@ def list_photos(args, access):
 @blp.response(200, schemas.HiddenSchema)
 def hide_photo(payload, photo_id, access):
     """Client links only: hide a photo from guest links (or show it again)."""
-    photo = services.set_hidden_from_guests(access, photo_id, payload["hidden_from_guests"])
-    db.session.commit()
+    photo = share_view.set_hidden_from_guests(access, photo_id, payload["hidden_from_guests"])
     return photo
 
 
@@ -128,7 +57,7 @@ def hide_photo(payload, photo_id, access):
 @blp.response(200, schemas.FavouriteListsSchema)
 def list_lists(access):
     """The visitor's own favourite lists with counts."""
-    return {"items": services.lists_of(access)}
+    return {"items": favourites.lists_of(access)}
 
 
 @blp.post("/<token>/favourite-lists")
@@ -137,9 +66,8 @@ def list_lists(access):
 @blp.response(201, schemas.FavouriteListSchema)
 def create_list(payload, access):
     """Create a named list ("Album", "Prints"); an existing name answers the existing list."""
-    favourite_list = services.create_list(access, payload["name"])
-    db.session.commit()
-    return next(item for item in services.lists_of(access) if item["id"] == favourite_list.id)
+    favourite_list = favourites.create_list(access, payload["name"])
+    return next(item for item in favourites.lists_of(access) if item["id"] == favourite_list.id)
 
 
 @blp.put("/<token>/favourites/<photo_id>")
@@ -150,7 +78,7 @@ def put_favourite(payload, photo_id, access):
     """Favourite a photo (idempotent), in the default list or `list_id`, with an optional note.
 
     409 with `remaining: 0` when the gallery's selection limit is reached, or when the list is submitted."""
-    return services.put_favourite(access, photo_id, list_id=payload.get("list_id"), note=payload.get("note"),
+    return favourites.put_favourite(access, photo_id, list_id=payload.get("list_id"), note=payload.get("note"),
                                   note_given="note" in payload)
 
 
@@ -160,7 +88,7 @@ def put_favourite(payload, photo_id, access):
 @blp.response(204)
 def delete_favourite(args, photo_id, access):
     """Un-favourite (idempotent)."""
-    services.delete_favourite(access, photo_id, list_id=args.get("list_id"))
+    favourites.delete_favourite(access, photo_id, list_id=args.get("list_id"))
 
 
 @blp.get("/<token>/photos/<photo_id>/comments")
@@ -168,7 +96,7 @@ def delete_favourite(args, photo_id, access):
 @blp.response(200, schemas.CommentListSchema)
 def list_comments(photo_id, access):
     """The visitor's comments on a photo (a private line to the photographer)."""
-    return {"items": services.comments_on(access, photo_id)}
+    return {"items": comments.comments_on(access, photo_id)}
 
 
 @blp.post("/<token>/photos/<photo_id>/comments")
@@ -178,7 +106,7 @@ def list_comments(photo_id, access):
 @blp.response(201, schemas.CommentSchema)
 def add_comment(payload, photo_id, access):
     """Comment on a photo ("crop this one tighter")."""
-    return services.add_comment(access, photo_id, payload["body"])
+    return comments.add_comment(access, photo_id, payload["body"])
 
 
 @blp.post("/<token>/selection/submit")
@@ -187,10 +115,10 @@ def add_comment(payload, photo_id, access):
 @blp.response(200, schemas.SubmittedSelectionSchema)
 def submit_selection(payload, access):
     """Client links only: submit the picked photos; locks the list and mails the photographer."""
-    selection = services.submit_selection(access, payload.get("list_id"), payload.get("note"))
+    selection = selections.submit_selection(access, payload.get("list_id"), payload.get("note"))
     return {"id": selection.id, "list_id": selection.list_id, "status": selection.status,
             "submitted_at": selection.submitted_at,
-            "count": services.selection_state(access, selection.list_id)["count"]}
+            "count": favourites.selection_state(access, selection.list_id)["count"]}
 
 
 @blp.post("/<token>/events")
@@ -200,5 +128,4 @@ def submit_selection(payload, access):
 @blp.response(204)
 def post_event(payload, access):
     """Report what only the page sees: photo_viewed, shared."""
-    services.record_client_event(access, payload["kind"], payload.get("photo_id"), payload.get("channel"))
-    db.session.commit()
+    share_view.record_client_event(access, payload["kind"], payload.get("photo_id"), payload.get("channel"))

@@ -7,7 +7,8 @@ from gallery.accounts.auth import current_photographer, photographer_required
 from gallery.extensions import db
 from gallery.galleries.models import Photo
 from gallery.galleries.services import get_gallery
-from gallery.proofing.models import Favourite, FavouriteList, Selection, Visitor
+from gallery.proofing.models import Favourite, FavouriteList, Selection
+from gallery.sharing.models import Visitor
 from gallery.proofing.photographer_api import SelectionPhotoSchema, SelectionVisitorSchema
 
 blp = Blueprint("favourite_lists", __name__, url_prefix="/api/v1/galleries", description="Client selections (proofing)")

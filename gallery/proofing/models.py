@@ -1,45 +1,21 @@
-"""Visitors of a share link and what they pick.
+"""What a share link's visitors pick and say: favourite lists, favourites, comments, selections.
 
-Everything here is scoped by share link and visitor: a visitor row belongs to
-one link (a client link and a guest link of the same gallery never share
-favourites), and a favourite list belongs to one visitor.
+Everything here is scoped by visitor (`gallery.sharing.models.Visitor`, one per link): a favourite list
+belongs to one visitor.
 """
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gallery.core.types import TimestampMixin, UTCDateTime, id_column
 from gallery.extensions import db
+from gallery.sharing.models import Visitor  # noqa: F401 - lists, comments and selections point at visitors
 
 DEFAULT_LIST_NAME = "Favourites"
 SELECTION_STATUSES = ("submitted", "reopened")
-
-
-class Visitor(TimestampMixin, db.Model):
-    """Someone who identified on a share link with an email; verified by a one-time code."""
-
-    __tablename__ = "visitors"
-    __table_args__ = (UniqueConstraint("share_link_id", "email", name="uq_visitors_share_link_email"),)
-
-    id: Mapped[str] = id_column()
-    gallery_id: Mapped[str] = mapped_column(ForeignKey("galleries.id", ondelete="CASCADE"), index=True)
-    share_link_id: Mapped[str] = mapped_column(ForeignKey("share_links.id", ondelete="CASCADE"))
-    email: Mapped[str] = mapped_column(String(254))
-    name: Mapped[str | None] = mapped_column(String(200))
-    # Linked when the email matches a Client of the gallery's photographer.
-    client_id: Mapped[str | None] = mapped_column(ForeignKey("clients.id", ondelete="SET NULL"), index=True)
-    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # The pending one-time code: only its hash, when it dies, how many wrong tries it took.
-    code_hash: Mapped[str | None] = mapped_column(String(64))
-    code_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    code_attempts: Mapped[int] = mapped_column(Integer, default=0)
-    # Bumped to invalidate every visitor token issued so far (e.g. after a new code is verified elsewhere).
-    token_version: Mapped[int] = mapped_column(Integer, default=1)
-    downloads: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class FavouriteList(TimestampMixin, db.Model):

@@ -5,7 +5,7 @@ from marshmallow import Schema, fields, validate
 
 from gallery.accounts.auth import current_photographer, photographer_required
 from gallery.core.pagination import PageArgsSchema
-from gallery.proofing import services
+from gallery.proofing import comments, selections as selection_service
 
 blp = Blueprint("selections", __name__, url_prefix="/api/v1/galleries", description="Client selections (proofing)")
 
@@ -63,9 +63,9 @@ def _wants_text(args) -> bool:
                   content_type="text/plain", success=True)
 def list_selections(args, gallery_id):
     """Each visitor's submitted selection with original filenames; text export for Lightroom / Capture One."""
-    selections = services.list_selections(current_photographer().id, gallery_id, args.get("selection_id"))
+    selections = selection_service.list_selections(current_photographer().id, gallery_id, args.get("selection_id"))
     if _wants_text(args):
-        return Response(services.selections_as_text(selections), mimetype="text/plain")
+        return Response(selection_service.selections_as_text(selections), mimetype="text/plain")
     return {"items": selections}
 
 
@@ -74,7 +74,7 @@ def list_selections(args, gallery_id):
 @blp.response(200, SelectionSchema)
 def reopen_selection(gallery_id, selection_id):
     """Unlock a submitted selection so the client can change and submit it again."""
-    return services.reopen_selection(current_photographer().id, gallery_id, selection_id)
+    return selection_service.reopen_selection(current_photographer().id, gallery_id, selection_id)
 
 
 class GalleryCommentSchema(Schema):
@@ -101,4 +101,4 @@ class GalleryCommentQuerySchema(PageArgsSchema):
 @blp.response(200, GalleryCommentPageSchema)
 def list_comments(args, gallery_id):
     """What clients and guests wrote on the gallery's photos, newest first (`photo_id` for one photo)."""
-    return services.gallery_comments(current_photographer().id, gallery_id, **args)
+    return comments.gallery_comments(current_photographer().id, gallery_id, **args)

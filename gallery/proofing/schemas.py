@@ -7,8 +7,9 @@ for `GET /api/v1/share/{token}/photos`.
 from marshmallow import Schema, fields, validate
 
 from gallery.core.pagination import MAX_LIMIT, PageArgsSchema
-from gallery.core.schemas import Email, Text, page_schema
+from gallery.core.schemas import Text, page_schema
 from gallery.galleries.models import ROLES
+from gallery.sharing.schemas import VisitorSchema
 
 # gallery_viewed is recorded by GET /share/{token} itself.
 CLIENT_EVENT_KINDS = ("photo_viewed", "shared")
@@ -42,13 +43,6 @@ class PermissionsSchema(Schema):
     comments = fields.Boolean()
     selection = fields.Boolean(metadata={"description": "May submit a selection (client links)."})
     hide_photos = fields.Boolean(metadata={"description": "May hide photos from guests (client links)."})
-
-
-class VisitorSchema(Schema):
-    id = fields.String()
-    email = fields.String()
-    name = fields.String(allow_none=True)
-    verified_at = fields.DateTime()
 
 
 class SelectionStateSchema(Schema):
@@ -108,37 +102,6 @@ class SharePhotoQuerySchema(PageArgsSchema):
 
 
 # --- unlock and visitors --------------------------------------------------------------------------------------
-
-class UnlockSchema(Schema):
-    password = fields.String(required=True, validate=validate.Length(min=1, max=200), load_only=True)
-
-
-class UnlockResultSchema(Schema):
-    unlock_token = fields.String(metadata={"description": "Send as the X-Share-Unlock header (a cookie is set too)."})
-
-
-class VisitorStartSchema(Schema):
-    email = Email(required=True)
-    name = fields.String(validate=validate.Length(max=200), allow_none=True)
-
-
-class VisitorStartResultSchema(Schema):
-    sent = fields.Boolean()
-    expires_in = fields.Integer(metadata={"description": "Seconds the code stays valid."})
-
-
-class VisitorVerifySchema(Schema):
-    email = Email(required=True)
-    code = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$", error="The code has 6 digits."))
-
-
-class VisitorTokenSchema(Schema):
-    visitor_token = fields.String(metadata={"description": "Send as Authorization: Bearer <visitor_token> "
-                                                           "(a cookie is set too)."})
-    visitor = fields.Nested(VisitorSchema)
-
-
-# --- favourites, comments, selection ---------------------------------------------------------------------------
 
 class FavouriteListSchema(Schema):
     id = fields.String(dump_only=True)

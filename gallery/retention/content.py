@@ -3,15 +3,14 @@ from __future__ import annotations
 
 from flask_babel import format_currency, format_date, gettext as _, ngettext
 
-SUPPORTED_LOCALES = ("en", "nb", "pl", "hr", "id")
-_ALIASES = {"no": "nb", "nn": "nb", "in": "id"}
+from gallery.core.locales import LANGUAGES, language_or_default
+
+SUPPORTED_LOCALES = tuple(LANGUAGES)
 
 
 def mail_locale(tag: str | None) -> str:
     """The catalog for a client's language tag (nb-NO -> nb); English when we have none."""
-    base = (tag or "en").replace("_", "-").split("-")[0].lower()
-    base = _ALIASES.get(base, base)
-    return base if base in SUPPORTED_LOCALES else "en"
+    return language_or_default(tag)
 
 
 def offer_line(offer: dict | None, local_until) -> str | None:

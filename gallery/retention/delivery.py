@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale, format_date
 from sqlalchemy import select
 
@@ -13,9 +13,14 @@ from gallery.clients.models import Client
 from gallery.engagement.models import Event
 from gallery.engagement.services import record_event
 from gallery.extensions import db
-from gallery.galleries.models import Gallery, Rendition, ShareLink
+from gallery.galleries.models import Gallery, Rendition
+from gallery.sharing.models import ShareLink
 from gallery.mail.services import build_message, send
 from gallery.retention import content, offers, schedule, tokens
+from gallery.sharing import visibility
+from gallery.sharing.links import page_url
+from gallery.sharing.models import Visitor
+from gallery.storage.signing import signed_url
 
 FAVOURITES_SHOWN = 6
 RENDITION_LINK_TTL = 60 * 60 * 24 * 60  # photo links in a mail keep working for two months
@@ -34,26 +39,22 @@ def gallery_url(gallery_id: str | None, client_id: str | None, now: datetime) ->
     else:
         return None
     token = db.session.scalar(stmt)
-    if token is None:
-        return None
-    return f"{current_app.config['GALLERY'].public_base_url.rstrip('/')}/g/{token}"
+    return page_url(token) if token else None
 
 
 def guest_url(visitor_id: str, now: datetime) -> str | None:
     """The share link the guest identified on, while it still works."""
-    from gallery.proofing.models import Visitor
-
     token = db.session.scalar(
         select(ShareLink.token).join(Visitor, Visitor.share_link_id == ShareLink.id)
         .where(Visitor.id == visitor_id, ShareLink.revoked_at.is_(None),
                (ShareLink.expires_at.is_(None)) | (ShareLink.expires_at > now)))
-    return f"{current_app.config['GALLERY'].public_base_url.rstrip('/')}/g/{token}" if token else None
+    return page_url(token) if token else None
 
 
 def favourite_photos(client_id: str, now: datetime) -> list[dict]:
-    """The client's current favourites (favourited and not unfavourited since), newest first, as links."""
-    from gallery.storage.signing import signed_url
-
+    """The client's current favourites (favourited and not unfavourited since), newest first, as links to the
+    image the visibility rule allows in a mail (a thumbnail: never a clean large image of a watermarked
+    gallery)."""
     events = db.session.execute(
         select(Event.photo_id, Event.kind).where(Event.client_id == client_id,
                                                  Event.kind.in_(("favourited", "unfavourited")),
@@ -68,12 +69,16 @@ def favourite_photos(client_id: str, now: datetime) -> list[dict]:
             current.append(photo_id)
     if not current:
         return []
-    renditions = {r.photo_id: r for r in db.session.scalars(
-        select(Rendition).where(Rendition.photo_id.in_(current), Rendition.name == "thumb",
-                                Rendition.format == "jpeg"))}
+    rows: dict[str, list[Rendition]] = {}
+    for rendition in db.session.scalars(select(Rendition).where(
+            Rendition.photo_id.in_(current), Rendition.format == "jpeg",
+            Rendition.name.in_(visibility.rendition_names(False, "mail")))):
+        rows.setdefault(rendition.photo_id, []).append(rendition)
+    # A mail may be forwarded: whoever the client is, it shows what a guest link could see of each photo.
+    renditions = {pid: visibility.best_rendition(False, "mail", found) for pid, found in rows.items()}
     return [{"photo_id": pid, "url": signed_url(renditions[pid].storage_key, expires_in=RENDITION_LINK_TTL,
                                                  absolute=True)}
-            for pid in current if pid in renditions][:FAVOURITES_SHOWN]
+            for pid in current if renditions.get(pid) is not None][:FAVOURITES_SHOWN]
 
 
 def _tracked(message_id: str, url: str | None) -> str | None:
@@ -95,8 +100,6 @@ def recipient_of(message, photographer: Photographer) -> Recipient:
     if message.client_id:
         client = db.session.get(Client, message.client_id)
         return Recipient(client.id, client.name, client.email, client.locale, client.timezone)
-    from gallery.proofing.models import Visitor
-
     visitor = db.session.get(Visitor, message.visitor_id)
     return Recipient(None, visitor.name or visitor.email.split("@")[0], visitor.email, photographer.locale,
                      photographer.timezone)

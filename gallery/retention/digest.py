@@ -4,22 +4,22 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask_babel import force_locale, format_date, format_decimal, gettext as _
+from flask_babel import force_locale, format_date, format_decimal
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from gallery.accounts.models import Photographer
 from gallery.core.ids import new_id
 from gallery.extensions import db
+from gallery.insights.analytics import overview
 from gallery.mail.services import build_message, send
 from gallery.retention import content, schedule
 from gallery.retention.models import Message, RetentionRule
+from gallery.retention.outbox_writes import insert_ignoring_duplicates
 from gallery.retention.rules import effective
 
 
 def send_digests(now: datetime) -> int:
-    from gallery.engagement.analytics import overview
-    from gallery.retention.sweep import insert_ignoring_duplicates
-
     opted_in = db.session.execute(
         select(RetentionRule.settings, Photographer).join(Photographer, Photographer.id == RetentionRule.photographer_id)
         .where(RetentionRule.kind == "digest", RetentionRule.enabled.is_(True))).all()

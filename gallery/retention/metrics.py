@@ -11,13 +11,14 @@ from sqlalchemy import and_, distinct, func, select
 
 from gallery.clients.models import Client
 from gallery.core import clock
-from gallery.engagement.models import Event
+from gallery.core.clock import as_utc, day_start
+from gallery.engagement.models import ENGAGEMENT_KINDS, Event
+from gallery.errors import Problem
 from gallery.extensions import db
 from gallery.retention import schedule
 from gallery.retention.models import Feedback, Message
 from gallery.retention.rules import CATEGORIES, RULE_KINDS, rules_of
-from gallery.retention.sweep import ENGAGEMENT_KINDS
-from gallery.retention.sweep import as_utc, day_start
+from gallery.store.models import Coupon, Order
 
 
 class RuleConversionSchema(Schema):
@@ -73,8 +74,6 @@ def retention_metrics(photographer_id: str, *, start: date | None = None, end: d
     end = end or today
     start = start or end - timedelta(days=364)
     if start > end:
-        from gallery.errors import Problem
-
         raise Problem(422, "`from` must not be after `to`.", errors={"from": ["After `to`."]})
     lo, hi = day_start(start), day_start(end + timedelta(days=1))
     mine = Event.photographer_id == photographer_id
@@ -133,8 +132,6 @@ def _offer_conversion(photographer_id: str, lo: datetime, hi: datetime) -> list[
                func.count(Message.clicked_at).label("clicked"), func.count(Message.coupon_code).label("offers"))
         .where(window).group_by(Message.rule))}
     # Redeemed: a paid order used the message's coupon (the store's Order and Coupon rows).
-    from gallery.store.models import Coupon, Order
-
     redeemed = defaultdict(lambda: [0, 0])
     for rule, count, revenue in db.session.execute(
             select(Message.rule, func.count(distinct(Message.id)), func.coalesce(func.sum(Order.total), 0))

@@ -6,23 +6,16 @@ from datetime import datetime, timedelta
 
 from gallery.galleries.models import Gallery
 from gallery.extensions import db
+from gallery.store.coupons import issue_offer_coupon
 
 log = logging.getLogger(__name__)
 
 
 def issue(message, offer: dict, now: datetime) -> dict | None:
-    """Issue the message's coupon through the store; returns {code, valid_until, ...} or None.
-
-    When the store is not installed (this branch runs without it) the offer is described
-    without a code, so the mail still reads right."""
+    """Issue the message's coupon through the store; returns {code, valid_until, ...} or None."""
     valid_until = now + timedelta(days=offer["valid_days"])
     described = {k: offer.get(k) for k in ("percent_off", "amount_off", "currency", "free_shipping")}
     described["valid_until"] = valid_until.isoformat()
-    try:
-        from gallery.store.services import issue_offer_coupon
-    except ImportError:
-        log.info("store not installed: offer of message %s has no coupon code", message.id)
-        return described
     coupon = issue_offer_coupon(
         message.photographer_id, client_id=message.client_id, gallery_id=message.gallery_id,
         percent_off=offer.get("percent_off"), amount_off=offer.get("amount_off"), currency=offer.get("currency"),

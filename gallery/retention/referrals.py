@@ -8,6 +8,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from gallery.clients.models import Client
 from gallery.clients.services import get_client
 from gallery.core import clock
 from gallery.core.ids import new_id, new_token
@@ -16,6 +17,7 @@ from gallery.extensions import db
 from gallery.retention import schedule
 from gallery.retention.models import Message, Referral, ReferredClient
 from gallery.retention.rules import CATEGORIES, rules_of
+from gallery.store.orders import on_first_paid_order
 
 
 def link_for(photographer_id: str, client_id: str) -> dict:
@@ -71,8 +73,6 @@ def reward_first_paid_order(order) -> None:
     referred.rewarded_at = now = clock.now()
     if not rule["enabled"]:
         return
-    from gallery.clients.models import Client
-
     referrer = db.session.get(Client, referral.referrer_client_id)
     if referrer is None or not referrer.email:
         return
@@ -84,8 +84,4 @@ def reward_first_paid_order(order) -> None:
 
 
 def register_store_hook() -> None:
-    try:
-        from gallery.store.services import on_first_paid_order
-    except ImportError:  # the store is not installed: nothing to reward
-        return
     on_first_paid_order(reward_first_paid_order)

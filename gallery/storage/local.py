@@ -10,7 +10,7 @@ from typing import BinaryIO, Iterator
 
 from flask import Response, send_file
 
-from gallery.downloads.filenames import content_disposition
+from gallery.core.filenames import content_disposition
 from gallery.storage.base import ObjectNotFound
 
 _SAFE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_.-]*$")

@@ -14,7 +14,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from flask import Response, redirect
 
-from gallery.downloads.filenames import content_disposition
+from gallery.core.filenames import content_disposition
 from gallery.storage.base import ObjectNotFound
 
 CHUNK = 1024 * 1024

@@ -4,8 +4,9 @@ from flask import current_app, request
 from flask_smorest import Blueprint
 
 from gallery.accounts.auth import current_photographer, photographer_required
+from gallery.clients.models import Client
 from gallery.extensions import db
-from gallery.galleries.access import share_access
+from gallery.sharing.access import share_access
 from gallery.store import schemas, services
 
 blp = Blueprint("store", __name__, url_prefix="/api/v1", description="Store: price sheets, coupons, orders")
@@ -141,8 +142,6 @@ share_blp = Blueprint("store_share", __name__, url_prefix="/api/v1/share",
 
 def _buyer(access) -> services.Buyer:
     """The identified visitor, attributed to their client (or the gallery's, on the client's own link)."""
-    from gallery.clients.models import Client
-
     client_id = access.client_id
     client = db.session.get(Client, client_id) if client_id else None
     visitor = access.visitor

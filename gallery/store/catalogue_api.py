@@ -5,7 +5,8 @@ domain may fold it in."""
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from gallery.galleries.access import share_access
+from gallery.extensions import db
+from gallery.sharing.access import share_access
 from gallery.store.models import PriceSheet
 
 blp = Blueprint("store_catalogue", __name__, url_prefix="/api/v1/share",
@@ -30,8 +31,6 @@ class ShareCatalogueSchema(Schema):
 @share_access()
 def list_products(access):
     """Active products of the gallery's price sheet, in the photographer's order; empty when there is no store."""
-    from gallery.extensions import db
-
     gallery = access.gallery
     sheet = db.session.get(PriceSheet, gallery.price_sheet_id) if gallery.price_sheet_id else None
     if sheet is None or sheet.photographer_id != gallery.photographer_id:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from gallery.core import clock
 from gallery.core.types import JSONType, TimestampMixin, UTCDateTime, id_column
 from gallery.extensions import db
-from gallery.proofing import models as _proofing_models  # noqa: F401 - visitors (who buy) are in the metadata
+from gallery.sharing import models as _sharing_models  # noqa: F401 - visitors (who buy) are in the metadata
 
 PRODUCT_KINDS = ("print", "canvas", "album", "digital_photo", "digital_gallery")
 # Kinds that travel by post (shipping applies) and kinds tied to one photo of the gallery.

@@ -6,7 +6,8 @@ from flask_babel import force_locale
 from flask_smorest import Blueprint
 
 from gallery.errors import Problem
-from gallery.galleries.access import contact_of, find_link, link_state_problem, resolve_share
+from gallery.sharing.links import page_url
+from gallery.sharing.access import contact_of, find_link, link_state_problem, resolve_share
 from gallery.web_client import i18n, services
 from gallery.web_client.strings import script_strings
 
@@ -70,15 +71,15 @@ def _render(token: str, photo_id: str | None = None):
             return _page("page/missing.html", 404, language=language, explicit=explicit, photographer=photographer)
         cover = None if access.locked else services.cover_photo(access)
         hero = services.picture(access, cover, alt=gallery.title) if cover else None
-        shared = services.picture(access, photo, alt=photo.original_filename) if photo else None
+        shared = services.picture(access, photo, alt=photo.original_filename, purpose="viewer") if photo else None
         studio = photographer.studio_name
         description = gallery.description or i18n.gettext("Photos by %(studio)s", studio=studio)
         preview = services.PagePreview(
             title=f"{gallery.title} · {studio}" if not photo else f"{gallery.title} ({photo.original_filename})",
-            description=description[:300], url=services.page_url(token, photo.id if photo else None),
+            description=description[:300], url=page_url(token, photo.id if photo else None),
             image=shared or hero)
         config = {"token": token, "api": f"/api/v1/share/{token}", "lang": language, "photoId": photo_id,
-                  "locked": access.locked, "pageUrl": services.page_url(token), "strings": script_strings()}
+                  "locked": access.locked, "pageUrl": page_url(token), "strings": script_strings()}
     return _page("page/gallery.html", 200, language=language, explicit=explicit, photographer=photographer,
                  gallery=gallery, access=access, preview=preview, hero=hero, config=config, studio=studio)
 

@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from gallery.accounts.models import Photographer
 from gallery.extensions import db
-from gallery.galleries.access import ShareAccess
-from gallery.errors import Problem
 from gallery.galleries.models import Gallery, Photo, Rendition
-from gallery.proofing import services as proofing
+from gallery.proofing.share_view import renditions_by_photo
+from gallery.sharing import visibility
+from gallery.sharing.access import ShareAccess
 from gallery.storage.signing import signed_url
 
 # Preview images must outlive a crawler's cache of the page (Facebook and WhatsApp re-fetch rarely).
@@ -51,17 +51,12 @@ class PagePreview:
 
 
 def photographer_of(gallery: Gallery) -> Photographer:
-    return db.session.get(Photographer, gallery.photographer_id)
+    return gallery.photographer
 
 
 def visible_photo(access: ShareAccess, photo_id: str) -> Photo | None:
     """A ready photo of this gallery that this link may see (guests never see what the client hid)."""
-    if not photo_id or len(photo_id) > 26:
-        return None
-    try:
-        return proofing.get_visible_photo(access, photo_id)
-    except Problem:
-        return None
+    return visibility.find_visible_photo(access, photo_id)
 
 
 def cover_photo(access: ShareAccess) -> Photo | None:
@@ -70,12 +65,13 @@ def cover_photo(access: ShareAccess) -> Photo | None:
         photo = visible_photo(access, access.gallery.cover_photo_id)
         if photo is not None:
             return photo
-    return db.session.scalar(proofing.visible_photos(access).order_by(Photo.position, Photo.id).limit(1))
+    return db.session.scalar(visibility.visible_photos(access).order_by(Photo.position, Photo.id).limit(1))
 
 
-def picture(access: ShareAccess, photo: Photo, *, alt: str = "") -> Picture:
-    """The photo as the share API hands it out (so a watermarked gallery shows only watermarked images)."""
-    sizes = proofing.renditions_by_photo(access, [photo.id]).get(photo.id, {})
+def picture(access: ShareAccess, photo: Photo, *, alt: str = "", purpose: str = "cover") -> Picture:
+    """The photo as the share API hands it out for `purpose` (the sharing visibility rule decides which
+    renditions: a watermarked gallery shows only watermarked images large)."""
+    sizes = renditions_by_photo(access, [photo.id], purpose).get(photo.id, {})
     ordered = sorted(sizes.values(), key=lambda size: size["width"])
     result = Picture(photo_id=photo.id, width=photo.width, height=photo.height,
                      placeholder_color=photo.placeholder_color, alt=alt,
@@ -92,18 +88,9 @@ def picture(access: ShareAccess, photo: Photo, *, alt: str = "") -> Picture:
 
 
 def _og_rendition(access: ShareAccess, photo: Photo) -> Rendition | None:
-    # 1200 px suits every preview card; the same rule as the share API: watermarked galleries show the
-    # watermarked variant, never the clean one.
-    wanted = ("watermarked", "thumb") if access.gallery.watermark else ("preview", "large", "thumb")
-    rows = {r.name: r for r in db.session.scalars(
-        select(Rendition).where(Rendition.photo_id == photo.id, Rendition.format == "jpeg",
-                                Rendition.name.in_(wanted)))}
-    return next((rows[name] for name in wanted if name in rows), None)
-
-
-def page_url(token: str, photo_id: str | None = None) -> str:
-    base = current_app.config["GALLERY"].public_base_url.rstrip("/")
-    return f"{base}/g/{token}" + (f"/p/{photo_id}" if photo_id else "")
+    """1200 px suits every preview card; which one this link may show is the visibility rule's."""
+    rows = db.session.scalars(select(Rendition).where(Rendition.photo_id == photo.id, Rendition.format == "jpeg"))
+    return visibility.best_rendition(access.sees_clean, "og", rows)
 
 
 def content_security_policy(photographer: Photographer | None) -> str:

@@ -1,16 +1,9 @@
 from gallery.accounts.models import ApiToken
 from gallery.extensions import db
 from tests.conftest import ApiClient
+from tests.plugins.problems import problem
 
 SIGNUP = {"email": "Anna@Example.com", "password": "a long secret 42", "studio_name": "Anna Foto"}
-
-
-def problem(response, status):
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.mimetype == "application/problem+json"
-    body = response.get_json()
-    assert body["status"] == status and body["title"] and "type" in body and "detail" in body
-    return body
 
 
 def test_signup_login_session_and_logout(client):

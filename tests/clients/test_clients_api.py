@@ -1,4 +1,4 @@
-from tests.accounts.test_auth import problem
+from tests.plugins.problems import problem
 
 KARI = {
     "name": "Kari Nordmann", "email": "kari@example.no", "locale": "nb", "timezone": "Europe/Oslo",

@@ -7,7 +7,7 @@ import zipfile
 from gallery.engagement.models import Event
 from gallery.extensions import db
 from gallery.galleries.models import Photo
-from tests.accounts.test_auth import problem
+from tests.plugins.problems import problem
 
 
 def events(kind):

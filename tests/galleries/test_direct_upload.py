@@ -5,7 +5,7 @@ import httpx
 from PIL import Image
 
 from gallery.galleries.models import Photo
-from tests.uploads_support import PHOTOS, refresh_photo, run_worker_burst, sha256_of, swapped_settings, upload
+from tests.plugins.uploads import PHOTOS, refresh_photo, run_worker_burst, sha256_of, swapped_settings, upload
 
 PORTRAIT = PHOTOS / "portrait_6.jpg"
 

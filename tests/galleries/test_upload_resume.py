@@ -1,7 +1,7 @@
 """Resuming a direct upload: a fresh plan for a photo still uploading, with the parts the bucket already has."""
 import httpx
 
-from tests.uploads_support import PHOTOS, run_worker_burst, sha256_of, swapped_settings
+from tests.plugins.uploads import PHOTOS, run_worker_burst, sha256_of, swapped_settings
 
 FIVE_MIB = 5 * 1024 * 1024
 

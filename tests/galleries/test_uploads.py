@@ -6,7 +6,7 @@ from PIL import Image
 from gallery.extensions import db
 from gallery.galleries.models import Photo, Rendition
 from gallery.storage import get_storage
-from tests.uploads_support import PHOTOS, refresh_photo, sha256_of, swapped_settings, upload
+from tests.plugins.uploads import PHOTOS, refresh_photo, sha256_of, swapped_settings, upload
 
 LANDSCAPE = PHOTOS / "landscape_1.jpg"
 

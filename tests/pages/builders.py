@@ -13,7 +13,8 @@ from PIL import Image, ImageOps
 from gallery.core import clock
 from gallery.core.ids import new_id
 from gallery.extensions import db
-from gallery.galleries.models import Photo, Rendition, ShareLink
+from gallery.galleries.models import Photo, Rendition
+from gallery.sharing.models import ShareLink
 from gallery.storage import get_storage
 from gallery.storage.keys import original_key, rendition_key
 
@@ -92,7 +93,7 @@ def add_photo(gallery, source: bytes, *, filename: str, position: int, set_id=No
 
 
 def add_share_link(gallery, *, role="client", password=None, expires_in_days=None, revoked=False) -> ShareLink:
-    from gallery.galleries.share_links import create_link
+    from gallery.sharing.links import create_link
 
     data = {"role": role, "password": password}
     if expires_in_days:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from gallery.extensions import db
-from tests.browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS  # noqa: F401 - live_server, chromium: the plugin
+from tests.plugins.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS  # noqa: F401 - live_server, chromium: the plugin
 from tests.pages.builders import add_photo, add_share_link, corpus_files, encode_renditions
 
 

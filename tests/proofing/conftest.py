@@ -6,5 +6,3 @@ def _no_mail_left_behind(clean_mail_dir):
     """One-time codes go to .eml files here; leave the shared mail folder as we found it."""
     yield
 
-
-from tests.studio_support import *  # noqa: F401,F403,E402 - visitors for the studio's proofing views

@@ -7,7 +7,7 @@ import pytest
 from gallery.engagement.models import Event
 from gallery.extensions import db
 from gallery.proofing.models import Favourite
-from tests.accounts.test_auth import problem
+from tests.plugins.problems import problem
 
 
 def bearer(token):

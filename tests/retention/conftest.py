@@ -10,7 +10,7 @@ from gallery.extensions import db
 def studio(make_photographer, make_client, make_gallery):
     """studio(**client_fields) -> (photographer, api, client, gallery): a wedding shot on 2024-06-15,
     published 2024-06-20 with a client share link, the client consenting unless told otherwise."""
-    from gallery.galleries.models import ShareLink
+    from gallery.sharing.models import ShareLink
 
     def make(consent=True, locale="en", timezone="Europe/Oslo", email="kari@example.no", **gallery_fields):
         photographer, api = make_photographer(studio_name="Lys Studio")

@@ -85,7 +85,7 @@ def _twelve_weddings(photographer, make_client, make_gallery):
 
 def test_the_send_step_goes_through_every_batch(app, make_photographer, make_client, make_gallery, smtp_server,
                                                 monkeypatch):
-    from gallery.retention import sweep as sweep_module
+    from gallery.retention import sending as sweep_module
 
     monkeypatch.setattr(sweep_module, "SEND_BATCH", 5)  # 12 due messages: batches of 5, 5 and 2
     photographer, _ = make_photographer()
@@ -125,7 +125,7 @@ def test_concurrent_sweeps_send_each_message_once(app, make_photographer, make_c
 
 def _claimed_for_a_lost_job() -> Message:
     """The anniversary message, claimed at 09:30 Oslo by a sweep whose mail job never ran."""
-    from gallery.retention.sweep import _claim
+    from gallery.retention.sending import _claim
 
     plan(ANNIVERSARY_MORNING - timedelta(hours=5))
     message = db.session.scalars(select(Message)).one()
@@ -148,7 +148,7 @@ def test_a_claim_whose_mail_job_was_lost_goes_back_to_the_outbox(app, studio, sm
 
 
 def test_an_interrupted_delivery_is_failed_with_its_reason_never_sent_twice(app, studio, smtp_server):
-    from gallery.retention.sweep import deliver_claimed
+    from gallery.retention.sending import deliver_claimed
 
     studio()
     message = _claimed_for_a_lost_job()
@@ -264,8 +264,8 @@ def test_cli_sweep_at_a_given_instant(app, studio, runner):
 
 
 def test_expiry_reminders_reach_engaged_guests_through_their_own_link(app, studio, smtp_server):
-    from gallery.galleries.models import ShareLink
-    from gallery.proofing.models import Visitor
+    from gallery.sharing.models import ShareLink
+    from gallery.sharing.models import Visitor
 
     photographer, _, client, gallery = studio()
     guest_link = ShareLink(gallery_id=gallery.id, token="guest-share-token-0123456789", role="guest")

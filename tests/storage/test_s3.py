@@ -9,7 +9,7 @@ import pytest
 from gallery.core import clock
 from gallery.storage import ObjectNotFound, get_storage
 from gallery.storage.signing import signed_url
-from tests.uploads_support import swapped_settings
+from tests.plugins.uploads import swapped_settings
 
 
 def test_save_read_range_exists_delete(s3):

@@ -130,7 +130,7 @@ def make_visitor_api(app, make_share_link, identify_visitor):
     identified through the real routes on a fresh share link, sending its visitor token as a bearer token."""
     from sqlalchemy import select
 
-    from gallery.proofing.models import Visitor
+    from gallery.sharing.models import Visitor
     from tests.conftest import ApiClient
 
     def make(gallery, email, role="client", name=None):

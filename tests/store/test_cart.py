@@ -90,3 +90,15 @@ def test_gallery_without_store_and_retired_products(make_shop, make_buyer, make_
     with pytest.raises(Problem) as refused:
         services.place_order(shop.gallery, buyer)
     assert refused.value.code == 409 and "Full-size download" in refused.value.detail
+
+
+@pytest.mark.parametrize("status", ["uploading", "processing", "failed"])
+def test_nobody_buys_a_photo_that_is_not_ready(make_shop, make_buyer, make_photo, status):
+    """The store asks the same visibility rule as the share API: a photo not ready is not there to buy."""
+    shop = make_shop()
+    photo = make_photo(shop.gallery, status=status)
+    for buyer in (make_buyer(role="guest"), make_buyer(shop.client)):
+        with pytest.raises(Problem) as refused:
+            services.replace_cart(shop.gallery, buyer, [
+                {"product_id": shop.product("print").id, "photo_id": photo.id, "quantity": 1}])
+        assert "items.0.photo_id" in refused.value.errors

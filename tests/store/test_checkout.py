@@ -8,7 +8,7 @@ from gallery.core import clock
 from gallery.engagement.models import Event
 from gallery.errors import Problem
 from gallery.extensions import db
-from gallery.store import services
+from gallery.store import orders, services
 from gallery.store.models import Order
 from tests.store.conftest import fill_cart
 
@@ -170,7 +170,7 @@ def test_first_paid_order_hook_fires_once_per_client(make_shop, make_buyer):
             db.session.commit()
         assert seen == [ids[0]]
     finally:
-        services._first_paid_order_hooks.remove(hook)
+        orders._first_paid_order_hooks.remove(hook)
 
 
 def test_free_order_is_paid_at_once_and_unlocks_downloads(make_shop, make_buyer):

@@ -26,14 +26,14 @@ def test_racing_checkouts_for_the_last_use_exactly_one_wins(app, make_shop, make
     start = threading.Barrier(RACERS)
     all_checked = threading.Barrier(RACERS, timeout=30)
     outcomes = []
-    check = services._check_coupon
+    check = services.check_coupon
 
     def check_then_wait(*args, **kwargs):
         # The worst case: every racer has seen "one use left" before any of them redeems.
         check(*args, **kwargs)
         all_checked.wait()
 
-    monkeypatch.setattr(services, "_check_coupon", check_then_wait)
+    monkeypatch.setattr(services, "check_coupon", check_then_wait)
 
     def checkout(buyer):
         with app.app_context():

@@ -9,7 +9,7 @@ from gallery.errors import Problem
 from gallery.extensions import db
 from gallery.store import services
 from gallery.store.models import Coupon, CouponRedemption
-from tests.accounts.test_auth import problem
+from tests.plugins.problems import problem
 from tests.store.conftest import fill_cart
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

@@ -1,7 +1,7 @@
 """A paid digital download unlocks full size for that visitor, through the real download routes."""
 from gallery.extensions import db
 from gallery.store import services
-from tests.accounts.test_auth import problem
+from tests.plugins.problems import problem
 
 
 def test_paid_download_unlocks_full_size_for_the_buyer_only(make_shop, make_visitor_api, make_photo):

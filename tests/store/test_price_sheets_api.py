@@ -1,4 +1,4 @@
-from tests.accounts.test_auth import problem
+from tests.plugins.problems import problem
 
 
 def test_price_sheet_lifecycle(photographer_api):

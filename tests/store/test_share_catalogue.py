@@ -44,7 +44,7 @@ def test_locked_unknown_and_revoked_links_are_refused(client, make_shop, make_sh
     assert response.status_code == 401 and response.json["locked"] is True
     assert client.get("/api/v1/share/no-such-token/products").status_code == 404
     revoked = make_share_link(shop.gallery)
-    from gallery.galleries.share_links import revoke_link
+    from gallery.sharing.links import revoke_link
 
     revoke_link(shop.photographer.id, shop.gallery.id, revoked.id)
     db.session.commit()

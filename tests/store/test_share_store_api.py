@@ -4,7 +4,7 @@ from sqlalchemy import select
 from gallery.engagement.models import Event
 from gallery.extensions import db
 from gallery.store.models import Coupon
-from tests.accounts.test_auth import problem
+from tests.plugins.problems import problem
 
 ADDRESS = {"name": "Kari Nordmann", "line1": "Storgata 1", "postal_code": "0155", "city": "Oslo", "country": "NO"}
 

@@ -10,7 +10,7 @@ from gallery.engagement.models import Event
 from gallery.extensions import db
 from gallery.store import services
 from gallery.store.models import Order, PaymentEvent
-from tests.accounts.test_auth import problem
+from tests.plugins.problems import problem
 from tests.store.conftest import WEBHOOK_SECRET, fill_cart
 
 URL = "/api/v1/payments/stripe/webhook"

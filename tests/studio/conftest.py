@@ -6,9 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_support import ARTIFACTS
-from tests.studio_support import *  # noqa: F401,F403
-from tests.uploads_support import *  # noqa: F401,F403
+from tests.plugins.browser import ARTIFACTS
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core-4.10.3" / "axe.min.js"
 PASSWORD = "correct horse battery"

@@ -184,7 +184,7 @@ def test_account_password_tokens_origins_and_time_zone(studio, client, make_phot
         return row.timezone == "Europe/Warsaw" and row.allowed_origins == [
             "https://www.mia-foto.example", "https://shop.mia-foto.example"]
 
-    from tests.uploads_support import wait_for
+    from tests.plugins.uploads import wait_for
     wait_for(saved, timeout=10)
     row = page.locator("table tr", has_text="Laptop uploader")
     row.locator("button").click()

@@ -5,9 +5,9 @@ with replies; the activity timeline. Then a 3,000-photo gallery stays a small DO
 from sqlalchemy import select
 
 from gallery.extensions import db
-from gallery.galleries.models import ShareLink
+from gallery.sharing.models import ShareLink
 from gallery.proofing.models import Selection
-from tests.uploads_support import wait_for
+from tests.plugins.uploads import wait_for
 
 
 def test_share_links(studio, live_server, make_photographer, make_gallery, make_photo):

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from gallery.extensions import db
 from gallery.galleries.models import Gallery, GallerySet, Photo
-from tests.uploads_support import PHOTOS, run_worker_burst, sha256_of, swapped_settings, wait_for
+from tests.plugins.uploads import PHOTOS, run_worker_burst, sha256_of, swapped_settings, wait_for
 
 FILES = ["portrait_6.jpg", "landscape_3.jpg", "DSCN0010.jpg", "jolla.jpg"]
 

@@ -14,7 +14,7 @@ from gallery.extensions import db
 from gallery.galleries.models import Photo
 from gallery.uploader.cli import upload_command
 from tests.conftest import free_port
-from tests.uploads_support import PHOTOS, swapped_settings, wait_for
+from tests.plugins.uploads import PHOTOS, swapped_settings, wait_for
 
 SCRIPT = Path(sys.executable).parent / "gallery-upload"
 

@@ -10,8 +10,9 @@ from rq.job import Job
 from gallery.extensions import db
 from gallery.galleries.models import Rendition
 from gallery.storage import get_storage
-from tests.uploads_support import (PHOTOS, CORPUS, refresh_photo, run_worker_burst, sha256_of, swapped_settings,
+from tests.plugins.uploads import (PHOTOS, CORPUS, refresh_photo, run_worker_burst, sha256_of, swapped_settings,
                                    upload, worker_process)
+from gallery.galleries import rendition_jobs
 from workers import jobs
 
 GPS_IFD = 0x8825
@@ -142,8 +143,8 @@ def test_transient_storage_errors_are_retried_with_backoff(app, s3, rq_redis, ma
     photo_id = upload(api, gallery.id, PHOTOS / "nikon-e950.jpg").json["photo"]["id"]
     with swapped_settings(app, s3_endpoint_url=f"http://127.0.0.1:{free_port()}"):  # storage is down
         run_worker_burst(rq_redis)
-    job = Job.fetch(jobs.photo_job_id(photo_id, 0), connection=rq_redis)
-    assert job.get_status() == "scheduled" and job.retries_left == len(jobs.RETRY_INTERVALS) - 1
+    job = Job.fetch(rendition_jobs.photo_job_id(photo_id, 0), connection=rq_redis)
+    assert job.get_status() == "scheduled" and job.retries_left == len(rendition_jobs.RETRY_INTERVALS) - 1
     photo = refresh_photo(photo_id)
     assert photo.status == "processing" and photo.failure_reason is None
 
@@ -153,7 +154,7 @@ def test_rejected_images_are_not_retried(app, rq_redis, make_photographer, make_
     gallery = make_gallery(photographer)
     photo_id = upload(api, gallery.id, decompression_bomb(), filename="bomb.png").json["photo"]["id"]
     run_worker_burst(rq_redis)
-    assert Job.fetch(jobs.photo_job_id(photo_id, 0), connection=rq_redis).get_status() == "finished"
+    assert Job.fetch(rendition_jobs.photo_job_id(photo_id, 0), connection=rq_redis).get_status() == "finished"
     assert refresh_photo(photo_id).status == "failed"
     assert Queue("renditions", connection=rq_redis).count == 0
 

@@ -14,7 +14,7 @@ from gallery.extensions import db
 from gallery.galleries import processing
 from gallery.galleries.models import Photo
 from tests.conftest import SHARED
-from tests.uploads_support import (refresh_photo, run_worker_burst, swapped_settings, upload, wait_for,
+from tests.plugins.uploads import (refresh_photo, run_worker_burst, swapped_settings, upload, wait_for,
                                    worker_process)
 from workers import jobs, schedule
 

@@ -1,1 +1,0 @@
-from tests.studio_support import *  # noqa: F401,F403 - photo rows and visitors for the studio's API

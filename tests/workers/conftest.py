@@ -1,1 +1,0 @@
-from tests.uploads_support import *  # noqa: F401,F403 - S3, RQ and upload fixtures
