@@ -15,7 +15,6 @@ Run alone: .venv/bin/python bench/page.py
 """
 from __future__ import annotations
 
-import statistics
 import sys
 import tempfile
 import threading
@@ -23,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.lib.report import Runs, load_footer, machine_header  # noqa: E402
 from gallery import create_app  # noqa: E402
 from gallery.extensions import db  # noqa: E402
 
@@ -120,6 +120,7 @@ def main() -> None:
 
     from tests.conftest import free_port
 
+    machine_header("page")
     with tempfile.TemporaryDirectory() as tmp:
         port = free_port()
         app = create_app({"env": "testing", "database_url": f"sqlite:///{tmp}/bench.db",
@@ -139,17 +140,17 @@ def main() -> None:
                 browser.close()
         finally:
             server.shutdown()
-    page_bytes = statistics.median(run["first"]["bytes"] for run in runs)
-    lcp = statistics.median(run["lcp"] for run in runs)
-    first = statistics.median(run["first"]["at"] for run in runs)
+    page_bytes = Runs([run["first"]["bytes"] for run in runs])
+    lcp = Runs([run["lcp"] for run in runs])
+    first = Runs([run["first"]["at"] for run in runs])
     print(f"# {PHOTOS} photos, Pixel 7, Slow 4G (150 ms, 1.6384 Mbit/s down), median of {RUNS} cold loads")
     print("#   bytes      start    end (ms)  resource (last run)")
     for name, size, start, end in runs[-1]["first"]["requests"]:
         print(f"#   {size:>8} {start:>7.0f} {end:>7.0f}  {name.split('/', 3)[-1][:80]}")
-    print(f"BENCH page_bytes {page_bytes:.0f} bytes vs target {TARGET_BYTES} bytes ratio {page_bytes / TARGET_BYTES:.2f}")
-    print(f"BENCH page_lcp {lcp:.0f} ms vs target {TARGET_LCP_MS} ms ratio {lcp / TARGET_LCP_MS:.2f}")
-    print(f"BENCH page_first_screen {first:.0f} ms")
-
+    page_bytes.report("page_bytes", "bytes", Runs([TARGET_BYTES]), "target", digits=0)
+    lcp.report("page_lcp", "ms", Runs([TARGET_LCP_MS]), "target", digits=0)
+    first.report("page_first_screen", "ms", digits=0)
+    load_footer()
 
 if __name__ == "__main__":
     main()

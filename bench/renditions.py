@@ -1,40 +1,42 @@
 #!/usr/bin/env python3
-"""Rendition pipeline vs vipsthumbnail on 24-megapixel camera JPEGs, one core, side by side.
+"""Renditions: the set the app really produces against a like-for-like libvips pipeline, same process, one core.
 
-Builds (and caches under bench/out/) the benchmark set with ../shared/bench/make_pro_photos.py,
-pins itself and every child to one CPU, then alternates rounds of
-- our pipeline (gallery.imaging.process_image, the default JPEG set: large 2048, preview
-  1200, thumb 400, progressive q85) in a fresh Python process, timed around the calls only;
-- vipsthumbnail, one call per size (--size 2048, 1200, 400, Q=85, metadata stripped),
-  timed around the three calls, process start-up included (that is how it is used).
-The best round of each counts (the machine is shared; the minimum is the least disturbed).
-Wall time is the headline; CPU time (user + system, process start-up of vipsthumbnail
-included, of the long-lived pipeline process not) is printed too: on a busy machine it is
-the steadier of the two.
-Peak RSS is the largest resident set of the pipeline process (which imports the `gallery`
-package, Flask and SQLAlchemy included, as a worker does) / of any vipsthumbnail call.
-One more pipeline run makes the production set (WebP beside preview and thumb), for information.
+Builds (and caches under bench/out/) 24-megapixel camera JPEGs with ../shared/bench/make_pro_photos.py, reads
+them into memory and pins itself to one CPU. Each round alternates, over every photo:
+- ours: gallery.imaging.process_image with DEFAULT_SPECS (large 2048, preview 1200, thumb 400: JPEG, and WebP
+  where the spec asks and it is smaller), then the same with a text watermark (+ the watermarked 1200 variant);
+- pyvips: the same set made by libvips (bench/lib/vips_reference.py: one decode with shrink-on-load, lanczos3,
+  the same sizes and encoder settings, the same WebP rule, the same mark composited);
+- the floor: the JPEG decode alone at the DCT scale both pipelines decode at (Pillow/libjpeg-turbo and vips).
+Times are CPU seconds per photo (user + system of this process; wall time printed beside), min and median of the
+rounds. The ceiling table splits each side into decode, resizes and encodes, measured the same way.
+Then quality: bytes and SSIM of each rendition against a full-resolution reference (bench/lib/quality.py), ours
+beside pyvips's. `--tune` instead prints the measurements behind the encoder settings of gallery/imaging/specs.py:
+JPEG progressive vs baseline (optimised Huffman tables), and WebP quality and method matched to the JPEG's SSIM.
 
-usage: .venv/bin/python bench/renditions.py [--count N] [--rounds R]
+usage: .venv/bin/python bench/renditions.py [--count N] [--rounds R] [--quality-photos Q] [--tune]
 """
 from __future__ import annotations
 
 import argparse
-import json
+import io
 import os
-import resource
-import shutil
+import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from bench.lib import vips_reference as vips  # noqa: E402  (sets VIPS_CONCURRENCY before libvips starts)
+from bench.lib.report import Runs, load_footer, machine_header  # noqa: E402
+
 SHARED = REPO.parent / "shared"
 MAKE_PRO_PHOTOS = SHARED / "bench" / "make_pro_photos.py"
 OUT = REPO / "bench" / "out" / "pro_photos"
-SIZES = (2048, 1200, 400)
+MARK_TEXT = "© Studio Nordlys"
 
 
 def build_photo_set(count: int) -> list[Path]:
@@ -42,93 +44,212 @@ def build_photo_set(count: int) -> list[Path]:
         sys.exit(f"FATAL: {MAKE_PRO_PHOTOS} not found (the shared directory sits beside the repository)")
     subprocess.run([sys.executable, str(MAKE_PRO_PHOTOS), str(OUT), str(count)], check=True,
                    stdout=subprocess.DEVNULL)
-    photos = [OUT / f"pro_{i:03d}.jpg" for i in range(count)]
-    for photo in photos:  # into the page cache, so that neither side pays the first read
-        photo.read_bytes()
-    return photos
+    return [OUT / f"pro_{i:03d}.jpg" for i in range(count)]
 
 
 def pin_to_one_core() -> int:
-    core = min(os.sched_getaffinity(0))
-    os.sched_setaffinity(0, {core})  # inherited by every child
+    core = max(os.sched_getaffinity(0))
+    os.sched_setaffinity(0, {core})
     return core
 
 
-def run_child(mode: str, photos: list[Path]) -> dict:
-    """One measured round in a fresh process, so each side's peak RSS is its own."""
-    done = subprocess.run([sys.executable, __file__, "--child", mode, *map(str, photos)],
-                          check=True, capture_output=True, text=True, cwd=REPO)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+# --- the two pipelines and the floor ----------------------------------------------------------------------------
 
-
-def child_pipeline(photos: list[str], with_webp: bool = False) -> dict:
-    sys.path.insert(0, str(REPO))
-    from dataclasses import replace
-
+def ours(data: bytes, watermark=None) -> list[tuple]:
     from gallery.imaging import DEFAULT_SPECS, process_image
 
-    specs = DEFAULT_SPECS if with_webp else [replace(spec, formats=("jpeg",)) for spec in DEFAULT_SPECS]
-    sizes = []
-    start, cpu_start = time.perf_counter(), time.process_time()
-    for photo in photos:
-        result = process_image(photo, specs)
-        sizes.append([(r.width, r.height) for r in result.renditions])
-    wall, cpu = time.perf_counter() - start, time.process_time() - cpu_start
-    rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"wall": wall, "cpu": cpu, "rss_mb": rss_kib / 1024, "sizes": sizes[0]}
+    result = process_image(io.BytesIO(data), DEFAULT_SPECS, watermark=watermark)
+    return [(r.name, r.format, r.data, r.width, r.height) for r in result.renditions]
 
 
-def child_vips(photos: list[str]) -> dict:
-    vipsthumbnail = shutil.which("vipsthumbnail")
-    if not vipsthumbnail:
-        sys.exit("FATAL: vipsthumbnail not found (Debian package libvips-tools: make system-packages)")
-    with tempfile.TemporaryDirectory() as out:
-        start = time.perf_counter()
-        for photo in photos:
-            for size in SIZES:
-                subprocess.run([vipsthumbnail, photo, "--size", str(size),
-                                "-o", f"{out}/%s_{size}.jpg[Q=85,strip]"], check=True)
-        wall = time.perf_counter() - start
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024}
+def theirs(data: bytes, mark=None) -> list[tuple]:
+    from gallery.imaging import DEFAULT_SPECS, WATERMARKED_SPEC
 
+    specs = [*DEFAULT_SPECS, WATERMARKED_SPEC] if mark is not None else list(DEFAULT_SPECS)
+    return vips.render_set(data, specs, mark, opacity=0.35)
+
+
+def decode_ours(data: bytes):
+    """Our pipeline's decode: the JPEG at the DCT scale that still covers the largest rendition."""
+    from PIL import Image
+
+    from gallery.imaging import DEFAULT_SPECS
+    from gallery.imaging.pipeline import decode_for
+
+    image = Image.open(io.BytesIO(data))
+    return decode_for(image, "jpeg", max(spec.long_edge for spec in DEFAULT_SPECS))
+
+
+def decode_theirs(data: bytes):
+    from gallery.imaging import DEFAULT_SPECS
+
+    return vips.decode(data, max(spec.long_edge for spec in DEFAULT_SPECS))[0]
+
+
+def timed(work, photos: list[bytes]) -> tuple[float, float]:
+    """(CPU seconds, wall seconds) per photo."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    for data in photos:
+        work(data)
+    return (time.process_time() - cpu) / len(photos), (time.perf_counter() - wall) / len(photos)
+
+
+# --- the ceiling: decode, resize, encode side by side ------------------------------------------------------------
+
+def stages(photos: list[bytes], rounds: int) -> dict[str, dict[str, Runs]]:
+    from PIL import Image
+
+    from gallery.imaging import DEFAULT_SPECS
+    from gallery.imaging.pipeline import _encode, _fit
+
+    specs = sorted(DEFAULT_SPECS, key=lambda s: -s.long_edge)
+    result = {side: {stage: Runs() for stage in ("decode", "resize", "encode")} for side in ("ours", "pyvips")}
+
+    def run(side, decode, resize, encode):
+        totals = {"decode": 0.0, "resize": 0.0, "encode": 0.0}
+        for data in photos:
+            started = time.process_time()
+            picture, upright = decode(data)
+            totals["decode"] += time.process_time() - started
+            sized = []
+            started = time.process_time()
+            for spec in specs:
+                picture = resize(picture, _fit(upright, spec.long_edge))
+                sized.append((spec, picture))
+            totals["resize"] += time.process_time() - started
+            started = time.process_time()
+            for spec, picture in sized:
+                encode(spec, picture)
+            totals["encode"] += time.process_time() - started
+        for stage, seconds in totals.items():
+            result[side][stage].add(seconds / len(photos) * 1000)
+
+    def our_decode(data):
+        image = decode_ours(data)
+        return image, image.size  # the bench photos are upright and sRGB: no turn, no profile
+
+    def our_resize(picture, size):
+        return picture if picture.size == size else picture.resize(size, Image.Resampling.LANCZOS)
+
+    def their_encode(spec, picture):
+        jpeg = vips.encode_jpeg(picture, spec.quality, spec.progressive)
+        if "webp" in spec.formats:
+            vips.encode_webp(picture, spec.webp_quality, spec.webp_method)
+        return jpeg
+
+    for _ in range(rounds):
+        run("ours", our_decode, our_resize, _encode)
+        run("pyvips", lambda data: vips.decode(data, specs[0].long_edge), vips.resize_to, their_encode)
+    return result
+
+
+# --- quality -------------------------------------------------------------------------------------------------------
+
+def quality(photos: list[bytes], mark_text: str) -> None:
+    from bench.lib.quality import Reference, pixels, ssim
+    from gallery.imaging import Watermark
+    from gallery.imaging.watermark import _draw_text
+
+    mark = vips.from_pillow(_draw_text(mark_text))
+    rows: dict[tuple[str, str], dict[str, list]] = {}
+    worse = []
+    for index, data in enumerate(photos):
+        reference = Reference(data)
+        ours_set = {(n, f): (b, w, h) for n, f, b, w, h in ours(data, Watermark(text=mark_text))}
+        their_set = {(n, f): (b, w, h) for n, f, b, w, h in theirs(data, mark)}
+        for key in sorted(set(ours_set) | set(their_set)):
+            row = rows.setdefault(key, {"ours_bytes": [], "ours_ssim": [], "vips_bytes": [], "vips_ssim": []})
+            scores = {}
+            for side, renditions in (("ours", ours_set), ("vips", their_set)):
+                if key in renditions:
+                    encoded, width, height = renditions[key]
+                    scores[side] = ssim(reference.at((width, height)), pixels(encoded))
+                    row[f"{side}_bytes"].append(len(encoded))
+                    row[f"{side}_ssim"].append(scores[side])
+            if len(scores) == 2 and round(scores["ours"], 3) < round(scores["vips"], 3):
+                worse.append(f"photo {index} {key[0]} {key[1]}: {scores['ours']:.4f} < {scores['vips']:.4f}")
+        del reference
+    print(f"# quality over {len(photos)} photos: mean bytes and SSIM against the full-resolution reference "
+          "(watermarked: against the clean reference, both sides carry the same mark)")
+    print(f"# {'rendition':<20} {'ours bytes':>11} {'ours SSIM':>10} {'pyvips bytes':>13} {'pyvips SSIM':>12}")
+    total_ours = total_vips = 0.0
+    for (name, fmt), row in rows.items():
+        def mean(values, digits):
+            return f"{statistics.fmean(values):.{digits}f}" if values else "-"
+        print(f"# {name + ' ' + fmt:<20} {mean(row['ours_bytes'], 0):>11} {mean(row['ours_ssim'], 4):>10} "
+              f"{mean(row['vips_bytes'], 0):>13} {mean(row['vips_ssim'], 4):>12}")
+        if name != "watermarked":
+            total_ours += statistics.fmean(row["ours_bytes"]) if row["ours_bytes"] else 0
+            total_vips += statistics.fmean(row["vips_bytes"]) if row["vips_bytes"] else 0
+    from bench.lib.report import bench_line
+
+    bench_line("renditions_set_bytes", total_ours / 1024, "KiB/photo", "pyvips", total_vips / 1024, "KiB/photo",
+               digits=1)
+    if worse:
+        print("# renditions worse in SSIM than pyvips's at the same size (3 decimals):")
+        for line in worse:
+            print(f"#   {line}")
+    print(f"BENCH renditions_worse_ssim_than_pyvips {len(worse)} renditions vs target 0 renditions", flush=True)
+
+
+# --- main ----------------------------------------------------------------------------------------------------------
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=8, help="photos in the set (default 8)")
-    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per side (default 3)")
-    parser.add_argument("--child", choices=["pipeline", "pipeline-webp", "vips"], help=argparse.SUPPRESS)
-    parser.add_argument("photos", nargs="*", help=argparse.SUPPRESS)
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds (default 5)")
+    parser.add_argument("--quality-photos", type=int, default=4, help="photos scored for SSIM (default 4)")
+    parser.add_argument("--tune", action="store_true", help="print the encoder-setting measurements instead")
     args = parser.parse_args()
-    if args.child:
-        if args.child == "vips":
-            print(json.dumps(child_vips(args.photos)))
-        else:
-            print(json.dumps(child_pipeline(args.photos, with_webp=args.child == "pipeline-webp")))
-        return
 
-    photos = build_photo_set(args.count)
+    photos = [path.read_bytes() for path in build_photo_set(args.count)]
     core = pin_to_one_core()
     import PIL
-    print(f"# {len(photos)} photos of 24 MP from {MAKE_PRO_PHOTOS.name}, pinned to CPU {core}, "
-          f"{args.rounds} rounds, Pillow {PIL.__version__}")
-    ours, vips = [], []
+
+    from gallery.imaging import Watermark
+    from gallery.imaging.watermark import _draw_text
+
+    machine_header("renditions", pinned_to_CPU=core, Pillow=PIL.__version__, reference=vips.version())
+    if args.tune:
+        from bench.lib.encoder_tuning import tune
+
+        tune(photos[:args.quality_photos])
+        load_footer()
+        return
+    print(f"# {len(photos)} photos of 24 MP from {MAKE_PRO_PHOTOS.name}, {args.rounds} rounds, CPU time per photo")
+    watermark = Watermark(text=MARK_TEXT)
+    mark = vips.from_pillow(_draw_text(MARK_TEXT))
+    sides = {
+        "ours": lambda data: ours(data), "pyvips": lambda data: theirs(data),
+        "ours_watermarked": lambda data: ours(data, watermark), "pyvips_watermarked": lambda data: theirs(data, mark),
+        "decode_ours": decode_ours, "decode_pyvips": decode_theirs,
+    }
+    for work in sides.values():  # warm-up: imports, the mark, libvips' start
+        work(photos[0])
+    cpu = {name: Runs() for name in sides}
+    wall = {name: Runs() for name in sides}
     for _ in range(args.rounds):
-        ours.append(run_child("pipeline", photos))
-        vips.append(run_child("vips", photos))
-    count = len(photos)
-    best_ours, best_vips = min(r["wall"] for r in ours) / count, min(r["wall"] for r in vips) / count
-    cpu_ours, cpu_vips = min(r["cpu"] for r in ours) / count, min(r["cpu"] for r in vips) / count
-    rss_ours, rss_vips = max(r["rss_mb"] for r in ours), max(r["rss_mb"] for r in vips)
-    print(f"# renditions of the first photo: {ours[0]['sizes']}")
-    print(f"BENCH renditions {best_ours:.3f} s/photo vs vipsthumbnail {best_vips:.3f} s/photo "
-          f"ratio {best_ours / best_vips:.2f}")
-    print(f"BENCH renditions_cpu {cpu_ours:.3f} s/photo vs vipsthumbnail {cpu_vips:.3f} s/photo "
-          f"ratio {cpu_ours / cpu_vips:.2f}")
-    webp = run_child("pipeline-webp", photos)  # the production set, for information: no reference
-    print(f"BENCH renditions_with_webp {webp['wall'] / count:.3f} s/photo")
-    print(f"BENCH renditions_peak_rss {rss_ours:.0f} MB vs vipsthumbnail {rss_vips:.0f} MB "
-          f"ratio {rss_ours / rss_vips:.2f}")
+        for name, work in sides.items():
+            seconds, elapsed = timed(work, photos)
+            cpu[name].add(seconds)
+            wall[name].add(elapsed)
+    cpu["ours"].report("renditions", "s/photo", cpu["pyvips"], "pyvips", digits=3)
+    cpu["ours_watermarked"].report("renditions_watermarked", "s/photo", cpu["pyvips_watermarked"],
+                                   "pyvips_watermarked", digits=3)
+    wall["ours"].report("renditions_wall", "s/photo", wall["pyvips"], "pyvips_wall", digits=3)
+    cpu["decode_ours"].report("renditions_decode_floor", "s/photo", cpu["ours"], "renditions", digits=3)
+    cpu["decode_pyvips"].report("pyvips_decode_floor", "s/photo", cpu["pyvips"], "pyvips", digits=3)
+    floor = cpu["decode_ours"].median
+    best_possible = floor / cpu["pyvips"].median
+    print(f"# the decode alone is {best_possible:.2f} of pyvips' whole set: no pipeline that decodes the JPEG "
+          "can reach a lower ratio", flush=True)
+
+    print("# ceiling, ms per photo (median of the rounds): decode | resizes | encodes", flush=True)
+    for side, parts in stages(photos, max(2, args.rounds // 2)).items():
+        print(f"#   {side:<7} " + " | ".join(f"{stage} {runs.median:6.1f}" for stage, runs in parts.items())
+              + f" | sum {sum(runs.median for runs in parts.values()):6.1f}", flush=True)
+    quality(photos[:args.quality_photos], MARK_TEXT)
+    load_footer()
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from gallery import create_app  # noqa: E402
 from gallery.extensions import db  # noqa: E402
 
 ORDERS = 150
+ROUNDS = 3  # repetitions of each measurement: min and median reported
 RACE_ROUNDS = 10
 RACERS = 8
 POSTGRES_URL = os.environ.get("GALLERY_BENCH_POSTGRES_URL",
@@ -143,24 +144,30 @@ def _race(app) -> tuple[float, int]:
 
 
 def main() -> None:
+    from bench.lib.report import Runs, load_footer, machine_header
     from tests.conftest import ensure_postgres_database
 
+    machine_header("store_checkout", rounds=ROUNDS)
     with tempfile.TemporaryDirectory() as tmp:
         ensure_postgres_database(POSTGRES_URL)
         for name, url in (("sqlite", f"sqlite:///{tmp}/bench.db"), ("postgresql", POSTGRES_URL)):
             app = _app(url, Path(tmp))
             with app.app_context():
                 _shop()
-            plain = _checkouts(app, with_coupon=False)
-            with_coupon = _checkouts(app, with_coupon=True)
-            print(f"BENCH store_checkout_10_lines_{name} {with_coupon:.2f} ms/order with coupon "
-                  f"vs without_coupon {plain:.2f} ms/order ratio {with_coupon / plain:.2f}")
-            per_round, good = _race(app)
-            print(f"BENCH store_coupon_race_{name} {per_round:.1f} ms/round of {RACERS} racers, "
-                  f"exactly one winner in {good}/{RACE_ROUNDS} rounds")
+            plain, with_coupon, race, good = Runs(), Runs(), Runs(), []
+            for _ in range(ROUNDS):
+                plain.add(_checkouts(app, with_coupon=False))
+                with_coupon.add(_checkouts(app, with_coupon=True))
+                per_round, winners = _race(app)
+                race.add(per_round)
+                good.append(winners)
+            with_coupon.report(f"store_checkout_10_lines_{name}", "ms/order", plain, "without_coupon")
+            race.report(f"store_coupon_race_{name}", "ms/round", digits=1)
+            print(f"#   {RACERS} racers per round, exactly one winner in {sum(good)}/{RACE_ROUNDS * ROUNDS} rounds",
+                  flush=True)
             with app.app_context():
                 db.drop_all()
-
+    load_footer()
 
 if __name__ == "__main__":
     main()

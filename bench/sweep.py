@@ -146,6 +146,9 @@ def _label(size: int) -> str:
 
 def main() -> None:
     sizes = [int(s) for s in (sys.argv[1] if len(sys.argv) > 1 else "10000,100000,1000000").split(",")]
+    from bench.lib.report import machine_header
+
+    machine_header("sweep")
     ensure_database(BASE_URL)
     times = {}
     for size in sizes:
@@ -154,6 +157,9 @@ def main() -> None:
         ratio = times[large] / times[small]
         print(f"BENCH sweep_growth_{_label(small)}_to_{_label(large)} {ratio:.2f} x vs linear "
               f"{large / small:.2f} x ratio {ratio / (large / small):.2f}", flush=True)
+    from bench.lib.report import load_footer
+
+    load_footer()
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ bench/renditions.py), side by side in one process:
 - the whole path a photo takes: ingest (hash while spooling, sniff, store the original, commit the
   row) and the rendition job (download the original to a temp file verifying its sha256, the same
   pipeline, store every rendition, upsert the rows), inline, on local storage and SQLite in a temp dir.
-Best of the rounds per side; prints seconds per photo, the ratio, and the process's peak RSS.
+Min and median of the rounds per side (seconds per photo), the ratio of the medians, and the peak RSS.
 
 usage: .venv/bin/python bench/uploads.py [--count N] [--rounds R]
 """
@@ -26,13 +26,16 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from renditions import build_photo_set, pin_to_one_core  # noqa: E402
 
+from bench.lib.report import Runs, load_footer, machine_header  # noqa: E402
+
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=3)
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    pin_to_one_core()
+    core = pin_to_one_core()
+    machine_header("uploads", pinned_to_CPU=core)
     photos = build_photo_set(args.count)
 
     from gallery import create_app
@@ -50,25 +53,24 @@ def main() -> None:
             photographer = accounts.create_photographer(email="bench@example.com", password="bench-password-1",
                                                         studio_name="Bench")
             db.session.commit()
-            alone, whole = [], []
+            alone, whole = Runs(), Runs()
             for _ in range(args.rounds):
                 gallery = galleries.create_gallery(photographer.id, {"title": "Bench"})
                 db.session.commit()
                 started = time.perf_counter()
                 for photo in photos:
                     process_image(photo)
-                alone.append((time.perf_counter() - started) / len(photos))
+                alone.add((time.perf_counter() - started) / len(photos))
                 started = time.perf_counter()
                 for photo in photos:
                     result = uploads.ingest_file(photographer.id, gallery.id, photo)
                     assert result.photo.status == "ready", result.photo.failure_reason
-                whole.append((time.perf_counter() - started) / len(photos))
+                whole.add((time.perf_counter() - started) / len(photos))
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"photos: {len(photos)} x 24 MP, rounds: {args.rounds}, one core")
-    print(f"BENCH upload_and_job {min(whole):.3f} s/photo vs pipeline_alone {min(alone):.3f} s/photo "
-          f"ratio {min(whole) / min(alone):.2f}")
+    print(f"# photos: {len(photos)} x 24 MP, rounds: {args.rounds}, one core")
+    whole.report("upload_and_job", "s/photo", alone, "pipeline_alone", digits=3)
     print(f"BENCH upload_and_job_peak_rss {peak_mb:.0f} MB")
-
+    load_footer()
 
 if __name__ == "__main__":
     main()

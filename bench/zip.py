@@ -16,11 +16,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.lib.report import Runs, load_footer, machine_header  # noqa: E402
 from bench.lib.serve import Gunicorn, bench_line, memory_kib, published_gallery  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out" / "zip"
 FILES = int(os.environ.get("BENCH_ZIP_FILES", 100))
-FILE_MB = int(os.environ.get("BENCH_ZIP_FILE_MB", 20))  # 100 x 20 MiB = 2 GiB, like 100 raw-size JPEGs
+FILE_MB = int(os.environ.get("BENCH_ZIP_FILE_MB", 20))
+ROUNDS = int(os.environ.get("BENCH_ZIP_ROUNDS", 3))  # 100 x 20 MiB = 2 GiB, like 100 raw-size JPEGs
 SECRET = "bench-zip-secret-key-0123456789-0123456789"
 
 
@@ -128,6 +130,8 @@ def main() -> None:
     storage = OUT / "storage"
     paths = make_files(storage)
     total = sum(p.stat().st_size for p in paths)
+    mib = total / (1024 * 1024)
+    machine_header("zip")
     settings = {"env": "testing", "database_url": f"sqlite:///{OUT / 'bench.db'}", "secret_key": SECRET,
                 "storage_dir": str(storage), "mail_dir": str(OUT / "mail"), "redis_url": ""}
     token = setup_app(settings, paths)
@@ -146,23 +150,26 @@ def main() -> None:
         rss_before = memory_kib(worker, "VmRSS")
         reset_peak(worker)
         floor = ["curl", "-sS", "--fail", "-o", "/dev/null", SendfileFloor(paths).url]
-        cold_cat = timed(cat, cold=paths)
-        cold_floor = timed(floor, cold=paths)
-        cold_zip = timed(curl, cold=paths)
-        timed(cat)  # warm the page cache for all sides equally
-        warm_cat = min(timed(cat) for _ in range(2))
-        warm_floor = min(timed(floor) for _ in range(2))
-        warm_zip = min(timed(curl) for _ in range(2))
+        runs = {name: Runs() for name in ("cold_cat", "cold_floor", "cold_zip", "warm_cat", "warm_floor", "warm_zip")}
+        for _ in range(ROUNDS):  # alternating, so a disturbance hits every side alike
+            runs["cold_cat"].add(mib / timed(cat, cold=paths))
+            runs["cold_floor"].add(mib / timed(floor, cold=paths))
+            runs["cold_zip"].add(mib / timed(curl, cold=paths))
+            timed(cat)  # warm the page cache for all sides equally
+            runs["warm_cat"].add(mib / timed(cat))
+            runs["warm_floor"].add(mib / timed(floor))
+            runs["warm_zip"].add(mib / timed(curl))
         peak = memory_kib(worker, "VmHWM")
-    mib = total / (1024 * 1024)
-    print(f"# {FILES} files, {mib:.0f} MiB; cold = files evicted from the page cache before each run")
-    bench_line("zip_throughput_cold", mib / cold_zip, "MiB/s", "cat_cold", mib / cold_cat, "MiB/s")
-    bench_line("zip_throughput_warm", mib / warm_zip, "MiB/s", "cat_warm", mib / warm_cat, "MiB/s")
+    print(f"# {FILES} files, {mib:.0f} MiB; cold = files evicted from the page cache before each run; "
+          f"{ROUNDS} rounds, throughput in MiB/s")
+    runs["cold_zip"].report("zip_throughput_cold", "MiB/s", runs["cold_cat"], "cat_cold")
+    runs["warm_zip"].report("zip_throughput_warm", "MiB/s", runs["warm_cat"], "cat_warm")
     print("# the same files over HTTP with nothing but sendfile(2) on a bare socket, to the same curl:")
-    bench_line("zip_throughput_cold", mib / cold_zip, "MiB/s", "bare_sendfile_http_cold", mib / cold_floor, "MiB/s")
-    bench_line("zip_throughput_warm", mib / warm_zip, "MiB/s", "bare_sendfile_http_warm", mib / warm_floor, "MiB/s")
+    runs["cold_zip"].report("zip_throughput_cold", "MiB/s", runs["cold_floor"], "bare_sendfile_http_cold")
+    runs["warm_zip"].report("zip_throughput_warm", "MiB/s", runs["warm_floor"], "bare_sendfile_http_warm")
     bench_line("zip_worker_peak_rss_growth", (peak - rss_before) / 1024, "MiB")
     bench_line("zip_worker_peak_rss_growth_first_request_with_crc", first_growth, "MiB")
+    load_footer()
 
 
 if __name__ == "__main__":

@@ -77,6 +77,11 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     extensions.csrf.init_app(app)
     extensions.babel.init_app(app)
     extensions.compress.init_app(app)
+
+    from gallery.core import response_cache
+    from gallery.sharing import versions  # noqa: F401  (its session hooks keep the share state versions)
+
+    response_cache.init_app(app)
     api.init_app(app)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.spec.components.security_scheme("session", {"type": "apiKey", "in": "cookie", "name": "session"})

@@ -8,7 +8,10 @@ for pkg in python3-dev libjpeg62-turbo-dev zlib1g-dev liblcms2-dev libwebp-dev l
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || needed+=("$pkg")
 done
 command -v chromium >/dev/null || needed+=(chromium)
-command -v vipsthumbnail >/dev/null || needed+=(libvips-tools)
+# libvips for bench/renditions.py's reference: pyvips (PyPI) loads libvips.so.42 in its ABI mode, no headers needed.
+for pkg in libvips42 libvips-tools; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || needed+=("$pkg")
+done
 command -v wrk >/dev/null || needed+=(wrk)  # bench/share_page.py
 [ ${#needed[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ]; then

@@ -9,6 +9,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from bench.lib.report import bench_line  # noqa: F401  (the benchmarks import it from here too)
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 VENV_BIN = Path(sys.executable).parent
 
@@ -64,16 +66,6 @@ def memory_kib(pid: int, field: str) -> int:
         if line.startswith(field + ":"):
             return int(line.split()[1])
     raise LookupError(field)
-
-
-def bench_line(name: str, value: float, unit: str, reference: str | None = None, ref_value: float | None = None,
-               ref_unit: str | None = None) -> str:
-    line = f"BENCH {name} {value:.2f} {unit}"
-    if reference is not None:
-        ratio = value / ref_value if ref_value else float("nan")
-        line += f" vs {reference} {ref_value:.2f} {ref_unit or unit} ratio {ratio:.2f}"
-    print(line, flush=True)
-    return line
 
 
 def published_gallery(title: str):

@@ -51,6 +51,9 @@ class Gallery(TimestampMixin, db.Model):
     # Optional 4-digit PIN asked before any download (hashed), and downloads allowed per visitor (None: no limit).
     download_pin_hash: Mapped[str | None] = mapped_column(String(255))
     download_limit: Mapped[int | None] = mapped_column(Integer)
+    # Bumped in the same transaction by every write that changes what a share link of the gallery shows
+    # (gallery.sharing.versions); cached share responses and their ETags are keyed by it.
+    state_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     photographer: Mapped[Photographer] = relationship()
     sets: Mapped[list["GallerySet"]] = relationship(

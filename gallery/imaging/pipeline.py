@@ -26,8 +26,7 @@ from PIL import Image
 from gallery.imaging import colour
 from gallery.imaging.errors import ImageRejected
 from gallery.imaging.sniff import ACCEPTED_TYPES, SNIFF_BYTES, sniff_image_type
-from gallery.imaging.specs import (DEFAULT_SPECS, JPEG_QUALITY, WATERMARKED_SPEC, WEBP_QUALITY, RenditionSpec,
-                                   Watermark)
+from gallery.imaging.specs import DEFAULT_SPECS, WATERMARKED_SPEC, RenditionSpec, Watermark
 from gallery.imaging.watermark import apply_watermark
 
 try:  # HEIC support: registers the "HEIF" format with Pillow
@@ -166,13 +165,20 @@ def _fit(size: tuple[int, int], long_edge: int) -> tuple[int, int]:
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
+def decode_for(image: Image.Image, kind: str, largest_edge: int) -> Image.Image:
+    """Decode the pixels once; a JPEG through DCT scaling (`draft`) at 1/2, 1/4 or 1/8 when that still covers
+    the largest rendition."""
+    if kind == "jpeg":
+        image.draft(image.mode, _fit(image.size, largest_edge))
+    image.load()
+    return image
+
+
 def _render(image: Image.Image, kind: str, specs: list[RenditionSpec], watermark: Watermark | None) -> ProcessedImage:
     header_size = image.size
     specs = sorted(specs, key=lambda s: -s.long_edge)
     first_size = _fit(header_size, specs[0].long_edge)
-    if kind == "jpeg":
-        image.draft(image.mode, first_size)  # DCT scaling: decode at 1/2, 1/4 or 1/8 when that is still enough
-    image.load()
+    decode_for(image, kind, specs[0].long_edge)
     exif = _exif(image)
     orientation = exif.get(_ORIENTATION_TAG, 1)
     if orientation not in _ORIENTATION:  # 1, absent, or nonsense such as 0, 9 or a string
@@ -204,11 +210,11 @@ def _render(image: Image.Image, kind: str, specs: list[RenditionSpec], watermark
 def _encode(spec: RenditionSpec, picture: Image.Image) -> list[RenderedImage]:
     picture.info = {}  # nothing of the original's metadata may reach a rendition
     jpeg = io.BytesIO()
-    picture.save(jpeg, "JPEG", quality=JPEG_QUALITY, progressive=True, optimize=True)
+    picture.save(jpeg, "JPEG", quality=spec.quality, progressive=spec.progressive, optimize=True)
     out = [RenderedImage(spec.name, "jpeg", jpeg.getvalue(), *picture.size)]
     if "webp" in spec.formats:
         webp = io.BytesIO()
-        picture.save(webp, "WEBP", quality=WEBP_QUALITY, method=4)
+        picture.save(webp, "WEBP", quality=spec.webp_quality, method=spec.webp_method)
         if webp.tell() < jpeg.tell():  # WebP only where it pays
             out.append(RenderedImage(spec.name, "webp", webp.getvalue(), *picture.size))
     return out

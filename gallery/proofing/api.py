@@ -12,6 +12,7 @@ from flask_smorest import Blueprint
 from gallery.extensions import limiter
 from gallery.proofing import comments, favourites, schemas, selections, share_view
 from gallery.sharing.access import share_access
+from gallery.sharing import page_cache
 from gallery.sharing.api import per_link_and_ip
 
 blp = Blueprint("share", __name__, url_prefix="/api/v1/share",
@@ -31,8 +32,10 @@ def get_share(access):
 
 @blp.get("/<token>/photos")
 @share_access(read_only=True)
-@blp.arguments(schemas.SharePhotoQuerySchema, location="query")
+@page_cache.cached("photos")  # 304 or the cached page while neither the gallery nor this visitor changed
+@blp.arguments(schemas.SharePhotoQuerySchema(), location="query")  # an instance: not built per request
 @blp.response(200, schemas.SharePhotoPageSchema)
+@blp.alt_response(304, description="Not modified: the page named by If-None-Match is still current.")
 def list_photos(args, access):
     """Photos in order, cursor-paginated, with signed rendition URLs per size and format (for srcset)."""
     page = share_view.list_photos(access, **args)

@@ -121,11 +121,16 @@ def issue_visitor_token(link: ShareLink, visitor: Visitor) -> str:
 def _load(purpose: str, token: str | None, max_age: int) -> dict | None:
     if not token or len(token) > 1024:
         return None
-    try:
-        data = _serializer(purpose).loads(token, max_age=max_age)
-    except BadSignature:  # includes expired signatures
-        return None
-    return data if isinstance(data, dict) else None
+    # A request reads its visitor token twice (with the link, then to check it): verify the signature once.
+    memo = g.setdefault("share_tokens", {})
+    key = (purpose, token, max_age)
+    if key not in memo:
+        try:
+            data = _serializer(purpose).loads(token, max_age=max_age)
+        except BadSignature:  # includes expired signatures
+            data = None
+        memo[key] = data if isinstance(data, dict) else None
+    return memo[key]
 
 
 def contact_of(gallery: Gallery) -> dict:

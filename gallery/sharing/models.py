@@ -50,3 +50,6 @@ class Visitor(TimestampMixin, db.Model):
     # Bumped to invalidate every visitor token issued so far (e.g. after a new code is verified elsewhere).
     token_version: Mapped[int] = mapped_column(Integer, default=1)
     downloads: Mapped[int] = mapped_column(Integer, default=0)
+    # Bumped in the same transaction by every change to the visitor's lists, favourites, notes and selections
+    # (gallery.sharing.versions); cached share responses and their ETags are keyed by it.
+    state_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")

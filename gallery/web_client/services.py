@@ -76,7 +76,9 @@ def picture(access: ShareAccess, photo: Photo, *, alt: str = "", purpose: str = 
     result = Picture(photo_id=photo.id, width=photo.width, height=photo.height,
                      placeholder_color=photo.placeholder_color, alt=alt,
                      srcset=", ".join(f"{size['url']} {size['width']}w" for size in ordered),
-                     webp_srcset=", ".join(f"{size['webp']} {size['width']}w" for size in ordered if size["webp"]))
+                     # Sizes without a WebP are offered as JPEG in the WebP srcset too (one list to pick a width).
+                     webp_srcset=", ".join(f"{size['webp'] or size['url']} {size['width']}w" for size in ordered)
+                     if any(size["webp"] for size in ordered) else "")
     if ordered:
         result.src = ordered[0]["url"]
     og = _og_rendition(access, photo)

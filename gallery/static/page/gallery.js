@@ -65,10 +65,14 @@ function formError(form, message) {
 }
 
 function srcset(renditions, key) {
-  return Object.values(renditions || {})
-    .filter((r) => r[key])
+  const sizes = Object.values(renditions || {});
+  // Not every size has a WebP (only where it is smaller and as good): the WebP source offers the JPEG of the
+  // others, or the browser would stretch the small WebP over a large screen.
+  const fallback = key === "webp" && sizes.some((r) => r.webp) ? "url" : key;
+  return sizes
+    .filter((r) => r[key] || r[fallback])
     .sort((a, b) => a.width - b.width)
-    .map((r) => `${r[key]} ${r.width}w`)
+    .map((r) => `${r[key] || r[fallback]} ${r.width}w`)
     .join(", ");
 }
 
