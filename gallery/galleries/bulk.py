@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import selectinload
 
 from gallery.core import clock
@@ -74,8 +74,9 @@ def _delete(gallery: Gallery, ids: list[str]) -> int:
 
 
 def _renumber(gallery: Gallery, ordered_ids: list[str]) -> None:
-    db.session.execute(update(Photo), [{"id": photo_id, "position": index} for index, photo_id in enumerate(ordered_ids)],
-                       execution_options={"synchronize_session": False})
+    table = Photo.__table__  # one executemany of a plain UPDATE, whatever the ORM's bulk path does
+    db.session.execute(table.update().where(table.c.id == bindparam("photo_id")).values(position=bindparam("new_position")),
+                       [{"photo_id": photo_id, "new_position": index} for index, photo_id in enumerate(ordered_ids)])
     db.session.flush()
 
 
