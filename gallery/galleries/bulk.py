@@ -74,9 +74,11 @@ def _delete(gallery: Gallery, ids: list[str]) -> int:
 
 
 def _renumber(gallery: Gallery, ordered_ids: list[str]) -> None:
-    table = Photo.__table__  # one executemany of a plain UPDATE, whatever the ORM's bulk path does
-    db.session.execute(table.update().where(table.c.id == bindparam("photo_id")).values(position=bindparam("new_position")),
-                       [{"photo_id": photo_id, "new_position": index} for index, photo_id in enumerate(ordered_ids)])
+    table = Photo.__table__  # one statement per moved photo (a shared executemany was refused on SQLite here)
+    current = dict(db.session.execute(select(Photo.id, Photo.position).where(Photo.gallery_id == gallery.id)).all())
+    for index, photo_id in enumerate(ordered_ids):
+        if current.get(photo_id) != index:
+            db.session.execute(table.update().where(table.c.id == photo_id).values(position=index))
     db.session.flush()
 
 
