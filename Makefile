@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 STAMP := $(VENV)/.installed
 
-.PHONY: run test worker bench services system-packages migrate migration clean translations
+.PHONY: run test lint worker bench services system-packages migrate migration clean translations
 
 $(STAMP): pyproject.toml scripts/install-pillow-simd.sh | system-packages
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,12 +38,17 @@ run: migrate
 	@echo "serving on http://127.0.0.1:5000"
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: $(STAMP) system-packages services
+test: $(STAMP) system-packages services lint
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# ruff and mypy, configured in pyproject.toml.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
 worker: $(STAMP)
-	$(FLASK) gallery worker
+	$(VENV)/bin/gallery worker
 
 bench: $(STAMP) system-packages services
 	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
@@ -51,8 +56,18 @@ bench: $(STAMP) system-packages services
 clean:
 	rm -rf var/gallery.db* var/storage var/mail
 
-# Mail catalogs (gallery/translations): re-extract after changing mail texts, then fill scripts/mail_translations.py.
+# Gettext catalogs, the standard way: extract the strings, merge them into each language's .po file
+# (translators' work is kept; a new string comes in empty, or fuzzy when it resembles an old one), compile
+# the .mo files. Translators edit only the .po files; tests fail on a missing or fuzzy entry or a stale .mo.
+# Mail: gallery/translations (domain "messages", babel.cfg); the client page: gallery/web_client/translations
+# (domain "page", gallery/web_client/babel.cfg).
+PYBABEL := $(VENV)/bin/pybabel
 translations: $(STAMP)
 	mkdir -p var
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 --no-location --omit-header -o var/messages.pot .
-	$(PY) scripts/mail_translations.py var/messages.pot
+	$(PYBABEL) extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 --no-location --omit-header --sort-output \
+		-o var/messages.pot .
+	$(PYBABEL) update -i var/messages.pot -d gallery/translations -D messages
+	$(PYBABEL) compile -d gallery/translations -D messages --statistics
+	$(PYBABEL) extract -F gallery/web_client/babel.cfg -k _l --sort-output -o gallery/web_client/translations/page.pot .
+	$(PYBABEL) update -i gallery/web_client/translations/page.pot -d gallery/web_client/translations -D page
+	$(PYBABEL) compile -d gallery/web_client/translations -D page --statistics

@@ -1,20 +1,4 @@
-"""WSGI entry point: `gunicorn wsgi:app`, `flask --app wsgi ...`."""
-import gc
-import sys
+"""WSGI entry point of the checkout: `gunicorn wsgi:app`, `flask --app wsgi ...` (see gallery/wsgi.py)."""
+from gallery.wsgi import app
 
-from sqlalchemy.orm import configure_mappers
-
-from gallery import ConfigError, create_app
-
-try:
-    app = create_app()
-except ConfigError as error:
-    # One clear line naming the variable, no traceback.
-    sys.exit(f"configuration error: {error}")
-
-# Everything loaded so far lives as long as the process. Settle the ORM's mappers now rather than on the
-# first request, then move those objects out of the garbage collector's sight: a full collection would
-# otherwise walk them all (hundreds of thousands), a pause of 80 ms or more in the middle of a request.
-configure_mappers()
-gc.collect()
-gc.freeze()
+__all__ = ["app"]

@@ -1,10 +1,12 @@
-"""Sweep benchmark on PostgreSQL: 10k, 100k and 1M clients with 10 events each.
+"""Sweep benchmark on PostgreSQL: 10k, 100k and 1M clients with 10 events each, three loyalty tiers, paid
+orders for a third of the clients and a campaign to a segment going out at the measured morning.
 
 Creates its own database (bench_sweep), generates the studio server-side (generate_series),
 then times one sweep at a morning in the clients' timezone (plan, suppress, claim and hand the
 due messages to the `mail` queue on Redis, as in production), a second sweep at the same instant
-(everything already planned: the hourly steady state), and, separately, the delivery of the
-claimed messages by one worker process (render, coupon, .eml file), as messages per second.
+(everything already planned: the hourly steady state), and, separately, the delivery of a sample of
+the claimed messages by one worker process, end to end: render with coupon into the mail outbox, then
+the mail job sends them to a local SMTP server (aiosmtpd in its own process), as messages per second.
 
     .venv/bin/python bench/sweep.py [sizes, default 10000,100000,1000000]
 """
@@ -16,26 +18,18 @@ import tempfile
 import time
 from datetime import UTC, datetime
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
+
+from bench.lib.mail_support import SmtpSink, ensure_database, load  # noqa: E402
 
 BASE_URL = os.environ.get("GALLERY_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench_sweep")
 REDIS_URL = os.environ.get("GALLERY_BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
 NOW = datetime(2026, 1, 15, 8, 30, tzinfo=UTC)  # 09:30 in Oslo
 EVENTS_PER_CLIENT = 10
-DELIVERY_SAMPLE = 200  # delivery is per message and runs on parallel mail workers: a sample gives the rate
-
-
-def ensure_database(url: str) -> None:
-    target = make_url(url)
-    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}):
-            conn.execute(text(f'CREATE DATABASE "{target.database}"'))
-    admin.dispose()
+DELIVERY_SAMPLE = 1000  # delivery runs on parallel mail workers: a sample gives the rate per process
 
 
 LOAD = [
@@ -74,6 +68,31 @@ LOAD = [
                      'cart_updated','order_placed','order_paid','gallery_viewed'])[1 + (e % 10)::int],
               CASE WHEN e % 10 = 8 THEN '{"total": 25000, "currency": "NOK"}'::jsonb ELSE '{}'::jsonb END
        FROM generate_series(1::bigint, :n * 10) AS e, LATERAL (SELECT 1 + (e * 7) % :n AS c) AS pick""",
+    # paid orders for a third of the clients (lifetime spend for loyalty tiers and segments)
+    """INSERT INTO orders (id, photographer_id, gallery_id, visitor_id, client_id, locale, status, currency, subtotal,
+                           discount, shipping, tax, tax_rate_bp, tax_included, total, payment_provider, placed_at,
+                           paid_at, created_at, updated_at)
+       SELECT 'o' || lpad(i::text, 25, '0'), 'bench0000000000000000000p1', 'g' || lpad(i::text, 25, '0'),
+              'v' || lpad(i::text, 25, '0'), 'c' || lpad(i::text, 25, '0'), 'en', 'paid', 'NOK',
+              25000 * (1 + i % 5), 0, 0, 0, 0, true, 25000 * (1 + i % 5), 'manual', timestamptz '2025-06-01',
+              timestamptz '2025-06-01', timestamptz '2025-06-01', timestamptz '2025-06-01'
+       FROM generate_series(1::bigint, :n) AS i WHERE i % 3 = 0""",
+    # three loyalty tiers, and a campaign to dormant wedding clients going out this morning
+    """INSERT INTO loyalty_tiers (id, photographer_id, name, min_spend, min_sessions, discount_percent, free_digital,
+                                  early_access, rank, created_at, updated_at)
+       VALUES ('tier00000000000000000000t1', 'bench0000000000000000000p1', 'Friend', NULL, 1, 0, false, false, 1,
+               '2025-01-01', '2025-01-01'),
+              ('tier00000000000000000000t2', 'bench0000000000000000000p1', 'Regular', 50000, 2, 5, false, false, 2,
+               '2025-01-01', '2025-01-01'),
+              ('tier00000000000000000000t3', 'bench0000000000000000000p1', 'VIP', 100000, NULL, 10, true, true, 3,
+               '2025-01-01', '2025-01-01')""",
+    """INSERT INTO retention_campaigns (id, photographer_id, name, status, segment, wording, default_locale,
+                                        send_on, attribution_days, early_access_days, recipients, created_at,
+                                        updated_at)
+       VALUES ('camp0000000000000000000ca1', 'bench0000000000000000000p1', 'Anniversary minis', 'scheduled',
+               '{"event_types": ["wedding"], "dormant_months": 6}',
+               '{"en": {"subject": "Minis, {{ client_first_name }}", "body": "Book a slot."}}', 'en',
+               date '2026-01-15', 14, 0, 0, now(), now())""",
 ]
 
 
@@ -95,7 +114,7 @@ def _bulk_load(size: int) -> None:
             index.create(conn)
 
 
-def run(size: int) -> float:
+def run(size: int, sink: SmtpSink) -> float:
     from gallery import create_app
     from gallery.extensions import db
     from redis import Redis
@@ -107,7 +126,8 @@ def run(size: int) -> float:
 
     app = create_app({"env": "testing", "database_url": BASE_URL, "secret_key": "bench-secret-key-" + "x" * 32,
                       "mail_dir": tempfile.mkdtemp(prefix="bench-mail-"), "public_base_url": "https://bench.example",
-                      "redis_url": REDIS_URL})
+                      "redis_url": REDIS_URL, "mail_backend": "smtp", "smtp_host": "127.0.0.1",
+                      "smtp_port": sink.port})
     mail_queue = Queue("mail", connection=Redis.from_url(REDIS_URL))
     with app.app_context():
         db.drop_all()
@@ -117,6 +137,13 @@ def run(size: int) -> float:
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE"))
         print(f"BENCH sweep_load_{_label(size)} {time.perf_counter() - started:.1f} s", flush=True)
+        # Defining tiers places every client at once, silently (as the API does); later sweeps mail moves up.
+        from gallery.retention.loyalty import recompute
+
+        started = time.perf_counter()
+        placed = len(recompute(NOW))
+        db.session.commit()
+        print(f"# tier placement of {placed} clients: {time.perf_counter() - started:.2f} s", flush=True)
         started = time.perf_counter()
         result = sweep(NOW)
         first = time.perf_counter() - started
@@ -128,13 +155,24 @@ def run(size: int) -> float:
         print(f"# {size} clients: planned {result.planned}, handed to mail workers {result.enqueued}, "
               f"suppressed {result.suppressed}; repeat planned {again.planned}, enqueued {again.enqueued}", flush=True)
         mail_queue.empty()  # the bench delivers below, in this process
+        from gallery.mail.delivery import deliver_due
+
         claimed = list(db.session.scalars(db.select(Message.id).where(Message.status == "sending")
                                           .limit(DELIVERY_SAMPLE)))
-        started = time.perf_counter()
-        sent, failed = deliver_claimed(claimed, NOW)
-        elapsed = time.perf_counter() - started
-        print(f"BENCH sweep_delivery_{_label(size)} {sent / elapsed:.1f} messages/s", flush=True)
-        print(f"# delivered a sample of {sent} (failed {failed}) in {elapsed:.2f} s by one process", flush=True)
+        received = sink.received
+        started, cpu = time.perf_counter(), time.process_time()
+        sent, failed = deliver_claimed(claimed, NOW)  # render into the outbox (its commits kick Redis)
+        rendered, render_cpu = time.perf_counter() - started, time.process_time() - cpu
+        mail_queue.empty()  # ...and this process is the mail worker
+        started, cpu = time.perf_counter(), time.process_time()
+        delivered = deliver_due().sent
+        smtp, smtp_cpu = time.perf_counter() - started, time.process_time() - cpu
+        assert delivered == sent == sink.received - received, (delivered, sent, sink.received - received)
+        print(f"BENCH sweep_delivery_{_label(size)} {sent / (rendered + smtp):.1f} msg/s vs render_only "
+              f"{sent / rendered:.1f} msg/s ratio {rendered / (rendered + smtp):.2f}", flush=True)
+        print(f"# a sample of {sent} (failed {failed}) by one process: rendered with coupons into the outbox in "
+              f"{rendered:.2f} s, sent over SMTP in {smtp:.2f} s ({sent / smtp:.0f} msg/s); CPU of this process per "
+              f"message: render {render_cpu / sent * 1000:.1f} ms, send {smtp_cpu / sent * 1000:.1f} ms", flush=True)
         db.session.remove()
         db.engine.dispose()
     return first
@@ -150,9 +188,14 @@ def main() -> None:
 
     machine_header("sweep")
     ensure_database(BASE_URL)
+    sink = SmtpSink()
     times = {}
-    for size in sizes:
-        times[size] = run(size)
+    try:
+        for size in sizes:
+            times[size] = run(size, sink)
+    finally:
+        sink.stop()
+    print(f"# load average at end {load()}", flush=True)
     for small, large in zip(sizes, sizes[1:]):
         ratio = times[large] / times[small]
         print(f"BENCH sweep_growth_{_label(small)}_to_{_label(large)} {ratio:.2f} x vs linear "

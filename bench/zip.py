@@ -3,6 +3,9 @@
 Reports the zip's throughput against plain `cat` of the same files to /dev/null (target: >= 80%), and
 against the same bytes sent over loopback HTTP by a bare socket with sendfile(2), which is what any
 server can reach here; and the gunicorn worker's peak RSS growth while streaming (target: < 50 MB).
+Then (bench/lib/zipload.py) the time to the first byte of the 2 GB zip on local storage and from an S3
+server (moto's, over HTTP), with the CRC-32 recorded at upload vs computed in the first zip request, and
+the share page's p99 while ten zips stream from S3, under gthread and sync workers.
 Files are random bytes under bench/out/zip/ (made once, reused).
 """
 from __future__ import annotations
@@ -169,6 +172,9 @@ def main() -> None:
     runs["warm_zip"].report("zip_throughput_warm", "MiB/s", runs["warm_floor"], "bare_sendfile_http_warm")
     bench_line("zip_worker_peak_rss_growth", (peak - rss_before) / 1024, "MiB")
     bench_line("zip_worker_peak_rss_growth_first_request_with_crc", first_growth, "MiB")
+    from bench.lib import zipload
+
+    zipload.run(settings, paths, token, OUT)
     load_footer()
 
 

@@ -1,13 +1,16 @@
 """The client-gallery platform: create_app() builds the Flask application."""
 from __future__ import annotations
 
-import logging
 
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from gallery.config import ConfigError, Settings
+from gallery.config import ConfigError, Settings, load_dotenv
+from gallery.core import parsing
+
+# Before any blueprint module is imported: `@blp.arguments` binds the parser when it decorates.
+parsing.install()
 
 __all__ = ["create_app", "ConfigError", "Settings"]
 
@@ -29,6 +32,9 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     """Build the app from GALLERY_* environment variables; `config` overrides them (tests)."""
     if isinstance(config, Settings):
         settings = config.validated()
+    elif config is None:
+        load_dotenv()  # every entry point reads .env the same way (variables already set win)
+        settings = Settings.from_env()
     else:
         settings = Settings.from_env(**(config or {}))
 
@@ -36,19 +42,28 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     app.config.update(
         GALLERY=settings,
         SECRET_KEY=settings.secret_key,
+        # Key rotation: Flask's sessions honour the fallbacks; CSRF tokens take the keys itsdangerous' way
+        # (oldest first, the signing key last); every other signer asks gallery.core.keyring.
+        SECRET_KEY_FALLBACKS=list(settings.secret_key_fallbacks),
+        WTF_CSRF_SECRET_KEY=[*reversed(settings.secret_key_fallbacks), settings.secret_key],
         TESTING=settings.env == "testing",
         SQLALCHEMY_DATABASE_URI=_sqlalchemy_url(settings.database_url),
-        SQLALCHEMY_ENGINE_OPTIONS=_engine_options(settings.database_url),
-        MAX_CONTENT_LENGTH=settings.max_upload_bytes,
+        SQLALCHEMY_ENGINE_OPTIONS=_engine_options(settings),
+        # Per route (gallery.core.request_guard); this is the floor for anything outside a route.
+        MAX_CONTENT_LENGTH=settings.max_json_bytes,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=settings.session_cookie_secure,
+        SESSION_COOKIE_SECURE=settings.cookies_secure,
         REMEMBER_COOKIE_SAMESITE="Lax",
         WTF_CSRF_CHECK_DEFAULT=False,
         WTF_CSRF_TIME_LIMIT=None,
         WTF_CSRF_SSL_STRICT=False,
         RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
         RATELIMIT_KEY_PREFIX="gallery-limits",
+        # Redis down: limits keep working per process in memory (logged), and come back to Redis by themselves.
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
+        RATELIMIT_SWALLOW_ERRORS=True,
+        RATELIMIT_STORAGE_OPTIONS={"socket_connect_timeout": 1, "socket_timeout": 1} if settings.redis_url else {},
         API_TITLE="Gallery API",
         API_VERSION="v1",
         OPENAPI_VERSION="3.0.3",
@@ -65,9 +80,11 @@ def create_app(config: Settings | dict | None = None) -> Flask:
         COMPRESS_STREAMS=False,
         COMPRESS_MIN_SIZE=1024,
     )
-    logging.basicConfig(level=logging.INFO if settings.env != "testing" else logging.WARNING)
+    from gallery import extensions, observability, web
 
-    from gallery import extensions, web
+    from gallery.core import column_guard  # noqa: F401 - registers its flush check
+
+    observability.init_app(app, settings)
     from gallery.api import api
 
     extensions.db.init_app(app)
@@ -83,6 +100,12 @@ def create_app(config: Settings | dict | None = None) -> Flask:
 
     response_cache.init_app(app)
     api.init_app(app)
+    from gallery import mail
+
+    mail.init_app(app)
+    from gallery.api import install_spec_rules
+
+    install_spec_rules()
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.spec.components.security_scheme("session", {"type": "apiKey", "in": "cookie", "name": "session"})
 
@@ -105,12 +128,18 @@ def _sqlalchemy_url(url: str) -> str:
     return url
 
 
-def _engine_options(url: str) -> dict:
+def _engine_options(settings: Settings) -> dict:
     options = {"pool_pre_ping": True}
-    if _sqlalchemy_url(url).startswith("postgresql"):
+    if _sqlalchemy_url(settings.database_url).startswith("postgresql"):
         # PostgreSQL's JIT compiles the sweep's large joins for longer than they run (seconds at a million
         # clients: an expiry plan went from 2.8 s to 0.5 s without it); the app's queries never gain from it.
-        options["connect_args"] = {"options": "-c jit=off"}
+        server_options = "-c jit=off"
+        if settings.database_statement_timeout:
+            server_options += f" -c statement_timeout={settings.database_statement_timeout}"
+        # A database that refuses or never answers costs a request seconds, not a worker: connect_timeout
+        # bounds the connection (handshake included), pool_timeout the wait for a pooled one.
+        options["connect_args"] = {"options": server_options, "connect_timeout": settings.database_connect_timeout}
+        options["pool_timeout"] = settings.database_connect_timeout
     return options
 
 

@@ -82,7 +82,9 @@ def sweep_command(now_text):
         except ValueError:
             raise click.BadParameter(f"not an ISO-8601 instant: {now_text!r}", param_hint="--now") from None
         now = now if now.tzinfo else now.replace(tzinfo=UTC)
-    with clock.frozen(now or clock.now()) as moment:
+    from gallery.observability import metrics
+
+    with clock.frozen(now or clock.now()) as moment, metrics.SWEEP_SECONDS.time():
         result = sweep(moment)
         transaction.commit()
     click.echo(" ".join(f"{key}={value}" for key, value in result.as_dict().items()))
@@ -90,8 +92,9 @@ def sweep_command(now_text):
 
 def register(app: Flask) -> None:
     from gallery.uploader.cli import upload_command
-    from workers.cli import worker_command
+    from workers.cli import scheduler_command, worker_command
 
     gallery_cli.add_command(worker_command)
+    gallery_cli.add_command(scheduler_command)
     gallery_cli.add_command(upload_command)
     app.cli.add_command(gallery_cli)

@@ -29,6 +29,7 @@ PROBLEM_TYPES = {
     415: "unsupported-media-type",
     422: "validation-error",
     429: "rate-limited",
+    503: "service-unavailable",
 }
 
 
@@ -111,8 +112,62 @@ def http_error_response(error: HTTPException) -> Response:
     return problem_response(error.code or 500, detail, errors=errors, headers=headers)
 
 
+RETRY_AFTER_SECONDS = 5
+
+
+def dependency_down_response(error: Exception) -> Response:
+    """The database or Redis is refusing, unreachable or too slow: 503 with Retry-After, never a 500.
+
+    Nothing is half-done: the request's transaction is rolled back when its session is removed."""
+    log.warning("dependency unavailable on %s %s: %s: %s", request.method, request.path, type(error).__name__,
+                str(error).splitlines()[0][:200] if str(error) else "")
+    _rollback()
+    return problem_response(503, "A service we depend on is not answering just now. Try again in a few seconds.",
+                            type="service-unavailable", headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
+def database_refused_response(error: Exception) -> Response:
+    """A write the database refused (a constraint, a value it cannot store) that no check before it caught."""
+    from sqlalchemy.exc import IntegrityError
+
+    log.warning("database refused a write on %s %s: %s", request.method, request.path,
+                str(getattr(error, "orig", error)).splitlines()[0][:200])
+    _rollback()
+    if isinstance(error, IntegrityError):
+        text = str(getattr(error, "orig", error)).lower()
+        if "foreign key" in text:
+            return problem_response(422, "The request refers to something that does not exist.")
+        return problem_response(409, "The request conflicts with data that already exists.")
+    return problem_response(400, "A value in the request cannot be stored.")
+
+
+def _rollback() -> None:
+    try:
+        from gallery.extensions import db
+
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection may be the very thing that is down
+        pass
+
+
+def dependency_errors() -> tuple[type[Exception], ...]:
+    """Exception classes meaning "a dependency is down or too slow" (PostgreSQL, SQLite busy, Redis)."""
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+    from sqlalchemy.exc import InterfaceError, OperationalError
+    from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+
+    return (OperationalError, InterfaceError, PoolTimeoutError, RedisConnectionError, RedisTimeoutError)
+
+
 def register_error_handlers(app) -> None:
+    from sqlalchemy.exc import DataError, IntegrityError
+
     app.register_error_handler(HTTPException, http_error_response)
+    for kind in dependency_errors():
+        app.register_error_handler(kind, dependency_down_response)
+    app.register_error_handler(IntegrityError, database_refused_response)
+    app.register_error_handler(DataError, database_refused_response)
 
     @app.errorhandler(Exception)
     def unexpected(error):  # noqa: ANN001 - Flask passes anything

@@ -8,6 +8,7 @@ from sqlalchemy import text
 from gallery.accounts.auth import protect_cookie_writes
 from gallery import cors
 from gallery.core import transaction
+from gallery.core.request_guard import guard_request
 from gallery.errors import Problem
 from gallery.extensions import db
 
@@ -43,7 +44,9 @@ def _blueprints():
     from gallery.store.catalogue_api import blp as store_catalogue
     from gallery.web_client.pages import blp as pages
     from gallery.retention.api import blp as retention, links as retention_links
+    from gallery.retention.program_api import blp as retention_program
     from gallery.insights.analytics_api import blp as analytics
+<<<<<<< HEAD
     from gallery.galleries.bulk_api import blp as photo_bulk
     from gallery.galleries.upload_resume import blp as upload_resume
     from gallery.insights.summaries_api import blp as gallery_summaries
@@ -54,11 +57,26 @@ def _blueprints():
     return [health, accounts, clients, galleries, photos, files, share_links, share, selections, share_downloads,
             activity, store, store_share, store_catalogue, pages, retention, retention_links, analytics, share_access,
             photo_bulk, upload_resume, gallery_summaries, comment_replies, favourite_lists, studio]
+=======
+    from gallery.privacy.api import blp as client_data
+    from gallery.probes import blp as probes
+    from gallery.proofing.replies_api import blp as comment_replies
+    from gallery.proofing.lists_api import blp as share_lists
+    from gallery.store.buyer_api import blp as store_buyer
+    from gallery.downloads.options_api import blp as download_options
+    from gallery.web_client.app import blp as gallery_app
+
+    return [health, probes, accounts, client_data, clients, galleries, photos, files, share_links, share, selections,
+            share_downloads, activity, store, store_share, store_catalogue, pages, retention, retention_links,
+            retention_program, analytics, share_access, comment_replies, share_lists, store_buyer, download_options,
+            gallery_app]
+>>>>>>> main
 
 
 def register(app: Flask, api) -> None:
     for blueprint in _blueprints():
         api.register_blueprint(blueprint)
+    app.before_request(guard_request)  # first: nothing may read the body before its limit is set
     app.before_request(cors.answer_preflight)
     app.before_request(protect_cookie_writes)
     app.after_request(cors.add_headers)

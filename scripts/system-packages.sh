@@ -13,6 +13,7 @@ for pkg in libvips42 libvips-tools; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || needed+=("$pkg")
 done
 command -v wrk >/dev/null || needed+=(wrk)  # bench/share_page.py
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || needed+=(nginx)  # tests/deploy/test_nginx.py: the shipped site, for real
 [ ${#needed[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ]; then
   echo "FATAL: missing Debian packages: ${needed[*]} (run as root or: sudo apt-get install ${needed[*]})" >&2

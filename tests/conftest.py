@@ -22,7 +22,11 @@ from gallery.core import clock
 from gallery.extensions import db, limiter
 
 # Shared fixtures and helpers live in plugins (tests/plugins), not in test modules.
+<<<<<<< HEAD
 pytest_plugins = ["tests.plugins.problems", "tests.plugins.uploads", "tests.plugins.browser", "tests.plugins.studio"]
+=======
+pytest_plugins = ["tests.plugins.problems", "tests.plugins.uploads", "tests.plugins.serving"]
+>>>>>>> main
 
 POSTGRES_URL = os.environ.get("GALLERY_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("GALLERY_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -62,9 +66,12 @@ def app_settings(backend: str, tmp: Path, **overrides) -> dict:
 class IsolatedClient(FlaskClient):
     """Each request runs in a fresh context, as in production: without this,
     the test's pushed app context (and its `g`, and flask-login's cached user)
-    would be shared by every request of the test."""
+    would be shared by every request of the test. Responses are read whole and closed, as a WSGI server
+    does once it has sent them: what the app does after the response (delivering mail queued in the
+    request, without Redis) has happened when the call returns."""
 
     def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 
@@ -165,7 +172,7 @@ def make_photographer(app):
         photographer = services.create_photographer(
             email=email or f"photographer{next(_counter)}@example.com", password=password,
             studio_name=studio_name, **fields)
-        _, token = services.issue_token(photographer, "tests")
+        _, token = services.issue_token(photographer, "tests", ("read", "write", "account"))
         db.session.commit()
         return photographer, ApiClient(app.test_client(), token)
 
@@ -216,29 +223,41 @@ def free_port() -> int:
 
 
 class SmtpServer:
-    """A real SMTP server (aiosmtpd) on loopback; collects parsed messages."""
+    """A real SMTP server (aiosmtpd) on loopback; collects parsed messages. It can be stopped and started
+    again on the same port, and `reply` (envelope -> status line or None) can refuse a mail."""
 
     def __init__(self):
+        self.messages = []
+        self.reply = None
+        self.port = free_port()
+        self.controller = None
+        self.start()
+
+    def start(self):
         from aiosmtpd.controller import Controller
 
-        self.messages = []
         server = self
 
         class Handler:
             async def handle_DATA(self, _server, _session, envelope):  # noqa: N802 - aiosmtpd's hook name
                 from email import message_from_bytes, policy
 
+                refusal = server.reply(envelope) if server.reply else None
+                if refusal:
+                    return refusal
                 message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
                 message.envelope_recipients = list(envelope.rcpt_tos)
+                message.envelope_sender = envelope.mail_from
                 server.messages.append(message)
                 return "250 OK"
 
-        self.port = free_port()
         self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
         self.controller.start()
 
     def stop(self):
-        self.controller.stop()
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
 
     def configured(self, app):
         """Context manager: the app sends through this server while inside."""
@@ -362,3 +381,20 @@ def identify_visitor(app, clean_mail_dir):
         return verified.json["visitor_token"]
 
     return identify
+
+
+@pytest.fixture
+def make_visitor_api(app, make_share_link, identify_visitor):
+    """make_visitor_api(gallery, email, role="client", name=None) -> (share token, Visitor, ApiClient): a visitor
+    identified through the real routes on a fresh share link, sending its visitor token as a bearer token."""
+    from sqlalchemy import select
+
+    from gallery.sharing.models import Visitor
+
+    def make(gallery, email, role="client", name=None):
+        link = make_share_link(gallery, role=role)
+        visitor_token = identify_visitor(link, email, name=name)
+        visitor = db.session.scalar(select(Visitor).where(Visitor.share_link_id == link.id))
+        return link.token, visitor, ApiClient(app.test_client(), visitor_token)
+
+    return make

@@ -10,9 +10,10 @@ import pytest
 from gallery.extensions import db
 
 # Routes that are not scoped to a photographer at all.
-PUBLIC_PREFIXES = ("/healthz", "/api/v1/auth/signup", "/api/v1/auth/login", "/api/v1/auth/logout",
+# /metrics is guarded by its own rule (token or loopback), tested in tests/observability.
+PUBLIC_PREFIXES = ("/healthz", "/livez", "/readyz", "/metrics", "/api/v1/auth/signup", "/api/v1/auth/login", "/api/v1/auth/logout",
                    "/api/v1/auth/csrf", "/api/v1/openapi.json", "/static/", "/api/v1/share/", "/g/",
-                   "/files/", "/api/v1/payments/", "/u/", "/t/", "/r/", "/studio")
+                   "/files/", "/api/v1/payments/", "/u/", "/t/", "/r/")
 
 
 @pytest.fixture
@@ -31,10 +32,16 @@ def b_resources(make_photographer, make_client, make_gallery):
     db.session.add(photo)
     db.session.commit()
     token = db.session.scalar(db.select(ApiToken).where(ApiToken.photographer_id == bob.id))
+    from gallery.accounts.models import LoginSession
+    from gallery.core import clock
+
+    login = LoginSession(photographer_id=bob.id, created_at=clock.now(), last_seen_at=clock.now())
+    db.session.add(login)
+    db.session.commit()
     share = _bobs_share_link_and_selection(gallery)
     store = _b_store(bob, gallery, client)
     return {"gallery_id": gallery.id, "client_id": client.id, "set_id": gallery_set.id, "token_id": token.id,
-            **share, **store, "photo_id": photo.id, "_texts": [gallery.id, photo.id, client.id, gallery_set.id, "Bob's", "c@bob.example",
+            "session_id": login.id, **share, **store, "photo_id": photo.id, "_texts": [gallery.id, photo.id, client.id, gallery_set.id, "Bob's", "c@bob.example",
                                          *share.values(), *store.values()]}
 
 
@@ -61,12 +68,11 @@ def _bobs_share_link_and_selection(gallery) -> dict:
     from gallery.proofing.models import Comment
     from gallery.proofing.replies import CommentReply
 
-    photo_id = db.session.scalar(db.select(Photo.id).where(Photo.gallery_id == gallery.id))
-    comment = Comment(gallery_id=gallery.id, photo_id=photo_id, visitor_id=visitor.id, body="Bob's client wrote")
+    photo = db.session.scalar(db.select(Photo).where(Photo.gallery_id == gallery.id))
+    comment = Comment(gallery_id=gallery.id, photo_id=photo.id, visitor_id=visitor.id, body="Bob's client asks")
     db.session.add(comment)
     db.session.flush()
-    reply = CommentReply(gallery_id=gallery.id, comment_id=comment.id, photographer_id=gallery.photographer_id,
-                         body="Bob's answer")
+    reply = CommentReply(comment_id=comment.id, photographer_id=gallery.photographer_id, body="Bob's answer")
     db.session.add(reply)
     db.session.commit()
     return {"link_id": link.id, "selection_id": selection.id, "comment_id": comment.id, "reply_id": reply.id}

@@ -30,7 +30,7 @@ def worker_command(queues, burst, no_schedule):
                    "running only the periodic jobs here.")
         schedule.run_inline_forever()
         return
-    from rq import Worker
+    from workers.observed import ObservedWorker as Worker
 
 
     stop = threading.Event()
@@ -41,6 +41,21 @@ def worker_command(queues, burst, no_schedule):
     db.engine.dispose()
     worker = Worker([get_queue(name) for name in names], connection=redis_connection())
     try:
-        worker.work(burst=burst, with_scheduler=True)
+        worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
     finally:
         stop.set()
+
+
+@click.command("scheduler")
+@with_appcontext
+def scheduler_command():
+    """Only enqueue the periodic jobs (run one beside workers started with --no-schedule)."""
+    from workers import schedule
+
+    settings = current_app.config["GALLERY"]
+    if not settings.redis_url:
+        click.echo("GALLERY_REDIS_URL is not set: running the periodic jobs in this process.")
+        schedule.run_inline_forever()
+        return
+    stop = threading.Event()
+    schedule.start_thread(settings.redis_url, stop).join()

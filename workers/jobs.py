@@ -82,3 +82,11 @@ def delete_objects(object_keys: list[str], prefixes: list[str], multipart: tuple
         storage.delete(key)
     for prefix in prefixes:
         storage.delete_prefix(prefix)
+
+
+@app_job
+def backfill_crc32(limit: int = 200) -> dict:
+    """Periodic: record the CRC-32 of files stored before it was kept (zips then start at once)."""
+    from gallery.downloads import crc
+
+    return crc.backfill(limit)

@@ -12,7 +12,10 @@ from workers.jobs import app_job
 @app_job
 def run_sweep(now_iso: str | None = None) -> dict:
     """Plan and send (or hand to mail workers) due retention messages."""
-    return sweep(datetime.fromisoformat(now_iso) if now_iso else None).as_dict()
+    from gallery.observability import metrics
+
+    with metrics.SWEEP_SECONDS.time():
+        return sweep(datetime.fromisoformat(now_iso) if now_iso else None).as_dict()
 
 
 @app_job

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import uuid
 from dataclasses import dataclass
 
 log = logging.getLogger(__name__)
@@ -23,8 +24,12 @@ class Periodic:
 
 PERIODIC_JOBS: list[Periodic] = [
     Periodic("reconcile-photos", "workers.jobs.reconcile_photos", every=60),
+    Periodic("backfill-crc32", "workers.jobs.backfill_crc32", every=600),
     # Hourly is enough: messages are sent only in each client's local morning window.
     Periodic("retention-sweep", "workers.retention.run_sweep", every=3600),
+    # Retries of mail the server did not take (backoff from 15 s); new mail is delivered at once.
+    Periodic("mail-outbox", "workers.mail.deliver_outbox", every=15, queue="mail"),
+    Periodic("mail-purge", "workers.mail.purge_outbox", every=86400, queue="mail"),
 ]
 
 
@@ -44,7 +49,8 @@ def enqueue_due(connection, jobs: list[Periodic] | None = None, now: float | Non
     for job in PERIODIC_JOBS if jobs is None else jobs:
         slot = int(now // job.every)
         if connection.set(f"gallery:periodic:{job.name}:{slot}", "1", nx=True, ex=job.every * 2):
-            Queue(job.queue, connection=connection).enqueue(job.func, job_timeout=max(job.every * 5, 300))
+            Queue(job.queue, connection=connection).enqueue(job.func, job_timeout=max(job.every * 5, 300),
+                                                            meta={"request_id": uuid.uuid4().hex})
             enqueued.append(job.name)
     return enqueued
 

@@ -1,7 +1,9 @@
 """How a request proves it is a photographer: session cookie or bearer token.
 
-Cookie-authenticated writes must carry the CSRF token; bearer requests are
-exempt (a browser never attaches a bearer token by itself).
+A request that sends `Authorization: Bearer` is judged by the token alone: its cookies are ignored, so a
+wrong token never falls back to the session. Cookie-authenticated writes always carry the CSRF token; only a
+request the token authenticated is exempt (a browser never attaches a bearer token by itself). Token scopes
+are checked here, for every route, through gallery.accounts.credentials.
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from flask_login import current_user
 from flask_wtf.csrf import validate_csrf
 from wtforms.validators import ValidationError
 
-from gallery.accounts import services
+from gallery.accounts import credentials, services
 from gallery.accounts.models import Photographer
 from gallery.errors import Problem
 from gallery.extensions import db, login_manager
@@ -30,7 +32,9 @@ def bearer_token() -> str | None:
 
 @login_manager.user_loader
 def _load_from_session(photographer_id: str) -> Photographer | None:
-    return db.session.get(Photographer, photographer_id)
+    if request.headers.get("Authorization"):
+        return None  # the token decides alone
+    return credentials.session_photographer(photographer_id)
 
 
 @login_manager.request_loader
@@ -38,10 +42,12 @@ def _load_from_bearer(_request) -> Photographer | None:
     token = bearer_token()
     if token is None:
         return None
-    photographer = services.photographer_for_token(token)
-    if photographer is not None:
-        g.authenticated_by_token = True
-    return photographer
+    api_token = services.token_for(token)
+    if api_token is None:
+        return None
+    g.authenticated_by_token = True
+    g.api_token = api_token
+    return api_token.photographer
 
 
 @login_manager.unauthorized_handler
@@ -58,6 +64,7 @@ def photographer_required(view):
                           headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
         if not current_user.is_authenticated:
             return login_manager.unauthorized()
+        credentials.require_scope(credentials.scope_for_request(view))
         return view(*args, **kwargs)
 
     return wrapper
@@ -69,7 +76,7 @@ def current_photographer() -> Photographer:
 
 def protect_cookie_writes() -> None:
     """before_request: CSRF check for writes that rely on the session cookie."""
-    if request.method in SAFE_METHODS or bearer_token():
+    if request.method in SAFE_METHODS:
         return
     if current_user.is_authenticated and not g.get("authenticated_by_token"):
         # The token is read from the header only: reading a form field would parse the body, and a streamed

@@ -39,5 +39,21 @@ class ApiToken(TimestampMixin, db.Model):
     prefix: Mapped[str] = mapped_column(String(12))
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What the token may do, space-separated (gallery.accounts.scopes): read, write, account.
+    scopes: Mapped[str] = mapped_column(String(100), default="read write", server_default="read write")
 
     photographer: Mapped[Photographer] = relationship(back_populates="tokens")
+
+
+class LoginSession(db.Model):
+    """One signed-in browser. The session cookie names it; logging out, changing the password or
+    "sign out everywhere" revokes the row, so a cookie captured before then no longer works."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[str] = id_column()
+    photographer_id: Mapped[str] = mapped_column(ForeignKey("photographers.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

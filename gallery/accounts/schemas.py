@@ -22,6 +22,14 @@ class BrandingSchema(Schema):
     contact_email = Email(allow_none=True)
     contact_phone = fields.String(validate=validate.Length(max=40), allow_none=True)
     website = fields.Url(validate=validate.Length(max=500), allow_none=True)
+    # Social profiles shown on the client page (full https:// addresses).
+    instagram = fields.Url(validate=validate.Length(max=500), allow_none=True)
+    facebook = fields.Url(validate=validate.Length(max=500), allow_none=True)
+    pinterest = fields.Url(validate=validate.Length(max=500), allow_none=True)
+    tiktok = fields.Url(validate=validate.Length(max=500), allow_none=True)
+    youtube = fields.Url(validate=validate.Length(max=500), allow_none=True)
+    vimeo = fields.Url(validate=validate.Length(max=500), allow_none=True)
+    linkedin = fields.Url(validate=validate.Length(max=500), allow_none=True)
 
 
 class PhotographerSchema(Schema):
@@ -38,7 +46,10 @@ class PhotographerSchema(Schema):
 
 
 class PhotographerUpdateSchema(PhotographerSchema):
-    password = Password()
+    password = Password(metadata={"description": "The new password; needs `current_password` and a browser session."})
+    current_password = fields.String(load_only=True, validate=validate.Length(max=200))
+    revoke_tokens = fields.Boolean(load_only=True, metadata={
+        "description": "With a new password: revoke every API token too (other sessions always end)."})
 
 
 class SessionSchema(Schema):
@@ -46,8 +57,14 @@ class SessionSchema(Schema):
     csrf_token = fields.String(metadata={"description": "Send as X-CSRF-Token on cookie-authenticated writes."})
 
 
+SCOPE_NAMES = ("read", "write", "account")
+
+
 class TokenCreateSchema(Schema):
     name = Text(100, required=True)
+    scopes = fields.List(fields.String(validate=validate.OneOf(SCOPE_NAMES)), validate=validate.Length(min=1, max=3),
+                         metadata={"description": "read, write, account (default: read and write). A website "
+                                                  "showing galleries needs only read."})
 
 
 class TokenSchema(Schema):
@@ -57,6 +74,7 @@ class TokenSchema(Schema):
     created_at = fields.DateTime()
     last_used_at = fields.DateTime(allow_none=True)
     revoked_at = fields.DateTime(allow_none=True)
+    scopes = fields.Function(lambda token: (token.scopes or "").split())
 
 
 class IssuedTokenSchema(TokenSchema):
@@ -65,3 +83,24 @@ class IssuedTokenSchema(TokenSchema):
 
 class TokenListSchema(Schema):
     items = fields.List(fields.Nested(TokenSchema))
+
+
+class LoginSessionSchema(Schema):
+    id = fields.String()
+    created_at = fields.DateTime()
+    last_seen_at = fields.DateTime()
+    user_agent = fields.String(allow_none=True)
+    current = fields.Boolean()
+
+
+class LoginSessionListSchema(Schema):
+    items = fields.List(fields.Nested(LoginSessionSchema))
+
+
+class SignOutEverywhereSchema(Schema):
+    revoke_tokens = fields.Boolean(load_default=False, metadata={"description": "Revoke every API token too."})
+
+
+class SignOutEverywhereResultSchema(Schema):
+    sessions_ended = fields.Integer()
+    tokens_revoked = fields.Integer()

@@ -17,7 +17,9 @@ TOKEN_PREFIX = "gph_"
 
 
 def normalize_email(email: str) -> str:
-    return email.strip().lower()
+    from gallery.core.emails import normalize_email as normalized
+
+    return normalized(email)
 
 
 def create_photographer(*, email: str, password: str, studio_name: str, timezone: str = "UTC",
@@ -43,16 +45,26 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(photographer: Photographer, name: str) -> tuple[ApiToken, str]:
-    """Return the stored token row and the plain token, which is shown only once."""
+def issue_token(photographer: Photographer, name: str, scopes=None) -> tuple[ApiToken, str]:
+    """Return the stored token row and the plain token, which is shown only once.
+    `scopes`: see gallery.accounts.credentials (default read and write)."""
+    from gallery.accounts.credentials import parse_scopes
+
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(photographer_id=photographer.id, name=name, token_hash=_digest(plain), prefix=plain[:12])
+    token = ApiToken(photographer_id=photographer.id, name=name, token_hash=_digest(plain), prefix=plain[:12],
+                     scopes=parse_scopes(scopes))
     db.session.add(token)
     db.session.flush()
     return token, plain
 
 
 def photographer_for_token(plain: str) -> Photographer | None:
+    token = token_for(plain)
+    return token.photographer if token is not None else None
+
+
+def token_for(plain: str) -> ApiToken | None:
+    """The live token row for a plain token (its photographer loaded), or None."""
     if not plain.startswith(TOKEN_PREFIX):
         return None
     token = db.session.scalar(
@@ -65,7 +77,7 @@ def photographer_for_token(plain: str) -> Photographer | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         token.last_used_at = now
         db.session.commit()
-    return token.photographer
+    return token
 
 
 def list_tokens(photographer: Photographer) -> list[ApiToken]:
@@ -82,9 +94,13 @@ def revoke_token(photographer: Photographer, token_id: str) -> ApiToken:
 
 
 def update_profile(photographer: Photographer, changes: dict) -> Photographer:
+    from gallery.accounts.credentials import change_password
+
     password = changes.pop("password", None)
+    current_password = changes.pop("current_password", None)
+    revoke_tokens = changes.pop("revoke_tokens", False)
     if password:
-        photographer.password_hash = hash_password(password)
+        change_password(photographer, current_password, password, revoke_tokens=revoke_tokens)
     for key, value in changes.items():
         setattr(photographer, key, value)
     return photographer

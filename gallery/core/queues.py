@@ -22,7 +22,9 @@ def redis_connection():
     app = current_app._get_current_object()
     connection = app.extensions.get("gallery_redis")
     if connection is None:
-        connection = Redis.from_url(app.config["GALLERY"].redis_url)
+        # Bounded waits: a Redis that is down or black-holed costs a request seconds, never a hung worker.
+        connection = Redis.from_url(app.config["GALLERY"].redis_url, socket_connect_timeout=2, socket_timeout=5,
+                                    health_check_interval=30)
         app.extensions["gallery_redis"] = connection
     return connection
 
@@ -48,7 +50,15 @@ def enqueue(func: str | Callable, *args, queue: str = "default", job_timeout: in
     """
     if not current_app.config["GALLERY"].redis_url:
         return (job_function(func) if isinstance(func, str) else func)(*args, **kwargs)
-    return get_queue(queue).enqueue(func, *args, job_timeout=job_timeout, job_id=job_id, retry=retry, **kwargs)
+    return get_queue(queue).enqueue(func, *args, job_timeout=job_timeout, job_id=job_id, retry=retry,
+                                    meta=job_meta(), **kwargs)
+
+
+def job_meta() -> dict:
+    """What a job carries from the request that caused it: the request id its logs (and mails) repeat."""
+    from gallery.core.request_ids import current_request_id, new_request_id
+
+    return {"request_id": current_request_id() or new_request_id()}
 
 
 def is_inline() -> bool:

@@ -7,6 +7,8 @@ from zoneinfo import available_timezones
 from email_validator import EmailNotValidError, validate_email
 from marshmallow import Schema, ValidationError, fields, validate
 
+from gallery.core.emails import normalize_email
+
 _TIMEZONES = frozenset(available_timezones())
 _LOCALE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?$")
 
@@ -32,7 +34,7 @@ class Locale(fields.String):
 
 
 class Email(fields.String):
-    """An email address, checked for syntax (not deliverability) and normalised to lower case."""
+    """An email address, checked for syntax (not deliverability) and normalised (gallery.core.emails)."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("validate", validate.Length(max=254))
@@ -41,7 +43,7 @@ class Email(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         raw = super()._deserialize(value, attr, data, **kwargs)
         try:
-            return validate_email(raw.strip(), check_deliverability=False).normalized.lower()
+            return normalize_email(validate_email(normalize_email(raw), check_deliverability=False).normalized)
         except EmailNotValidError as error:
             raise ValidationError(f"Not a valid email address: {error}.") from None
 

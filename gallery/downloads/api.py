@@ -51,6 +51,8 @@ class ZipQuerySchema(SingleDownloadQuerySchema):
 def download_photo(args, photo_id, access):
     """Download one photo: the original (full-size policy) or the web-size rendition (records downloaded)."""
     file = services.single_download(access, photo_id, args["size"], _pin(args))
+    if file.location_free is not None and file.location_free.head:
+        return _location_free_response(file)
     try:
         return get_storage().serve(file.key, content_type=file.content_type, download_name=file.name)
     except ObjectNotFound:
@@ -81,8 +83,13 @@ def download_zip(args, access):
                           headers={"Content-Range": f"bytes */{plan.length}"})
         (start, end), status = bounds, 206
         headers["Content-Range"] = f"bytes {start}-{end - 1}/{plan.length}"
-    if start == 0 and request.method != "HEAD":  # a HEAD (size check) or a resumed range is not a new download
-        services.record_zip_download(access, download)
+    # A ranged request is held to the same rules and counts like a whole one: otherwise `Range: bytes=1-`
+    # would fetch everything but one byte past the identity check and the download limit. A HEAD (a size
+    # check) sends no data: it is checked, not counted.
+    if request.method == "HEAD":
+        services.check_download_identity(access)
+    else:
+        services.record_zip_download(access, download, started=start == 0)
     headers["Content-Length"] = str(end - start)
     body = plan.iter_bytes(start, end)
     if writes_to_socket:
@@ -96,3 +103,12 @@ def _headers_first(body):
     # file data goes straight to the socket.
     yield b""
     yield from body
+
+
+def _location_free_response(file: services.DownloadFile) -> Response:
+    """The original with its GPS position removed: streamed (the stripped head from memory, the rest as stored)."""
+    storage = get_storage()
+    body = file.location_free.iter_bytes(0, file.size, lambda start, end: storage.iter_range(file.key, start, end))
+    return Response(body, mimetype=file.content_type, direct_passthrough=True,
+                    headers={"Content-Length": str(file.size), "Content-Disposition": content_disposition(file.name),
+                             "Cache-Control": "private, no-store"})

@@ -14,7 +14,9 @@ from sqlalchemy import select, update
 
 from gallery.core.passwords import verify_password
 from gallery.core.filenames import safe_filename
-from gallery.downloads.zipstream import ZipEntry, ZipPlan, crc32_of
+from gallery.downloads import crc
+from gallery.downloads.location import LocationFree
+from gallery.downloads.zipstream import ZipEntry, ZipPlan
 from gallery.engagement.services import record_event
 from gallery.errors import Problem
 from gallery.extensions import db
@@ -37,6 +39,7 @@ class DownloadFile:
     name: str
     content_type: str
     size: int
+    location_free: LocationFree | None = None  # an original whose GPS position is removed on the way out
 
 
 def check_policy(access: ShareAccess, size: str, photo_id: str | None = None) -> str:
@@ -65,14 +68,19 @@ def check_pin(access: ShareAccess, pin: str | None) -> None:
         raise Problem(403, "That download PIN is not right.", pin_required=True)
 
 
+def check_download_identity(access: ShareAccess) -> None:
+    """Downloads of a gallery with a limit are counted per person: the visitor must be identified."""
+    if access.gallery.download_limit is not None and access.visitor is None:
+        raise Problem(401, "Downloads on this gallery are counted per person: identify with your email first.",
+                      needs_visitor=True)
+
+
 def count_download(access: ShareAccess) -> None:
     """Take one of the visitor's downloads (one UPDATE, so parallel requests cannot exceed the limit)."""
     limit = access.gallery.download_limit
     if limit is None:
         return
-    if access.visitor is None:
-        raise Problem(401, "Downloads on this gallery are counted per person: identify with your email first.",
-                      needs_visitor=True)
+    check_download_identity(access)
     taken = db.session.execute(update(Visitor).where(Visitor.id == access.visitor.id, Visitor.downloads < limit)
                                .values(downloads=Visitor.downloads + 1)).rowcount
     if not taken:
@@ -92,6 +100,13 @@ def _web_renditions(access: ShareAccess, photo_ids: list[str], purpose: str) -> 
     return {photo_id: rendition for photo_id, rendition in best.items() if rendition is not None}
 
 
+def _location_free(access: ShareAccess, photo: Photo) -> LocationFree | None:
+    """Originals leave without their GPS position unless the photographer keeps it for this gallery."""
+    if access.gallery.keep_location or (photo.content_type or "image/jpeg") != "image/jpeg":
+        return None
+    return LocationFree(get_storage(), photo.storage_key, photo.bytes, photo.crc32)
+
+
 def _stem(filename: str) -> str:
     return filename.rsplit(".", 1)[0] if "." in filename else filename
 
@@ -102,7 +117,8 @@ def single_download(access: ShareAccess, photo_id: str, size: str, pin: str | No
     check_pin(access, pin)
     if served == "original":
         file = DownloadFile(photo.storage_key, safe_filename(photo.original_filename),
-                            photo.content_type or "application/octet-stream", photo.bytes)
+                            photo.content_type or "application/octet-stream", photo.bytes,
+                            location_free=_location_free(access, photo))
     else:
         rendition = _web_renditions(access, [photo.id], "download").get(photo.id)
         if rendition is None:
@@ -149,13 +165,9 @@ def _unique_names(names: list[str], folders: list[str] | None = None) -> list[st
 
 
 def _ensure_crc32(rows) -> None:
-    """Compute once and keep the CRC-32 of files that lack it (a zip lays out from sizes and CRCs)."""
-    storage = get_storage()
-    missing = [row for row in rows if row.crc32 is None]
-    for row in missing:
-        row.crc32 = crc32_of(storage.iter_range(row.storage_key))
-    if missing:
-        db.session.flush()
+    """A zip lays out from sizes and CRCs: fill in any a file stored before they were recorded (rare: new
+    files get theirs when stored, older ones from the backfill job). Flushes; the request commits."""
+    crc.fill_missing(rows)
 
 
 def zip_photos(access: ShareAccess, scope: str, list_id: str | None) -> list[Photo]:
@@ -178,6 +190,22 @@ def plan_zip(access: ShareAccess, scope: str, size: str, pin: str | None, list_i
     photos = zip_photos(access, scope, list_id)
     if not photos:
         raise Problem(404, "There are no photos to download here.")
+    entries = zip_entries(access, scope, served, photos)
+    plan = ZipPlan(entries)
+    fingerprint = hashlib.sha256()
+    for entry in entries:
+        fingerprint.update(f"{entry.name}\0{entry.key}\0{entry.size}\0{entry.crc32}\0"
+                           f"{entry.location_free is not None}\n".encode())
+    label = "favourites" if scope == "favourites" else "set" if scope.startswith("set:") else None
+    if label == "set":
+        label = visibility.get_visible_set(access, scope[4:]).name
+    filename = safe_filename(f"{access.gallery.title}{' - ' + label if label else ''}.zip", fallback="gallery.zip")
+    return ZipDownload(plan, filename, fingerprint.hexdigest()[:32], scope, served)
+
+
+def zip_entries(access: ShareAccess, scope: str, served: str, photos: list[Photo], *,
+                with_crc: bool = True) -> list[ZipEntry]:
+    """The archive's entries; without CRCs (`with_crc=False`) they still give its exact length."""
     if served == "original":
         sources = photos
         names = [photo.original_filename for photo in photos]
@@ -186,26 +214,23 @@ def plan_zip(access: ShareAccess, scope: str, size: str, pin: str | None, list_i
         photos = [p for p in photos if p.id in renditions]
         sources = [renditions[p.id] for p in photos]
         names = [_stem(p.original_filename) + ".jpg" for p in photos]
-    _ensure_crc32(sources)
+    if with_crc:
+        _ensure_crc32(sources)
     # The whole gallery keeps its sets as folders ("Ceremony/DSC_0012.jpg"); a set or the favourites are flat.
     set_names = {s.id: s.name for s in visibility.visible_sets(access)} if scope == "all" else {}
     folders = [set_names.get(photo.set_id, "") for photo in photos]
-    entries = [ZipEntry(name, source.storage_key, source.bytes, source.crc32, photo.taken_at or photo.created_at)
-               for name, source, photo in zip(_unique_names(names, folders), sources, photos)]
-    plan = ZipPlan(entries)
-    fingerprint = hashlib.sha256()
-    for entry in entries:
-        fingerprint.update(f"{entry.name}\0{entry.key}\0{entry.size}\0{entry.crc32}\n".encode())
-    label = "favourites" if scope == "favourites" else "set" if scope.startswith("set:") else None
-    if label == "set":
-        label = visibility.get_visible_set(access, scope[4:]).name
-    filename = safe_filename(f"{access.gallery.title}{' - ' + label if label else ''}.zip", fallback="gallery.zip")
-    return ZipDownload(plan, filename, fingerprint.hexdigest()[:32], scope, served)
+    return [ZipEntry(name, source.storage_key, source.bytes, source.crc32 or 0, photo.taken_at or photo.created_at,
+                     _location_free(access, photo) if served == "original" and with_crc else None)
+            for name, source, photo in zip(_unique_names(names, folders), sources, photos)]
 
 
-def record_zip_download(access: ShareAccess, download: ZipDownload) -> None:
-    """A zip counts once, when it starts from byte 0 (resumed ranges are the same download)."""
+def record_zip_download(access: ShareAccess, download: ZipDownload, *, started: bool = True) -> None:
+    """Every zip request that sends data counts against the limit, ranged or not (see the route); the
+    activity log has one event per archive started from byte 0 (a resumed range is the same download)."""
     count_download(access)
+    if not started:
+        db.session.commit()
+        return
     record_event("zip_downloaded", photographer_id=access.gallery.photographer_id, gallery_id=access.gallery.id,
                  client_id=access.client_id, visitor_id=access.visitor_id,
                  payload={"scope": download.scope, "size": download.size, "files": len(download.plan.planned),

@@ -39,6 +39,13 @@ class ZipEntry:
     size: int
     crc32: int
     modified: datetime | None = None
+    # An original served without its GPS position (gallery.downloads.location.LocationFree): same size, its own
+    # CRC and head bytes, worked out when first needed.
+    location_free: object | None = None
+
+    @property
+    def checksum(self) -> int:
+        return self.location_free.crc32 if self.location_free is not None else self.crc32
 
 
 def dos_datetime(moment: datetime | None) -> tuple[int, int]:
@@ -78,7 +85,7 @@ class _Planned:
         size32 = ZIP32_MAX if self.zip64_local else entry.size
         extra = struct.pack("<HHQQ", 0x0001, 16, entry.size, entry.size) if self.zip64_local else b""
         version = 45 if self.zip64_local else 20
-        return LOCAL_HEADER.pack(0x04034B50, version, UTF8_FLAG, 0, time, date, entry.crc32, size32, size32,
+        return LOCAL_HEADER.pack(0x04034B50, version, UTF8_FLAG, 0, time, date, entry.checksum, size32, size32,
                                  len(self.name), len(extra)) + self.name + extra
 
     def central_header(self) -> bytes:
@@ -94,7 +101,7 @@ class _Planned:
         offset32 = ZIP32_MAX if self.zip64_offset else self.offset
         version = 45 if extra else 20
         # external attributes: a regular file, rw-r--r--
-        return CENTRAL_HEADER.pack(0x02014B50, (3 << 8) | version, version, UTF8_FLAG, 0, time, date, entry.crc32,
+        return CENTRAL_HEADER.pack(0x02014B50, (3 << 8) | version, version, UTF8_FLAG, 0, time, date, entry.checksum,
                                    size32, size32, len(self.name), len(extra), 0, 0, 0, 0o100644 << 16,
                                    offset32) + self.name + extra
 
@@ -136,11 +143,16 @@ class ZipPlan:
         for planned in self.planned:
             header = planned.local_header
             yield planned.local_length, lambda a, b, header=header: [header()[a:b]]
-            yield planned.entry.size, lambda a, b, key=planned.entry.key: self._read(key, a, b)
+            yield planned.entry.size, lambda a, b, entry=planned.entry: self._entry_bytes(entry, a, b)
         for planned in self.planned:
             yield planned.central_length, lambda a, b, planned=planned: [planned.central_header()[a:b]]
         tail_length = self.length - self.central_offset - self.central_size
         yield tail_length, lambda a, b: [self._end_records()[a:b]]
+
+    def _entry_bytes(self, entry: ZipEntry, a: int, b: int) -> Iterable[bytes]:
+        if entry.location_free is None:
+            return self._read(entry.key, a, b)
+        return entry.location_free.iter_bytes(a, b, lambda start, end: self._read(entry.key, start, end))
 
     def bind(self, read: Callable[[str, int, int], Iterable[bytes]]) -> "ZipPlan":
         """Give the plan its byte source: read(key, start, end_exclusive) -> chunks."""

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import false as sa_false
 from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -44,6 +45,8 @@ class Gallery(TimestampMixin, db.Model):
     # Per role: none | web | full.
     download_policy: Mapped[dict] = mapped_column(JSONType, default=default_download_policy)
     watermark: Mapped[bool] = mapped_column(default=False)
+    # Downloaded originals keep the camera's GPS position only when the photographer says so.
+    keep_location: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     selection_limit: Mapped[int | None] = mapped_column(Integer)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     # The store: which of the photographer's price sheets this gallery sells from (none: no store).

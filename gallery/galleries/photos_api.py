@@ -1,8 +1,9 @@
 """Photo routes of a gallery: uploads (through the app or direct to S3), list, change, delete."""
-from flask import request
+from flask import current_app, request
 from flask_smorest import Blueprint
 
 from gallery.accounts.auth import current_photographer, photographer_required
+from gallery.core.request_guard import body_limit
 from gallery.extensions import db
 from gallery.galleries import photo_schemas as schemas
 from gallery.galleries import photos, uploads
@@ -20,6 +21,7 @@ def _result(result, status_new: int):
 @blp.doc(requestBody={"required": True, "content": {"multipart/form-data": {"schema": schemas.UploadFormSchema}}})
 @blp.response(201, schemas.UploadResultSchema, description="Stored; processing started (or failed: see reason).")
 @blp.alt_response(200, schema=schemas.UploadResultSchema, description="Duplicate: the gallery has this file.")
+@body_limit(lambda: current_app.config["GALLERY"].max_upload_bytes + 64 * 1024)  # the file and its form fields
 def upload_photo(gallery_id):
     """Upload one photo as multipart/form-data (`file`, optional `sha256`, `set_id`).
 
@@ -54,6 +56,7 @@ def plan_upload(payload, gallery_id):
 @photographer_required
 @blp.arguments(schemas.HashCheckSchema)
 @blp.response(200, schemas.HashCheckResultSchema)
+@body_limit(1024 * 1024)  # up to 5,000 digests
 def check_hashes(payload, gallery_id):
     """Which of these sha256 the gallery already has (lets an uploader resume)."""
     return {"existing": photos.existing_hashes(current_photographer().id, gallery_id, payload["sha256"])}

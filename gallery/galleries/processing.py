@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import logging
 import tempfile
+import zlib
 from datetime import timedelta
 
 from flask import current_app
@@ -18,18 +19,43 @@ from sqlalchemy import select
 from gallery.core import clock
 from gallery.extensions import db
 from gallery.galleries.models import Gallery, Photo, Rendition
+from gallery.observability import metrics
 from gallery.imaging import DEFAULT_SPECS, ImageRejected, Watermark, process_image
 from gallery.storage import ObjectNotFound, get_storage, keys
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
+TIMEOUT_ATTEMPTS = 2  # a photo whose job runs out of time this often fails with that reason
 ABANDONED_AFTER = timedelta(days=2)
 INTERNAL_FAILURE = "We could not process this photo because of an error on our side; it has been logged."
 
 
 class TransientStorageError(RuntimeError):
     """Storage was unreachable or answered 5xx: worth retrying later."""
+
+
+def _is_timeout(error: BaseException) -> bool:
+    """The job ran out of its time (RQ raises this inside whatever the job was doing, decoding included)."""
+    from rq.timeouts import BaseTimeoutException
+
+    return isinstance(error, BaseTimeoutException)
+
+
+def _timed_out(photo_id: str, error: BaseException) -> Photo | None:
+    """Retry (re-raise, so the queue's retry runs it again), or after TIMEOUT_ATTEMPTS fail with the reason."""
+    photo = db.session.get(Photo, photo_id)
+    if photo is None:
+        return None
+    if (photo.processing_attempts or 0) >= TIMEOUT_ATTEMPTS:
+        seconds = current_app.config["GALLERY"].photo_job_timeout
+        log.warning("photo %s timed out %d times; failing it", photo_id, photo.processing_attempts)
+        return _fail(photo, f"Processing this photo took longer than {seconds} seconds, {photo.processing_attempts} "
+                            "times; the file may be too large or complex. Try a smaller export.")
+    photo.processing_started_at = None  # waiting for the retry, not running
+    db.session.commit()
+    log.warning("photo %s timed out (attempt %d); retrying", photo_id, photo.processing_attempts)
+    raise error
 
 
 def _is_transient(error: BaseException) -> bool:
@@ -43,19 +69,22 @@ def _fail(photo: Photo, reason: str) -> Photo:
     photo.failure_reason = reason[:500]
     photo.processing_started_at = None
     db.session.commit()
+    metrics.PHOTOS.labels("failed").inc()
     return photo
 
 
-def _download(storage, key: str, into) -> str:
-    """Copy the original into a local temp file, returning its sha256 (one pass, constant memory)."""
+def _download(storage, key: str, into) -> tuple[str, int]:
+    """Copy the original into a local temp file, returning its sha256 and CRC-32 (one pass, constant memory)."""
     digest = hashlib.sha256()
+    crc = 0
     with storage.open(key) as source:
         while block := source.read(1024 * 1024):
             digest.update(block)
+            crc = zlib.crc32(block, crc)
             into.write(block)
     into.flush()
     into.seek(0)
-    return digest.hexdigest()
+    return digest.hexdigest(), crc
 
 
 def _watermark_for(gallery: Gallery) -> Watermark | None:
@@ -79,12 +108,13 @@ def process_photo(photo_id: str) -> Photo | None:
     try:
         with tempfile.NamedTemporaryFile(prefix="gallery-original-") as original:
             try:
-                sha256 = _download(storage, photo.storage_key, original)
+                sha256, crc32 = _download(storage, photo.storage_key, original)
             except ObjectNotFound:
                 return _fail(photo, "The original file is missing from storage; upload it again.")
             if not hmac.compare_digest(sha256, photo.sha256):
                 return _fail(photo, "The uploaded file does not match the sha256 announced for it (damaged or "
                                     "incomplete); upload it again.")
+            photo.crc32 = crc32  # a direct upload's first read: kept for zips
             gallery = db.session.get(Gallery, photo.gallery_id)
             try:
                 result = process_image(original, DEFAULT_SPECS, watermark=_watermark_for(gallery),
@@ -102,6 +132,7 @@ def process_photo(photo_id: str) -> Photo | None:
                 photo.renditions.append(row)
             row.storage_key, row.width, row.height = key, rendition.width, rendition.height
             row.bytes = len(rendition.data)
+            row.crc32 = zlib.crc32(rendition.data)
             made.add((rendition.name, rendition.format))
         for name_format, row in existing.items():
             if name_format not in made:  # e.g. WebP no longer pays, or the watermark was turned off
@@ -114,9 +145,12 @@ def process_photo(photo_id: str) -> Photo | None:
         photo.content_type = f"image/{info.source_format}"  # what it is, not what the client declared
         photo.status, photo.failure_reason, photo.processing_started_at = "ready", None, None
         db.session.commit()
+        metrics.PHOTOS.labels("ready").inc()
         return photo
     except Exception as error:  # noqa: BLE001 - sorted into "retry later" and "tell the photographer"
         db.session.rollback()
+        if _is_timeout(error):
+            return _timed_out(photo_id, error)
         if _is_transient(error):
             log.warning("transient storage error processing photo %s: %s", photo_id, error)
             raise TransientStorageError(str(error)) from error

@@ -33,6 +33,8 @@ class GallerySchema(Schema):
     cover_photo_id = fields.String(allow_none=True, validate=validate.Length(max=26))
     download_policy = fields.Nested(DownloadPolicySchema)
     watermark = fields.Boolean(load_default=False)
+    keep_location = fields.Boolean(load_default=False, metadata={
+        "description": "Downloaded originals keep the camera's GPS position (off: it is removed, pixels untouched)."})
     selection_limit = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=100_000))
     password = fields.String(load_only=True, allow_none=True, validate=validate.Length(min=4, max=200),
                              metadata={"description": "Gallery password for share links; null removes it."})

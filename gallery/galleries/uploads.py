@@ -14,6 +14,7 @@ import logging
 import math
 import os
 import tempfile
+import zlib
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -39,6 +40,7 @@ CONTENT_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "tiff": "image/tiff",
                  "heic": "image/heic"}
 NOT_ACCEPTED = "The file is not an image we accept (JPEG, PNG, TIFF, WebP or HEIC), whatever its name says."
 EMPTY = "The file is empty (0 bytes)."
+REJECTED_ON_ARRIVAL = (NOT_ACCEPTED, EMPTY)
 
 
 @dataclass
@@ -50,11 +52,13 @@ class UploadResult:
 
 class HashingSpool:
     """Where werkzeug's form parser writes an uploaded file: a temporary file on
-    disk, hashed while it is written (constant memory, one pass)."""
+    disk, hashed while it is written (constant memory, one pass): the sha256 names the
+    content, the CRC-32 is what a zip of the original needs (kept, so no zip reads it again)."""
 
     def __init__(self):
         self.file = tempfile.TemporaryFile(prefix="gallery-upload-")
         self.digest = hashlib.sha256()
+        self.crc32 = 0
         self.head = b""
         self.size = 0
 
@@ -62,6 +66,7 @@ class HashingSpool:
         if len(self.head) < SNIFF_BYTES:
             self.head += data[:SNIFF_BYTES - len(self.head)]
         self.digest.update(data)
+        self.crc32 = zlib.crc32(data, self.crc32)
         self.size += len(data)
         return self.file.write(data)
 
@@ -121,6 +126,10 @@ def _duplicate_or_clear(gallery_id: str, sha256: str) -> Photo | None:
     existing = db.session.scalar(db.select(Photo).where(Photo.gallery_id == gallery_id, Photo.sha256 == sha256))
     if existing is None or existing.status not in {"failed", "uploading"}:
         return existing
+    if existing.status == "failed" and existing.failure_reason in REJECTED_ON_ARRIVAL:
+        # The same bytes get the same verdict: answer the existing row (two racing uploads of one rejected
+        # file share one id instead of the second deleting the first's).
+        return existing
     storage = get_storage()
     if existing.upload_id:
         storage.abort_multipart(existing.storage_key, existing.upload_id)
@@ -160,6 +169,9 @@ def upload_through_app(photographer_id: str, gallery_id: str, request) -> Upload
     gallery = get_gallery(photographer_id, gallery_id)
     form, spool, filename = parse_streamed_upload(request)
     with spool:
+        limit = current_app.config["GALLERY"].max_upload_bytes
+        if spool.size > limit:
+            raise Problem(413, f"The file is larger than the {limit} bytes allowed.", max_bytes=limit)
         return ingest(gallery.id, spool, filename, claimed_sha256=_check_sha256(form.get("sha256")),
                       set_id=form.get("set_id") or None)
 
@@ -193,9 +205,16 @@ def ingest(gallery_id: str, spool: "HashingSpool", filename: str | None, *, clai
                        content_type=CONTENT_TYPES.get(kind), status="failed" if reason else "processing")
     photo.failure_reason = reason
     if not reason:
+        photo.crc32 = spool.crc32
         spool.seek(0)
         get_storage().save(photo.storage_key, spool, content_type=photo.content_type)
-    winner = _commit_or_duplicate(photo)
+    try:
+        winner = _commit_or_duplicate(photo)
+    except BaseException:
+        # The row was not saved (the database refused or went away): leave no original without its row.
+        if not reason:
+            _delete_quietly(photo.storage_key)
+        raise
     if winner is not None:
         if not reason:
             get_storage().delete(photo.storage_key)
@@ -205,10 +224,23 @@ def ingest(gallery_id: str, spool: "HashingSpool", filename: str | None, *, clai
     return UploadResult(photo)
 
 
+def _delete_quietly(key: str) -> None:
+    try:
+        get_storage().delete(key)
+    except Exception:  # noqa: BLE001 - the original error is the one to report; this one is logged
+        log.exception("could not remove %s after its row failed to save", key)
+
+
 def start_processing(photo: Photo) -> None:
     """Queue the rendition job (runs inline without Redis)."""
+    from redis.exceptions import RedisError
+
     try:
         enqueue_process_photo(photo.id)
+    except RedisError as error:
+        # The photo row and its original are saved: the upload succeeded. The reconciler queues every photo
+        # left in `processing` once Redis answers again.
+        log.warning("could not queue processing of %s (%s); left for the reconciler", photo.id, error)
     except TransientStorageError:
         if not is_inline():
             raise

@@ -17,6 +17,7 @@ import contextlib
 import io
 import logging
 import os
+import struct
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import BinaryIO, Iterator
@@ -26,6 +27,7 @@ from PIL import Image
 from gallery.imaging import colour
 from gallery.imaging.errors import ImageRejected
 from gallery.imaging.sniff import ACCEPTED_TYPES, SNIFF_BYTES, sniff_image_type
+from gallery.imaging.structure import check_aspect, check_structure
 from gallery.imaging.specs import DEFAULT_SPECS, WATERMARKED_SPEC, RenditionSpec, Watermark
 from gallery.imaging.watermark import apply_watermark
 
@@ -36,6 +38,11 @@ except ImportError:  # pragma: no cover - pillow-heif is a hard dependency; keep
     pass
 
 log = logging.getLogger(__name__)
+
+# What Pillow's plugins raise on malformed data. Anything else (a job's timeout, an interrupt) is not the
+# file's fault and must not be reported as "damaged".
+DECODE_ERRORS = (OSError, ValueError, SyntaxError, EOFError, IndexError, KeyError, TypeError, ZeroDivisionError,
+                 AttributeError, struct.error)
 
 Image.init()
 _PIL_FORMATS = {"jpeg": "JPEG", "png": "PNG", "tiff": "TIFF", "webp": "WEBP", "heic": "HEIF"}
@@ -107,14 +114,19 @@ def process_image(source: str | os.PathLike | BinaryIO, specs: tuple[RenditionSp
         kind = sniff_image_type(head)
         if kind not in ACCEPTED_TYPES:
             raise ImageRejected(NOT_ACCEPTED)
+        check_structure(fp, kind)
+        fp.seek(0)
         try:
             image = _open_header(fp, kind)
             _check_size(image.size, max_pixels)
+            check_aspect(image.size)
             return _render(image, kind, specs, watermark)
         except (ImageRejected, MemoryError):
             raise
-        except Exception as exc:  # Pillow's plugins raise many kinds of errors on malformed data
+        except DECODE_ERRORS as exc:  # Pillow's plugins raise many kinds of errors on malformed data
             log.info("image decode failed: %r", exc, exc_info=True)
+            if kind == "tiff" and _tiff_photometric(fp) == _YCBCR:
+                raise ImageRejected(YCBCR_TIFF) from exc
             raise ImageRejected(_damaged_reason(exc)) from exc
 
 
@@ -137,6 +149,20 @@ def _open_header(fp: BinaryIO, kind: str) -> Image.Image:
     if image.width < 1 or image.height < 1:
         raise ImageRejected("The file is truncated or damaged: its header gives no picture size.")
     return image
+
+
+_YCBCR = 6
+YCBCR_TIFF = ("This TIFF stores its colours as YCbCr, which our decoder cannot read reliably; export it as an "
+              "RGB TIFF or a JPEG and upload that.")
+
+
+def _tiff_photometric(fp: BinaryIO) -> int | None:
+    try:
+        fp.seek(0)
+        factory, _accept = Image.OPEN["TIFF"]
+        return factory(fp, "").tag_v2.get(262)
+    except DECODE_ERRORS:
+        return None
 
 
 def _check_size(size: tuple[int, int], max_pixels: int) -> None:

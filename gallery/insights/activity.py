@@ -1,13 +1,13 @@
 """The photographer's view of a gallery's activity: who visited, favourited, submitted, downloaded."""
 from __future__ import annotations
 
-import csv
 import io
 from typing import Iterator
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gallery.core.exports import csv_writer
 from gallery.core.pagination import Page, paginate
 from gallery.engagement.models import Event
 from gallery.extensions import db
@@ -71,7 +71,7 @@ def _csv_rows(session: Session, gallery_id: str, kinds, batch: int) -> Iterator[
 
     stmt = _events(gallery_id, kinds)
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow(CSV_COLUMNS)
     last_id = 0
     while True:

@@ -3,7 +3,6 @@ studio overview over a date range. One aggregate query each, served by the (phot
 (gallery, ts) and (client, kind, ts) indexes on events."""
 from __future__ import annotations
 
-import csv
 import io
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -11,6 +10,7 @@ from sqlalchemy import case, distinct, func, select
 
 from gallery.clients.services import get_client
 from gallery.core import clock
+from gallery.core.exports import csv_dict_writer
 from gallery.engagement.models import ENGAGEMENT_KINDS, Event
 from gallery.errors import Problem
 from gallery.extensions import db
@@ -116,16 +116,8 @@ def overview(photographer_id: str, start: date | None = None, end: date | None =
 
 def to_csv(rows: list[dict], columns: list[str]) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
+    writer = csv_dict_writer(out, columns, extrasaction="ignore")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: _cell(v) for k, v in row.items()})
+        writer.writerow(row)
     return out.getvalue()
-
-
-def _cell(value):
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value  # a title must not run as a spreadsheet formula
-    return value

@@ -26,7 +26,9 @@ def get_share(access):
     """The gallery as this link sees it: sets, permissions, branding, selection state (records gallery_viewed).
 
     A password link that is still locked answers `locked: true` with the title and studio only."""
-    view = share_view.share_view(access)
+    from gallery.proofing.set_counts import with_set_counts
+
+    view = with_set_counts(access, share_view.share_view(access))
     return view
 
 
@@ -98,8 +100,11 @@ def delete_favourite(args, photo_id, access):
 @share_access(require_visitor=True)
 @blp.response(200, schemas.CommentListSchema)
 def list_comments(photo_id, access):
-    """The visitor's comments on a photo (a private line to the photographer)."""
-    return {"items": comments.comments_on(access, photo_id)}
+    """The visitor's comments on a photo (a private line to the photographer), each with the photographer's
+    replies (`replies`, oldest first)."""
+    from gallery.proofing.replies import with_replies
+
+    return {"items": with_replies(access.gallery, comments.comments_on(access, photo_id))}
 
 
 @blp.post("/<token>/photos/<photo_id>/comments")

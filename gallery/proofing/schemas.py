@@ -21,6 +21,7 @@ class ShareSetSchema(Schema):
     id = fields.String()
     name = fields.String()
     position = fields.Integer()
+    photo_count = fields.Integer(metadata={"description": "Photos of the set this link may see."})
 
 
 class ContactSchema(Schema):
@@ -66,6 +67,7 @@ class ShareGallerySchema(Schema):
     role = fields.String(validate=validate.OneOf(ROLES))
     locked = fields.Boolean(metadata={"description": "True: POST .../unlock with the password; nothing else is shown."})
     sets = fields.List(fields.Nested(ShareSetSchema))
+    unsorted_count = fields.Integer(metadata={"description": "Photos in no set."})
     permissions = fields.Nested(PermissionsSchema)
     photographer = fields.Nested(PhotographerBrandingSchema)
     visitor = fields.Nested(VisitorSchema, allow_none=True)
@@ -140,6 +142,14 @@ class CommentCreateSchema(Schema):
     body = Text(2000, required=True)
 
 
+class CommentReplySchema(Schema):
+    id = fields.String()
+    body = fields.String()
+    author = fields.String(metadata={"description": "The studio's name."})
+    from_photographer = fields.Boolean()
+    created_at = fields.DateTime()
+
+
 class CommentSchema(Schema):
     id = fields.String()
     photo_id = fields.String()
@@ -147,6 +157,8 @@ class CommentSchema(Schema):
     author = fields.String(attribute="author_name")
     mine = fields.Boolean()
     created_at = fields.DateTime()
+    replies = fields.List(fields.Nested(CommentReplySchema), dump_default=[],
+                          metadata={"description": "The photographer's answers, oldest first."})
 
 
 class CommentListSchema(Schema):

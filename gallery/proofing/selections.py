@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import logging
 
-from flask_babel import force_locale, gettext as _
 from sqlalchemy import select
 
+from gallery import mail
+from gallery.accounts.branding import mail_brand
 from gallery.core import clock
-from gallery.core.locales import language_or_default
-from gallery.core.transaction import after_commit
+from gallery.core.exports import one_line
 from gallery.engagement.services import record_event
 from gallery.errors import Problem
 from gallery.extensions import db
 from gallery.galleries.models import Gallery, Photo
 from gallery.galleries.services import get_gallery
-from gallery.mail.services import build_message, send
 from gallery.proofing.favourites import get_list, selection_state
 from gallery.proofing.models import Favourite, FavouriteList, Selection
-from gallery.sharing.access import ShareAccess, contact_of
+from gallery.sharing.access import ShareAccess
 from gallery.sharing.language import client_locale
 from gallery.sharing.links import page_url
 from gallery.sharing.models import ShareLink, Visitor
@@ -49,24 +48,21 @@ def submit_selection(access: ShareAccess, list_id: str | None, note: str | None)
     record_event("selection_submitted", photographer_id=access.gallery.photographer_id,
                  gallery_id=access.gallery.id, client_id=access.client_id, visitor_id=access.visitor_id,
                  payload={"selection_id": selection.id, "count": state["count"], "list": favourite_list.name})
-    after_commit(lambda: _mail_photographer_selection(access, selection))
+    _mail_photographer_selection(access, selection)  # queued: it leaves after the commit
     return selection
 
 
 def _mail_photographer_selection(access: ShareAccess, selection: Selection) -> None:
+    """The photographer's copy of the selection (in their language), with a filter for Lightroom; replies
+    go to the client."""
     photographer = access.gallery.photographer
     visitor = access.visitor
-    names = selection_filenames(selection.list_id)
-    who = f"{visitor.name} <{visitor.email}>" if visitor.name else visitor.email
-    text = (f"{who} submitted a selection of {len(names)} photos in \"{access.gallery.title}\".\n\n"
-            + (f"Their note: {selection.note}\n\n" if selection.note else "")
-            + "For a Lightroom or Capture One filter:\n" + lightroom_filter(names) + "\n\n"
-            + "Files:\n" + "\n".join(names) + "\n")
-    try:
-        send(build_message(to=photographer.email, subject=f"Selection submitted: {access.gallery.title} "
-                                                         f"({len(names)} photos)", text=text, reply_to=visitor.email))
-    except OSError:  # the selection stands; the photographer also sees it in the API
-        log.exception("could not mail the selection %s", selection.id)
+    names = [one_line(name) for name in selection_filenames(selection.list_id)]
+    mail.queue("selection_submitted", to=photographer.email, language=photographer.locale, reply_to=visitor.email,
+               photographer_id=photographer.id,
+               context={"gallery_title": access.gallery.title, "note": one_line(selection.note) if selection.note else None, "filenames": names,
+                        "who": f"{one_line(visitor.name)} <{visitor.email}>" if visitor.name else visitor.email,
+                        "lightroom_filter": lightroom_filter(names)})
 
 
 def selection_filenames(list_id: str) -> list[str]:
@@ -77,7 +73,7 @@ def selection_filenames(list_id: str) -> list[str]:
 
 def lightroom_filter(filenames: list[str]) -> str:
     """`DSC_0012, DSC_0040`: file stems, as Lightroom's and Capture One's text filters take them."""
-    return ", ".join(name.rsplit(".", 1)[0] if "." in name else name for name in filenames)
+    return ", ".join(one_line(name.rsplit(".", 1)[0] if "." in name else name) for name in filenames)
 
 
 # --- the photographer's side ------------------------------------------------------------------------------------
@@ -124,8 +120,9 @@ def selections_as_text(selections: list[dict]) -> str:
     blocks = []
     for selection in selections:
         visitor = selection["visitor"]
-        who = f"{visitor['name']} <{visitor['email']}>" if visitor["name"] else visitor["email"]
-        blocks.append(f"# {who}, {selection['list_name']}, {selection['count']} photos\n{selection['filter_text']}\n")
+        who = f"{one_line(visitor['name'])} <{visitor['email']}>" if visitor["name"] else visitor["email"]
+        blocks.append(f"# {who}, {one_line(selection['list_name'])}, {selection['count']} photos\n"
+                      f"{selection['filter_text']}\n")
     return "\n".join(blocks)
 
 
@@ -141,23 +138,14 @@ def reopen_selection(photographer_id: str, gallery_id: str, selection_id: str) -
         record_event("selection_reopened", photographer_id=photographer_id, gallery_id=gallery.id,
                      client_id=visitor.client_id, visitor_id=visitor.id, payload={"selection_id": selection.id})
         db.session.flush()
-        after_commit(lambda: _mail_visitor_reopened(gallery, visitor))  # the reopen stands whether or not the mail goes out
+        _mail_visitor_reopened(gallery, visitor)  # queued with the reopen: it leaves after the commit
     return list_selections(photographer_id, gallery_id, selection.id)[0]
 
 
 def _mail_visitor_reopened(gallery: Gallery, visitor: Visitor) -> None:
     """Tell the client their selection can be changed again, with the way back to it (in the client's
     language when the visitor is a known client)."""
-    contact = contact_of(gallery)
     link = db.session.get(ShareLink, visitor.share_link_id)
-    page = page_url(link.token)
-    with force_locale(language_or_default(client_locale(visitor.client_id))):
-        subject = _("Your selection in %(gallery)s is open again", gallery=gallery.title)
-        text = ((_("Hi %(name)s,", name=visitor.name) if visitor.name else _("Hi,")) + "\n\n"
-                + _('%(studio)s opened your selection in "%(gallery)s" again: you can change your picks and '
-                    'submit them once more.', studio=contact["studio_name"], gallery=gallery.title)
-                + f"\n\n{page}\n")
-    try:
-        send(build_message(to=visitor.email, subject=subject, text=text, reply_to=contact["email"]))
-    except OSError:  # the reopen stands; the client sees it on the gallery page too
-        log.exception("could not mail the reopened selection to visitor %s", visitor.id)
+    mail.queue("selection_reopened", to=visitor.email, to_name=visitor.name, language=client_locale(visitor.client_id),
+               brand=mail_brand(gallery.photographer), photographer_id=gallery.photographer_id,
+               context={"gallery_title": gallery.title, "name": visitor.name, "page_url": page_url(link.token)})

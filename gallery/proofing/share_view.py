@@ -64,7 +64,8 @@ def share_view(access: ShareAccess) -> dict:
 
 def _public_branding(gallery: Gallery) -> dict:
     return {k: v for k, v in (gallery.photographer.branding or {}).items() if k in
-            {"logo_url", "primary_color", "accent_color", "font", "contact_email", "phone", "website", "instagram"}}
+            {"logo_url", "primary_color", "accent_color", "font", "contact_email", "contact_phone", "phone", "website",
+             "instagram", "facebook", "pinterest", "tiktok", "youtube", "vimeo", "linkedin"}}
 
 
 PAGE_PHOTO_COLUMNS = (Photo.id, Photo.set_id, Photo.original_filename, Photo.width, Photo.height,
@@ -109,7 +110,7 @@ def list_photos(access: ShareAccess, *, cursor=None, limit=100, set_id=None, lis
     if list_id:
         params["list_id"] = get_list(access, list_id).id
     if cursor:
-        params["after_position"], params["after_id"] = decode_cursor(cursor, 2)
+        params["after_position"], params["after_id"] = decode_cursor(cursor, 2, (int, str))
     statement = _page_statement(access.is_client, bool(cursor), bool(set_id), bool(list_id))
     # Core rows straight from the connection: the ORM's result layer adds nothing to plain columns.
     rows = db.session.connection().execute(statement, params).all()

@@ -9,6 +9,7 @@ from marshmallow import ValidationError
 
 from gallery.accounts.auth import current_photographer, photographer_required
 from gallery.errors import Problem
+from gallery.core.transaction import commit
 from gallery.extensions import db
 from gallery.retention import metrics, referrals, rules, schemas, services, tokens
 
@@ -80,23 +81,29 @@ def attribute_referral(payload):
 
 
 @links.get("/r/<code>")
-@links.response(200, description="A small page naming the studio, when it has no website.")
-@links.alt_response(302, description="To the studio's website with `?ref=<code>`.")
+@links.response(200, description="A page on this site naming the studio, with a visible link to its website.")
 def referral_landing(code):
-    """Where a shared referral link lands (no login)."""
-    from urllib.parse import urlencode
+    """Where a shared referral link lands (no login).
+
+    Never an automatic redirect: the website is whatever a photographer typed, and a redirect would let the
+    platform's own address front any page (phishing). The page names the studio and shows the destination's
+    host in full on a link the visitor follows knowingly (http or https only, `?ref=<code>` added)."""
+    from urllib.parse import urlencode, urlsplit
 
     from gallery.accounts.models import Photographer
 
     referral = referrals.find(code)
     photographer = db.session.get(Photographer, referral.photographer_id)
     website = (photographer.branding or {}).get("website")
-    if website:
+    parts = urlsplit(website) if isinstance(website, str) else None
+    destination = host = None
+    if parts is not None and parts.scheme in {"http", "https"} and parts.hostname:
         separator = "&" if "?" in website else "?"
-        return redirect(f"{website}{separator}{urlencode({'ref': referral.code})}", code=302)
+        destination, host = f"{website}{separator}{urlencode({'ref': referral.code})}", parts.hostname
     return Response(render_template("mail/retention/referral.html", studio=photographer.studio_name,
-                                    email=photographer.email, lang=photographer.locale or "en"),
-                    mimetype="text/html")
+                                    email=photographer.email, lang=photographer.locale or "en",
+                                    destination=destination, host=host),
+                    mimetype="text/html", headers={"Referrer-Policy": "no-referrer"})
 
 
 @links.route("/u/<token>", methods=["GET", "POST"])
@@ -150,7 +157,7 @@ def survey(token):
         raise Problem(422, "Give a score from 0 to 10 (and an optional comment).",
                       errors=error.normalized_messages()) from None
     feedback = services.submit_feedback(message_id, payload["score"], payload.get("comment"))
-    db.session.commit()
+    commit()
     if request.is_json:
         return feedback
     return _page("survey.html", message, token=token, done=True)

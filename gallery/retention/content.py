@@ -41,6 +41,17 @@ def texts(rule: str, ctx: dict) -> dict:
             lead = ngettext("Your little one turns %(num)d soon!", "Your little one turns %(num)d soon!", years)
         elif occasion == "birthday":
             lead = _("A birthday is coming up soon. Happy birthday in advance!")
+        elif ctx.get("event_type") == "wedding":
+            lead = ngettext("Your wedding anniversary is coming up: %(num)d year together!",
+                            "Your wedding anniversary is coming up: %(num)d years together!", years)
+        elif ctx.get("event_type") == "newborn" and years == 1:
+            lead = _("Your little one turns one soon! A first-birthday session captures how much they have "
+                     "grown since their newborn portraits.")
+        elif ctx.get("event_type") == "newborn":
+            lead = ngettext("Your little one turns %(num)d soon!", "Your little one turns %(num)d soon!", years)
+        elif ctx.get("event_type") == "family":
+            lead = ngettext("A year has passed since your family session: children change so fast.",
+                            "%(num)d years have passed since your family session: children change so fast.", years)
         else:
             lead = ngettext("Soon it is %(num)d year since your photo session with us.",
                             "Soon it is %(num)d years since your photo session with us.", years)
@@ -79,9 +90,25 @@ def texts(rule: str, ctx: dict) -> dict:
                                  "before then.", title=ctx.get("gallery_title") or "",
                                  date=ctx.get("expires_local") or "")],
                 "button": _("Open your gallery")}
+    if rule == "loyalty":
+        return {"subject": _("Welcome to %(tier)s at %(studio)s", tier=ctx.get("tier_name") or "", studio=studio),
+                "paragraphs": [_("Thank you for coming back to us. You are now a %(tier)s client.",
+                                 tier=ctx.get("tier_name") or ""), *_perk_lines(ctx.get("perks") or {})],
+                "button": _("Open your gallery")}
     if rule == "referral":
         return {"subject": _("A thank-you gift from %(studio)s", studio=studio),
                 "paragraphs": [_("Someone you recommended has just become our client. Thank you! "
                                  "Here is a gift for you.")],
                 "button": _("Open your gallery")}
     raise ValueError(f"no texts for rule {rule!r}")
+
+
+def _perk_lines(perks: dict) -> list[str]:
+    lines = []
+    if perks.get("discount_percent"):
+        lines.append(_("Your standing discount: %(percent)s%% off every order.", percent=perks["discount_percent"]))
+    if perks.get("free_digital"):
+        lines.append(_("Digital downloads of your galleries are free for you."))
+    if perks.get("early_access"):
+        lines.append(_("You hear about mini-sessions before anyone else."))
+    return lines

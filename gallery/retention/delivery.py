@@ -1,4 +1,4 @@
-"""Rendering one outbox Message in the client's language and handing it to the mail backend."""
+"""Rendering one retention Message in the client's language and queueing it in the mail outbox."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,20 +10,22 @@ from sqlalchemy import select
 
 from gallery.accounts.models import Photographer
 from gallery.clients.models import Client
-from gallery.engagement.models import Event
 from gallery.engagement.services import record_event
 from gallery.extensions import db
-from gallery.galleries.models import Gallery, Rendition
+from gallery import mail
+from gallery.accounts.branding import mail_brand
+from gallery.galleries.models import Gallery, Photo, Rendition
 from gallery.sharing.models import ShareLink
-from gallery.mail.services import build_message, send
-from gallery.retention import content, offers, schedule, tokens
+from gallery.retention import content, mail_facts, offers, schedule, tokens, words
 from gallery.sharing import visibility
 from gallery.sharing.links import page_url
 from gallery.sharing.models import Visitor
 from gallery.storage.signing import signed_url
 
 FAVOURITES_SHOWN = 6
-RENDITION_LINK_TTL = 60 * 60 * 24 * 60  # photo links in a mail keep working for two months
+# Photo links in a mail live a week and only while the client's link serves (revoked, archived or expired:
+# they stop at once, whatever their expiry).
+RENDITION_LINK_TTL = 60 * 60 * 24 * 7
 
 
 def gallery_url(gallery_id: str | None, client_id: str | None, now: datetime) -> str | None:
@@ -51,34 +53,43 @@ def guest_url(visitor_id: str, now: datetime) -> str | None:
     return page_url(token) if token else None
 
 
-def favourite_photos(client_id: str, now: datetime) -> list[dict]:
-    """The client's current favourites (favourited and not unfavourited since), newest first, as links to the
-    image the visibility rule allows in a mail (a thumbnail: never a clean large image of a watermarked
-    gallery)."""
-    events = db.session.execute(
-        select(Event.photo_id, Event.kind).where(Event.client_id == client_id,
-                                                 Event.kind.in_(("favourited", "unfavourited")),
-                                                 Event.photo_id.is_not(None), Event.ts <= now)
-        .order_by(Event.ts.desc(), Event.id.desc())).all()
-    seen, current = set(), []
-    for photo_id, kind in events:
-        if photo_id in seen:
-            continue
-        seen.add(photo_id)
-        if kind == "favourited":
-            current.append(photo_id)
+def favourite_photos(client_id: str, now: datetime, only: list[str] | None = None) -> list[dict]:
+    """Links to the favourites `only` (the ones not ordered yet), newest first, each to the image the
+    visibility rule allows in a mail (a thumbnail: never a clean large image of a watermarked gallery)."""
+    current = only or []
     if not current:
         return []
     rows: dict[str, list[Rendition]] = {}
-    for rendition in db.session.scalars(select(Rendition).where(
-            Rendition.photo_id.in_(current), Rendition.format == "jpeg",
-            Rendition.name.in_(visibility.rendition_names(False, "mail")))):
+    galleries: dict[str, str] = {}
+    for rendition, gallery_id in db.session.execute(
+            select(Rendition, Photo.gallery_id).join(Photo, Photo.id == Rendition.photo_id).where(
+                Rendition.photo_id.in_(current), Rendition.format == "jpeg",
+                Rendition.name.in_(visibility.rendition_names(False, "mail")))):
         rows.setdefault(rendition.photo_id, []).append(rendition)
+        galleries[rendition.photo_id] = gallery_id
     # A mail may be forwarded: whoever the client is, it shows what a guest link could see of each photo.
     renditions = {pid: visibility.best_rendition(False, "mail", found) for pid, found in rows.items()}
-    return [{"photo_id": pid, "url": signed_url(renditions[pid].storage_key, expires_in=RENDITION_LINK_TTL,
-                                                 absolute=True)}
-            for pid in current if renditions.get(pid) is not None][:FAVOURITES_SHOWN]
+    links = _client_link_ids(set(galleries.values()), now)
+    shown = []
+    for pid in current:
+        if renditions.get(pid) is None or galleries.get(pid) not in links:
+            continue  # no live client link: the photo is not shown at all
+        shown.append({"photo_id": pid, "url": signed_url(renditions[pid].storage_key, expires_in=RENDITION_LINK_TTL,
+                                                         scope=f"link:{links[galleries[pid]]}", absolute=True)})
+    return shown[:FAVOURITES_SHOWN]
+
+
+def _client_link_ids(gallery_ids: set[str], now: datetime) -> dict[str, str]:
+    """The live link of each gallery the photos' mail URLs die with: its newest client link, else its newest
+    link (a gallery shared only through a guest link)."""
+    if not gallery_ids:
+        return {}
+    rows = db.session.execute(
+        select(ShareLink.gallery_id, ShareLink.id).where(
+            ShareLink.gallery_id.in_(gallery_ids), ShareLink.revoked_at.is_(None),
+            (ShareLink.expires_at.is_(None)) | (ShareLink.expires_at > now))
+        .order_by(ShareLink.role == "client", ShareLink.created_at, ShareLink.id)).all()  # the last one wins
+    return {gallery_id: link_id for gallery_id, link_id in rows}
 
 
 def _tracked(message_id: str, url: str | None) -> str | None:
@@ -105,43 +116,100 @@ def recipient_of(message, photographer: Photographer) -> Recipient:
                      photographer.timezone)
 
 
+class NothingToSay(Exception):
+    """The message has nothing left to say (every favourite ordered, no page to link to): suppress it."""
+
+
+def _target(message, client: Recipient, photographer: Photographer, now: datetime) -> str | None:
+    if message.rule == "followup":
+        return tokens.url("survey", message.id)
+    if message.visitor_id:
+        return guest_url(message.visitor_id, now)  # never the client's own link
+    link = gallery_url(message.gallery_id, client.id, now)
+    if link is None and message.rule in ("anniversary", "dormant", "loyalty", "campaign", "referral"):
+        link = (photographer.branding or {}).get("website") or None
+    if link is None and message.rule != "campaign":
+        raise NothingToSay("no gallery or website to link to")
+    return link
+
+
 def render(message, client: Recipient, photographer: Photographer, now: datetime) -> tuple[str, str, str]:
     """(subject, text, html) of `message` in the client's language."""
     gallery = db.session.get(Gallery, message.gallery_id) if message.gallery_id else None
-    locale = content.mail_locale(client.locale)
+    locale = _language(message, client)
     tz = schedule.zone(client.timezone)
+    favourites = []
+    if message.rule == "favourites":
+        favourites = mail_facts.unordered_favourites(client.id)
+        if not favourites:
+            raise NothingToSay("every favourite is ordered")
     with force_locale(locale):
         offer = message.context.get("issued_offer")
-        offer_text = (content.offer_line(offer, datetime.fromisoformat(offer["valid_until"]).astimezone(tz).date())
-                      if offer else None)
+        offer_until = datetime.fromisoformat(offer["valid_until"]).astimezone(tz).date() if offer else None
+        offer_text = content.offer_line(offer, offer_until) if offer else None
         expires_local = (format_date(gallery.expires_at.astimezone(tz).date(), format="long")
                          if gallery is not None and gallery.expires_at else None)
-        ctx = {"studio": photographer.studio_name, "client_name": client.name, **message.context,
-               "gallery_title": gallery.title if gallery else None, "expires_local": expires_local}
-        words = content.texts(message.rule, ctx)
-        if message.rule == "followup":
-            target = tokens.url("survey", message.id)
-        elif message.visitor_id:
-            target = guest_url(message.visitor_id, now)  # never the client's own link
-        else:
-            target = gallery_url(message.gallery_id, client.id, now)
-        photos = [{"url": _tracked(message.id, p["url"])}
-                  for p in (favourite_photos(client.id, now) if message.rule == "favourites" else [])]
+        ctx = {"studio": photographer.studio_name, "client_name": client.name,
+               "event_type": gallery.event_type if gallery else None, **message.context,
+               "gallery_title": gallery.title if gallery else None, "expires_local": expires_local,
+               "offer_until_local": format_date(offer_until, format="long") if offer_until else None,
+               "favourites_count": len(favourites) or None,
+               "cart_lines": mail_facts.cart_lines(client.id, message.gallery_id)
+               if message.rule == "abandoned_cart" else []}
+        target = _target(message, client, photographer, now)
+        said = words.words_for(message, ctx, locale, link=target, offer_text=offer_text)
+        # Pictures load from their own (untracked) URL; only following the link counts as a click.
+        photos = [{"src": p["url"], "href": _tracked(message.id, target or p["url"])}
+                  for p in favourite_photos(client.id, now, only=favourites)]
         variables = {
-            "lang": locale, "words": words, "client_name": client.name, "studio": photographer.studio_name,
+            "lang": locale, "words": said, "subject": said["subject"], "brand": mail_brand(photographer),
+            "client_name": client.name, "studio": photographer.studio_name, "lines": ctx["cart_lines"],
             "button_url": _tracked(message.id, target), "photos": photos, "offer_text": offer_text,
             "unsubscribe_url": tokens.url("unsubscribe", message.id) if message.category != "transactional" else None,
             "open_pixel_url": tokens.url("open", message.id, ".gif"),
         }
         text = render_template("mail/retention/message.txt", **variables)
         html = render_template("mail/retention/message.html", **variables)
-    return words["subject"], text, html
+    return said["subject"], text, html
 
 
-def deliver(message, now: datetime) -> None:
-    """Issue the offer, render, send, and record `email_sent`; the caller has claimed the message."""
+def prefetch(message_ids: list[str]) -> list:
+    """The messages, with their clients, galleries and studios loaded in a few queries and held by the
+    messages' `_prefetched` (the identity map holds unchanged objects weakly), so each message's look-ups
+    are answered from memory."""
+    from gallery.retention.models import Message
+
+    if not message_ids:
+        return []
+    messages = list(db.session.scalars(select(Message).where(Message.id.in_(message_ids)).order_by(Message.id)))
+    held = []
+    for model, ids in ((Client, {m.client_id for m in messages}), (Gallery, {m.gallery_id for m in messages}),
+                       (Photographer, {m.photographer_id for m in messages})):
+        ids.discard(None)
+        if ids:
+            held.extend(db.session.scalars(select(model).where(model.id.in_(ids))))
+    for message in messages:
+        message._prefetched = held
+    return messages
+
+
+def _language(message, client: Recipient) -> str:
+    locale = content.mail_locale(client.locale)
+    return words.campaign_locale(message, locale) if message.rule == "campaign" else locale
+
+
+def deliver(message, now: datetime) -> bool:
+    """Issue the offer, render, queue the mail, and record `email_sent`; the caller has claimed the message.
+    False when the message has nothing left to say: it is suppressed with the reason, and nothing is issued."""
     photographer = db.session.get(Photographer, message.photographer_id)
     client = recipient_of(message, photographer)
+    try:
+        if message.rule == "favourites" and not mail_facts.unordered_favourites(client.id):
+            raise NothingToSay("every favourite is ordered")
+        _target(message, client, photographer, now)
+    except NothingToSay as reason:
+        message.status, message.status_reason = "suppressed", str(reason)[:200]
+        return False
     offer = message.context.get("offer")
     if offer and message.category != "transactional" and "issued_offer" not in message.context:
         issued = offers.issue(message, offer, now)
@@ -150,24 +218,22 @@ def deliver(message, now: datetime) -> None:
         if message.rule == "anniversary":
             offers.reopen_gallery_for_offer(message, datetime.fromisoformat(issued["valid_until"]))
     subject, text, html = render(message, client, photographer, now)
-    headers = {"X-Gallery-Message": message.id, "Auto-Submitted": "auto-generated"}
+    headers = {"X-Gallery-Message": message.id}
     if message.category != "transactional":
         unsubscribe = tokens.url("unsubscribe", message.id)
         headers["List-Unsubscribe"] = f"<{unsubscribe}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         headers["Precedence"] = "bulk"
-    email = build_message(to=client.email, to_name=client.name, subject=subject, text=text, html=html,
-                          reply_to=photographer.email, headers=headers)
-    # RFC 5322 allows 998-character lines; without this a long List-Unsubscribe URL would be
-    # folded into an RFC 2047 encoded-word, which no mail client reads as a URL.
-    email.policy = email.policy.clone(max_line_length=998)
-    email["Content-Language"] = content.mail_locale(client.locale)  # after set_content, which drops Content-*
-    message.locale = content.mail_locale(client.locale)
+    language = _language(message, client)
+    mail.queue_rendered(mail.Rendered(subject, text, html), kind=f"retention/{message.rule}", to=client.email,
+                        to_name=client.name, language=language, brand=mail_brand(photographer), headers=headers,
+                        photographer_id=message.photographer_id)
+    message.locale = language
     message.to_email = client.email
     message.subject = subject
     message.status = "sent"
     message.sent_at = now
     record_event("email_sent", photographer_id=message.photographer_id, client_id=message.client_id,
-                 visitor_id=message.visitor_id, gallery_id=message.gallery_id, payload={"message_id": message.id, "rule": message.rule}, ts=now)
-    db.session.flush()
-    send(email)
+                 visitor_id=message.visitor_id, gallery_id=message.gallery_id,
+                 payload={"message_id": message.id, "rule": message.rule}, ts=now)
+    return True

@@ -15,7 +15,7 @@ from gallery.core.clock import as_utc, day_start
 from gallery.engagement.models import ENGAGEMENT_KINDS, Event
 from gallery.errors import Problem
 from gallery.extensions import db
-from gallery.retention import schedule
+from gallery.retention import attribution, followups, schedule
 from gallery.retention.models import Feedback, Message
 from gallery.retention.rules import CATEGORIES, RULE_KINDS, rules_of
 from gallery.store.models import Coupon, Order
@@ -29,6 +29,22 @@ class RuleConversionSchema(Schema):
     offers = fields.Integer()
     redeemed = fields.Integer()
     revenue = fields.Integer(metadata={"description": "Minor units of `currency`."})
+    visited = fields.Integer(metadata={"description": "Recipients who opened a gallery within 14 days."})
+    ordered = fields.Integer(metadata={"description": "Paid orders by recipients within 14 days."})
+    ordered_revenue = fields.Integer(metadata={"description": "Their total, minor units."})
+
+
+class CohortSchema(Schema):
+    cohort = fields.Integer(metadata={"description": "Year of the client's first session or order."})
+    clients = fields.Integer()
+    returned = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                           metadata={"description": "Clients of the cohort who came back, by later year."})
+
+
+class FollowUpOutcomeSchema(Schema):
+    opened = fields.Integer()
+    resolved = fields.Integer()
+    clients_came_back = fields.Integer(metadata={"description": "Unhappy clients who later ordered or booked."})
 
 
 class NpsPointSchema(Schema):
@@ -55,6 +71,8 @@ class RetentionMetricsSchema(Schema):
     nps_answers = fields.Integer()
     nps_trend = fields.List(fields.Nested(NpsPointSchema))
     dormant_clients = fields.Integer()
+    cohorts = fields.List(fields.Nested(CohortSchema))
+    followups = fields.Nested(FollowUpOutcomeSchema)
 
 
 def _ratio(part, whole):
@@ -121,6 +139,8 @@ def retention_metrics(photographer_id: str, *, start: date | None = None, end: d
         "offer_conversion": _offer_conversion(photographer_id, lo, hi),
         **_nps_metrics(photographer_id, lo, hi),
         "dormant_clients": dormant_count(photographer_id),
+        "cohorts": attribution.cohorts(photographer_id),
+        "followups": followups.outcomes(photographer_id),
     }
 
 
@@ -139,12 +159,15 @@ def _offer_conversion(photographer_id: str, lo: datetime, hi: datetime) -> list[
             .join(Order, and_(Order.coupon_id == Coupon.id, Order.paid_at.is_not(None)))
             .where(window, Message.coupon_code.is_not(None)).group_by(Message.rule)):
         redeemed[rule] = [count, int(revenue)]
+    outcomes = attribution.outcomes_by_rule(photographer_id, lo, hi)
     return [{"rule": rule, "sent": counts[rule].sent if rule in counts else 0,
+             "visited": outcomes[rule]["visited"], "ordered": outcomes[rule]["ordered"],
+             "ordered_revenue": outcomes[rule]["revenue"],
              "opened": counts[rule].opened if rule in counts else 0,
              "clicked": counts[rule].clicked if rule in counts else 0,
              "offers": counts[rule].offers if rule in counts else 0,
              "redeemed": redeemed[rule][0], "revenue": redeemed[rule][1]}
-            for rule in RULE_KINDS if CATEGORIES[rule] != "photographer"]
+            for rule in (*RULE_KINDS, "campaign") if CATEGORIES.get(rule) != "photographer"]
 
 
 def _nps_metrics(photographer_id: str, lo: datetime, hi: datetime) -> dict:

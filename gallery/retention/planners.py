@@ -17,13 +17,16 @@ from gallery.engagement.models import ENGAGEMENT_KINDS, Event
 from gallery.extensions import db
 from gallery.galleries.models import Gallery
 from gallery.retention import schedule
+from gallery.retention.mail_facts import clients_with_unordered_favourites
 from gallery.sharing.models import Visitor
 
 log = logging.getLogger(__name__)
 
 # A queued message is dropped when one of these happened after its anchor: the client already acted.
 SUPERSEDED_BY = {
-    "favourites": ("favourited", "order_placed"),
+    # An order does not silence the favourites prompt: the photos decide (retention.mail_facts), so one
+    # print ordered after ten favourites still leaves nine to mention.
+    "favourites": ("favourited",),
     "reorder": ("order_placed",),
     "abandoned_cart": ("cart_updated", "order_placed"),
     "dormant": ENGAGEMENT_KINDS,
@@ -227,8 +230,11 @@ def _plan_after_last(rule, kinds, lag, group, now, *, offer=None):
 
 
 def _plan_favourites(settings, group, now):
-    yield from _plan_after_last("favourites", ("favourited",), timedelta(days=settings["days_after"]), group, now,
-                                offer=settings.get("offer"))
+    """Clients whose last favourite is N days old and who have favourites they have not ordered."""
+    candidates = list(_plan_after_last("favourites", ("favourited",), timedelta(days=settings["days_after"]),
+                                       group, now, offer=settings.get("offer")))
+    waiting = clients_with_unordered_favourites([c.client_id for c in candidates])
+    yield from (c for c in candidates if c.client_id in waiting)
 
 
 def _plan_abandoned_cart(settings, group, now):

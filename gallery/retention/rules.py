@@ -26,6 +26,7 @@ CATEGORIES = {
     "followup": "service",
     "expiry": "transactional",
     "referral": "service",
+    "loyalty": "marketing",  # a client moved up a loyalty tier
     "digest": "photographer",  # the studio's own daily summary (opt-in)
 }
 DEFAULT_ENABLED = {"digest": False}
@@ -43,6 +44,7 @@ DEFAULTS: dict[str, dict] = {
     "followup": {"days_after": 7},
     "expiry": {"days_before": [7, 4, 1]},
     "referral": {"reward": {"percent_off": 20, "valid_days": 90}},
+    "loyalty": {},
     "digest": {"hour": 7},
 }
 
@@ -89,6 +91,7 @@ SETTINGS_SCHEMAS: dict[str, type[Schema]] = {
                                                            validate=validate.Length(min=1, max=5))},
                                name="ExpirySettings"),
     "referral": Schema.from_dict({"reward": fields.Nested(OfferSchema)}, name="ReferralSettings"),
+    "loyalty": Schema.from_dict({}, name="LoyaltySettings"),
     "digest": Schema.from_dict({"hour": fields.Integer(validate=validate.Range(min=0, max=23),
                                                        metadata={"description": "Local hour of the studio."})},
                                name="DigestSettings"),

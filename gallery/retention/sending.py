@@ -14,17 +14,19 @@ from gallery.accounts.models import Photographer
 from gallery.clients.models import Client
 from gallery.core import clock
 from gallery.core.queues import enqueue
+from gallery.core.transaction import commit
 from gallery.engagement.models import Event
 from gallery.extensions import db
 from gallery.galleries.models import Gallery
 from gallery.retention import schedule
-from gallery.retention.delivery import deliver
+from gallery.retention.delivery import deliver, prefetch
 from gallery.retention.models import Message, RetentionRule, Unsubscribe
 from gallery.retention.planners import SUPERSEDED_BY
 
 log = logging.getLogger(__name__)
 
 SEND_BATCH = 500
+RENDER_CHUNK = 100  # messages rendered into the mail outbox per transaction
 # How long a claimed message may wait for its mail job before the sweep takes it back: far longer than
 # a mail queue takes to drain (the sweep runs hourly).
 CLAIM_LEASE = timedelta(hours=1)
@@ -95,6 +97,10 @@ def send_due(now: datetime | None = None, result: SweepResult | None = None) -> 
     if db.session.scalar(select(Message.id).where(Message.status == "queued", Message.send_after <= now).limit(1)) is None:
         return result  # the common case of an hourly sweep: nothing is due
     result.suppressed += _suppress(now)
+    from gallery.retention import pacing
+
+    result.suppressed += pacing.expire_stale(now)  # an occasion that is over is not mailed late
+    result.rescheduled += pacing.cap_marketing(now)  # one marketing mail a client a day, the most relevant
     after = None  # keyset: each batch starts past the last one, not over the index entries it just claimed
     while True:
         stmt = (select(Message.id, Message.send_after,
@@ -132,33 +138,45 @@ def send_due(now: datetime | None = None, result: SweepResult | None = None) -> 
 
 
 def deliver_claimed(message_ids: list[str], now: datetime) -> tuple[int, int]:
-    """Deliver messages this process claimed ('sending'); returns (sent, failed).
+    """Render messages this process claimed ('sending') into the mail outbox; returns (queued, failed).
 
-    Each message is committed on its own, after an atomic mark of its one attempt: a crash leaves at
-    most the message in flight undecided, and two workers handed the same id never both send it."""
+    A chunk at a time, in one transaction: the mark of each message's one attempt (exclusive: two workers
+    handed the same ids never both take one), its coupon, its mail in the outbox and its 'sent' status
+    commit together. A crash leaves the chunk claimed and unattempted, and the sweep takes it back; the
+    mail job delivers the outbox after the commit (batched, retried, at most once)."""
     sent = failed = 0
-    for message_id in message_ids:
-        attempt = db.session.execute(
-            update(Message).where(Message.id == message_id, Message.status == "sending",
-                                  Message.attempted_at.is_(None))
-            .values(attempted_at=clock.now()).returning(Message.id)
-            .execution_options(synchronize_session=False)).first()
-        db.session.commit()
-        if attempt is None:
-            continue  # delivered, suppressed or taken by another worker meanwhile
+    for start in range(0, len(message_ids), RENDER_CHUNK):
+        chunk = message_ids[start:start + RENDER_CHUNK]
+        attempted = _mark_attempts(chunk)
         try:
-            deliver(db.session.get(Message, message_id), now)
-            db.session.commit()
-            sent += 1
-        except Exception:  # noqa: BLE001 - one bad message must not stop the outbox
-            log.exception("retention message %s failed", message_id)
+            with db.session.no_autoflush:  # the chunk's rows go out together at the commit
+                queued = sum(1 for message in prefetch(attempted) if deliver(message, now))
+            commit()
+            sent += queued
+            continue
+        except Exception:  # noqa: BLE001 - one bad message must not stop the outbox: redo it one by one
+            log.warning("retention: a chunk of %d failed; delivering it message by message", len(chunk))
             db.session.rollback()
-            db.session.execute(update(Message).where(Message.id == message_id)
-                               .values(status="failed", status_reason="delivery error")
-                               .execution_options(synchronize_session=False))
-            db.session.commit()
-            failed += 1
+        for message_id in _mark_attempts(chunk):
+            try:
+                queued = deliver(db.session.get(Message, message_id), now)
+                commit()
+                sent += int(queued)
+            except Exception:  # noqa: BLE001
+                log.exception("retention message %s failed", message_id)
+                db.session.rollback()
+                db.session.execute(update(Message).where(Message.id == message_id)
+                                   .values(status="failed", status_reason="delivery error", attempted_at=clock.now())
+                                   .execution_options(synchronize_session=False))
+                commit()
+                failed += 1
     return sent, failed
+
+
+def _mark_attempts(message_ids: list[str]) -> list[str]:
+    return list(db.session.scalars(
+        update(Message).where(Message.id.in_(message_ids), Message.status == "sending", Message.attempted_at.is_(None))
+        .values(attempted_at=clock.now()).returning(Message.id).execution_options(synchronize_session=False)))
 
 
 def recover_stalled(now: datetime) -> tuple[int, int]:

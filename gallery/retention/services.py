@@ -10,7 +10,8 @@ from gallery.core.pagination import Page, paginate
 from gallery.engagement.services import record_event
 from gallery.errors import Problem
 from gallery.extensions import db
-from gallery.mail.services import build_message, send
+from gallery import mail
+from gallery.retention import followups
 from gallery.retention.models import Feedback, Message, Unsubscribe
 
 DETRACTOR_MAX = 6  # NPS: 0-6 detractors, 7-8 passives, 9-10 promoters
@@ -84,20 +85,20 @@ def submit_feedback(message_id: str, score: int, comment: str | None) -> Feedbac
     record_event("feedback_given", photographer_id=message.photographer_id, client_id=message.client_id,
                  gallery_id=message.gallery_id, payload={"score": score})
     db.session.flush()
+    followups.open_for_feedback(feedback)
     if score <= DETRACTOR_MAX:
         _alert_photographer(message, feedback)
     return feedback
 
 
 def _alert_photographer(message: Message, feedback: Feedback) -> None:
+    """A detractor's answer, at once to the photographer (in their language); replies go to the client."""
     photographer = db.session.get(Photographer, message.photographer_id)
     client = db.session.get(Client, message.client_id) if message.client_id else None
-    who = f"{client.name} <{client.email}>" if client else "A client"
-    text = (f"{who} answered your follow-up survey with {feedback.score}/10.\n\n"
-            f"Comment: {feedback.comment or '(none)'}\n\n"
-            "A quick, personal reply now is often what keeps a client.")
-    send(build_message(to=photographer.email, subject=f"Low survey score ({feedback.score}/10) from {who}",
-                       text=text, reply_to=client.email if client and client.email else None))
+    mail.queue("survey_alert", to=photographer.email, language=photographer.locale,
+               reply_to=client.email if client and client.email else None, photographer_id=photographer.id,
+               context={"who": f"{client.name} <{client.email}>" if client else "-", "score": feedback.score,
+                        "comment": feedback.comment})
 
 
 def list_messages(photographer_id: str, *, cursor=None, limit=50, status=None, rule=None, client_id=None) -> Page:

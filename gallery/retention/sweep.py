@@ -22,6 +22,7 @@ from gallery.core.ids import new_id
 from gallery.extensions import db
 from gallery.retention import schedule
 from gallery.retention.digest import send_digests
+from gallery.retention import campaigns, loyalty
 from gallery.retention.outbox_writes import insert_ignoring_duplicates
 from gallery.retention.planners import PLANNERS
 from gallery.retention.rules import CATEGORIES, rule_groups, stored_rules
@@ -46,7 +47,12 @@ def plan(now: datetime | None = None, kinds=None) -> int:
                     "send_after": schedule.next_window_start(c.due_at, c.timezone), "context": c.context,
                     "status": "queued", "created_at": now,
                 })
+    if not kinds or "campaign" in kinds:
+        rows.extend(campaigns.plan_due(now))
+    if not kinds or "loyalty" in kinds:
+        rows.extend(loyalty.plan_moves(now))
     if not rows:
+        db.session.commit()  # tier holdings may have changed without a move up
         return 0
     inserted = insert_ignoring_duplicates(rows)
     db.session.commit()

@@ -8,13 +8,14 @@ from __future__ import annotations
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from gallery.core.keyring import itsdangerous_keys
 from gallery.errors import Problem
 
 PURPOSES = ("unsubscribe", "open", "click", "survey")
 
 
 def _serializer(purpose: str) -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=f"retention.{purpose}")
+    return URLSafeSerializer(itsdangerous_keys(), salt=f"retention.{purpose}")
 
 
 def sign(purpose: str, value) -> str:

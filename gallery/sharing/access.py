@@ -31,6 +31,7 @@ from sqlalchemy import bindparam, select
 
 from gallery.accounts.auth import bearer_token
 from gallery.core import clock, transaction
+from gallery.core.keyring import itsdangerous_keys
 from gallery.core.queries import prebuilt
 from gallery.errors import Problem
 from gallery.extensions import db
@@ -97,7 +98,7 @@ class ShareAccess:
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"share-{purpose}")
+    return URLSafeTimedSerializer(itsdangerous_keys(), salt=f"share-{purpose}")
 
 
 def _password_hash(link: ShareLink, gallery: Gallery) -> str | None:
@@ -139,7 +140,7 @@ def contact_of(gallery: Gallery) -> dict:
     branding = photographer.branding or {}
     return {"studio_name": photographer.studio_name,
             "email": branding.get("contact_email") or photographer.email,
-            "phone": branding.get("phone"), "website": branding.get("website")}
+            "phone": branding.get("contact_phone") or branding.get("phone"), "website": branding.get("website")}
 
 
 def _gone(gallery: Gallery, detail: str) -> Problem:

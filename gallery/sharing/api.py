@@ -8,7 +8,10 @@ from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint
 
 from gallery.core import transaction
+from gallery.core.emails import normalize_email
+from gallery.core.parsing import json_body_or_none
 from gallery.core.passwords import verify_password
+from gallery.core.request_guard import SMALL_BODY, body_limit
 from gallery.errors import Problem
 from gallery.extensions import limiter
 from gallery.sharing import schemas
@@ -32,16 +35,16 @@ def per_link_and_ip() -> str:
 
 
 def per_link_and_email() -> str:
-    body = request.get_json(silent=True) or {}
+    body = json_body_or_none()
     email = body.get("email") if isinstance(body, dict) else None
-    return f"{request.view_args.get('token', '')}:{str(email).strip().lower()[:254]}"
+    return f"{request.view_args.get('token', '')}:{normalize_email(str(email))[:254]}"
 
 
 def _set_cookie(name: str, value: str, max_age: int) -> None:
     @after_this_request
     def set_cookie(response):
         response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="Lax", path="/",
-                            secure=current_app.config["GALLERY"].session_cookie_secure)
+                            secure=current_app.config["GALLERY"].cookies_secure)
         return response
 
 
@@ -49,6 +52,7 @@ def _set_cookie(name: str, value: str, max_age: int) -> None:
 @limiter.limit("10 per minute", key_func=per_link_and_ip)
 @blp.arguments(schemas.UnlockSchema)
 @blp.response(200, schemas.UnlockResultSchema)
+@body_limit(SMALL_BODY)
 def unlock(payload, token):
     """Give the password; answers an unlock token (and sets a cookie). Rate limited per link and address."""
     access = resolve_share(token, require_unlocked=False)
@@ -68,19 +72,27 @@ def unlock(payload, token):
 @share_access()
 @blp.arguments(schemas.VisitorStartSchema)
 @blp.response(202, schemas.VisitorStartResultSchema)
+@body_limit(SMALL_BODY)
 def start_visitor(payload, access):
     """Identify with an email: a 6-digit one-time code is mailed to it (valid 15 minutes)."""
     visitor, code = visitors.start_identification(access, payload["email"], payload.get("name"))
-    transaction.commit()  # the code stands before it is mailed; a mail failure answers 503
-    visitors.mail_code(access, visitor.email, code)
+    visitors.mail_code(access, visitor.email, code)  # queued in the outbox: it leaves after the commit
+    transaction.commit()
     return {"sent": True, "expires_in": int(visitors.CODE_TTL.total_seconds())}
+
+
+def _wrong_code(response) -> bool:
+    return response.status_code in (401, 429)
 
 
 @blp.post("/<token>/visitors/verify")
 @limiter.limit("10 per minute", key_func=per_link_and_ip)
+# Wrong guesses per address across all its codes: asking for a new code does not buy new guesses.
+@limiter.limit("10 per hour", key_func=per_link_and_email, deduct_when=_wrong_code)
 @share_access()
 @blp.arguments(schemas.VisitorVerifySchema)
 @blp.response(200, schemas.VisitorTokenSchema)
+@body_limit(SMALL_BODY)
 def verify_visitor(payload, access):
     """Check the code; answers the visitor token (also set as a cookie). Five wrong codes kill the code."""
     visitor, visitor_token = visitors.verify_identification(access, payload["email"], payload["code"])

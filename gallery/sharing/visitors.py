@@ -8,19 +8,20 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app, request
-from flask_babel import force_locale, gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from gallery import mail
+from gallery.accounts.branding import mail_brand_of
 from gallery.clients.models import Client
 from gallery.core import clock
+from gallery.core.keyring import current_key, verification_keys
 from gallery.core.transaction import keep_on_error
 from gallery.engagement.services import record_event
 from gallery.errors import Problem
 from gallery.extensions import db
 from gallery.galleries.models import Gallery
-from gallery.mail.services import build_message, send
-from gallery.sharing.access import ShareAccess, contact_of, issue_visitor_token
+from gallery.sharing.access import ShareAccess, issue_visitor_token
 from gallery.sharing.language import share_language
 from gallery.sharing.models import Visitor
 
@@ -30,9 +31,14 @@ CODE_TTL = timedelta(minutes=15)
 CODE_MAX_ATTEMPTS = 5
 
 
-def _code_hash(visitor_id: str, code: str) -> str:
-    secret = current_app.config["SECRET_KEY"].encode()
+def _code_hash(visitor_id: str, code: str, secret_key: str | None = None) -> str:
+    secret = (secret_key or current_key()).encode()
     return hmac.new(secret, f"{visitor_id}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def _code_matches(visitor: Visitor, code: str) -> bool:
+    """The code against its stored hash, made with the current key or an old one (a rotation in between)."""
+    return any(hmac.compare_digest(visitor.code_hash, _code_hash(visitor.id, code, key)) for key in verification_keys())
 
 
 def _visitor_by_email(access: ShareAccess, email: str) -> Visitor | None:
@@ -65,23 +71,13 @@ def start_identification(access: ShareAccess, email: str, name: str | None) -> t
 
 
 def mail_code(access: ShareAccess, email: str, code: str) -> None:
-    contact = contact_of(access.gallery)
-    minutes = int(CODE_TTL.total_seconds() // 60)
-    # The language the gallery page shows this person (their switch, the client's locale, the browser's).
+    """Queue the code mail, in the language the gallery page shows this person (their switch, the client's
+    locale, the browser's); it leaves after the commit, so a slow or stopped mail server never holds the page."""
     language, _explicit = share_language(request, access.link, access.gallery)
-    with force_locale(language):
-        subject = _("Your code for %(gallery)s: %(code)s", gallery=access.gallery.title, code=code)
-        text = (_('Your code to open "%(gallery)s" by %(studio)s is %(code)s.', gallery=access.gallery.title,
-                  studio=contact["studio_name"], code=code) + "\n"
-                + _("It works for %(minutes)d minutes. If you did not ask for it, ignore this message.",
-                    minutes=minutes) + "\n")
-    message = build_message(to=email, subject=subject, text=text, reply_to=contact["email"])
-    message["Content-Language"] = language
-    try:
-        send(message)
-    except OSError:  # SMTP refused or unreachable
-        log.exception("could not send a one-time code")
-        raise Problem(503, "We could not send the code just now. Try again in a minute.") from None
+    mail.queue("visitor_code", to=email, language=language, brand=mail_brand_of(access.gallery.photographer_id),
+               photographer_id=access.gallery.photographer_id,
+               context={"gallery_title": access.gallery.title, "code": code,
+                        "minutes": int(CODE_TTL.total_seconds() // 60)})
 
 
 def verify_identification(access: ShareAccess, email: str, code: str) -> tuple[Visitor, str]:
@@ -93,13 +89,18 @@ def verify_identification(access: ShareAccess, email: str, code: str) -> tuple[V
         raise wrong
     if visitor.code_expires_at is None or visitor.code_expires_at <= clock.now():
         raise wrong
-    if visitor.code_attempts >= CODE_MAX_ATTEMPTS:
-        visitor.code_hash = None
-        keep_on_error()
+    # Each guess takes one of the code's tries atomically before it is compared (the row stays locked until the
+    # request ends): parallel guesses cannot all read "4 tries used" and all be evaluated.
+    took = db.session.execute(
+        update(Visitor).where(Visitor.id == visitor.id, Visitor.code_hash.is_not(None),
+                              Visitor.code_attempts < CODE_MAX_ATTEMPTS)
+        .values(code_attempts=Visitor.code_attempts + 1).returning(Visitor.code_attempts)
+        .execution_options(synchronize_session=False)).first()
+    keep_on_error()  # the try counts even though the answer is an error
+    if took is None:
         raise Problem(429, "Too many wrong codes. Ask for a new one.")
-    if not hmac.compare_digest(visitor.code_hash, _code_hash(visitor.id, code)):
-        visitor.code_attempts += 1
-        keep_on_error()  # the wrong try counts even though the answer is an error
+    db.session.refresh(visitor)
+    if visitor.code_hash is None or not _code_matches(visitor, code):
         raise wrong
     now = clock.now()
     first_time = visitor.verified_at is None

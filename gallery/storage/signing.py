@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from flask import current_app
 
 from gallery.core import clock
+from gallery.core.keyring import current_key, verification_keys
 
 # scope kind -> function(value) -> bool (still allowed?)
 _scope_checks: dict[str, Callable[[str], bool]] = {}
@@ -23,8 +24,8 @@ def register_scope_check(kind: str, check: Callable[[str], bool]) -> None:
     _scope_checks[kind] = check
 
 
-def _signature(key: str, expires: int, download_name: str, scope: str) -> str:
-    secret = current_app.config["SECRET_KEY"].encode()
+def _signature(key: str, expires: int, download_name: str, scope: str, secret_key: str | None = None) -> str:
+    secret = (secret_key or current_key()).encode()
     message = "\n".join([key, str(expires), download_name, scope]).encode()
     digest = hmac.new(secret, message, hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest[:24]).decode()
@@ -34,7 +35,7 @@ def signed_url(key: str, *, expires_in: int | None = None, download_name: str | 
                scope: str | None = None, absolute: bool = False) -> str:
     settings = current_app.config["GALLERY"]
     expires = int(clock.now().timestamp()) + (expires_in or settings.signed_url_ttl)
-    params = {"e": expires}
+    params: dict[str, str | int] = {"e": expires}
     if download_name:
         params["d"] = download_name
     if scope:
@@ -55,8 +56,9 @@ def verify(key: str, expires: str | None, signature: str | None, download_name: 
            scope: str | None) -> None:
     if not expires or not signature or not expires.isdigit():
         raise SignatureError(403, "This link is not signed.")
-    expected = _signature(key, int(expires), download_name or "", scope or "")
-    if not hmac.compare_digest(expected, signature):
+    # Signed with the current key, or with an old one still in GALLERY_SECRET_KEY_FALLBACKS (rotation).
+    if not any(hmac.compare_digest(_signature(key, int(expires), download_name or "", scope or "", secret_key),
+                                   signature) for secret_key in verification_keys()):
         raise SignatureError(403, "This link's signature is not valid.")
     if int(expires) < clock.now().timestamp():
         raise SignatureError(410, "This link has expired; reload the gallery for a fresh one.")
@@ -83,7 +85,7 @@ def batch_signer(*, expires_in: int | None = None, scope: str | None = None) -> 
 
     settings = current_app.config["GALLERY"]
     expires = int(clock.now().timestamp()) + (expires_in or settings.signed_url_ttl)
-    secret = current_app.config["SECRET_KEY"].encode()
+    secret = current_key().encode()
     suffix = f"\n{expires}\n\n{scope or ''}".encode()
     middle = f"?e={expires}" + (f"&c={quote_plus(scope)}" if scope else "") + "&s="
 

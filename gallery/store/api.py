@@ -5,9 +5,11 @@ from flask_smorest import Blueprint
 
 from gallery.accounts.auth import current_photographer, photographer_required
 from gallery.clients.models import Client
+from gallery.core.transaction import commit
 from gallery.extensions import db
 from gallery.sharing.access import share_access
 from gallery.store import schemas, services
+from gallery.store.buyer_api import BuyerOrderViewSchema, order_view, with_thumbs
 
 blp = Blueprint("store", __name__, url_prefix="/api/v1", description="Store: price sheets, coupons, orders")
 
@@ -117,9 +119,9 @@ def update_order(changes, order_id):
     before = services.get_order(current_photographer().id, order_id).status
     order = services.change_order_status(current_photographer().id, order_id, changes.get("status"),
                                          tracking=changes.get("tracking"))
-    db.session.commit()
     if order.status != before and order.status in ("paid", "shipped"):
         services.notify_order(order.id, order.status)
+    commit()
     return order
 
 
@@ -130,9 +132,9 @@ def update_order(changes, order_id):
 def payment_webhook(provider):
     """Payment provider events, verified by HMAC signature and applied once."""
     outcome, paid_order = services.handle_payment_webhook(provider, request.get_data(cache=False), request.headers)
-    db.session.commit()
     if paid_order is not None:
         services.notify_order(paid_order.id, "paid")
+    commit()
     return {"received": True, "outcome": outcome}
 
 
@@ -153,8 +155,8 @@ def _buyer(access) -> services.Buyer:
 @share_blp.response(200, schemas.CartSchema)
 @share_access(require_visitor=True)
 def get_cart(access):
-    """The visitor's cart in this gallery, priced from the gallery's price sheet."""
-    return services.get_cart(access.gallery, _buyer(access))
+    """The visitor's cart in this gallery, priced from the gallery's price sheet; lines carry the photo's `thumb`."""
+    return _pictured(access, services.get_cart(access.gallery, _buyer(access)))
 
 
 @share_blp.put("/<token>/cart")
@@ -165,25 +167,30 @@ def put_cart(payload, access):
     """Replace the cart's items (product, photo of this gallery, quantity 1-100, options per product kind)."""
     cart = services.replace_cart(access.gallery, _buyer(access), payload["items"])
     db.session.commit()
-    return cart
+    return _pictured(access, cart)
 
 
 @share_blp.post("/<token>/orders")
 @share_access(require_visitor=True)
 @share_blp.arguments(schemas.CheckoutSchema)
-@share_blp.response(201, schemas.BuyerOrderSchema)
+@share_blp.response(201, BuyerOrderViewSchema)
 def checkout(payload, access):
     """Check out the cart: an order with a price snapshot; `checkout_url` when paying online."""
     return_url = f"{current_app.config['GALLERY'].public_base_url}/g/{access.link.token}"
     order = services.place_order(access.gallery, _buyer(access), return_url=return_url, **payload)
-    db.session.commit()
     services.notify_order(order.id, "placed")
-    return order
+    commit()
+    return order_view(access, order)
 
 
 @share_blp.get("/<token>/orders/<order_id>")
-@share_blp.response(200, schemas.BuyerOrderSchema)
+@share_blp.response(200, BuyerOrderViewSchema)
 @share_access(require_visitor=True)
 def get_buyer_order(order_id, access):
     """One of the visitor's own orders in this gallery (e.g. its status after the hosted checkout)."""
-    return services.get_buyer_order(access.gallery, _buyer(access), order_id)
+    return order_view(access, services.get_buyer_order(access.gallery, _buyer(access), order_id))
+
+
+def _pictured(access, cart):
+    cart.items = with_thumbs(access, cart.items)
+    return cart

@@ -71,7 +71,9 @@ def replace_cart(gallery: Gallery, buyer: Buyer, items: list[dict]) -> CartView:
     products = {p.id: p for p in sheet.products if p.active}
     wanted_photos = {item["photo_id"] for item in items if item.get("photo_id")}
     for item in items:
-        wanted_photos.update((item.get("options") or {}).get("photo_ids") or [])
+        album_ids = (item.get("options") or {}).get("photo_ids")
+        if isinstance(album_ids, list):  # anything else is refused below by the options' own schema
+            wanted_photos.update(photo_id for photo_id in album_ids if isinstance(photo_id, str))
     visible = visible_photo_ids(gallery.id, buyer.role == "client", wanted_photos) if wanted_photos else set()
     errors: dict[str, list[str]] = {}
     cleaned = []

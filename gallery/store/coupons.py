@@ -155,6 +155,10 @@ def check_coupon(coupon: Coupon, *, gallery: Gallery, buyer: Buyer, currency: st
         raise _refuse(f"This coupon needs an order of at least {money.format_money(coupon.minimum_order, currency)}; "
                       f"the cart comes to {money.format_money(subtotal, currency)}.",
                       minimum_order=coupon.minimum_order)
+    _check_uses_per_client(coupon, buyer)
+
+
+def _check_uses_per_client(coupon: Coupon, buyer: Buyer) -> None:
     if coupon.max_uses_per_client is not None:
         mine = (CouponRedemption.client_id == buyer.client_id) if buyer.client_id else \
             (CouponRedemption.visitor_id == buyer.visitor_id)
@@ -172,6 +176,9 @@ def redeem(coupon: Coupon, order: Order, buyer: Buyer) -> None:
         .values(uses=Coupon.uses + 1).execution_options(synchronize_session=False))
     if result.rowcount != 1:
         raise _refuse("This coupon has been used up.")
+    # Counted again under the coupon's row lock, which the UPDATE above holds until commit: checkouts of one
+    # client racing each other are serialised here, and each sees the redemptions committed before it.
+    _check_uses_per_client(coupon, buyer)
     db.session.add(CouponRedemption(coupon_id=coupon.id, order_id=order.id, client_id=buyer.client_id,
                                     visitor_id=buyer.visitor_id))
 

@@ -48,6 +48,8 @@ class PriceSheet(TimestampMixin, db.Model):
     shipping_flat: Mapped[int] = mapped_column(Integer, default=0)
     free_shipping_over: Mapped[int | None] = mapped_column(Integer)
     payment_provider: Mapped[str] = mapped_column(String(32), default="manual")
+    # Shown to the buyer (page, order mail) when payment is manual: bank account, Vipps number, ...
+    payment_instructions: Mapped[str | None] = mapped_column(String(2000))
 
     products: Mapped[list["Product"]] = relationship(
         back_populates="price_sheet", order_by="Product.position", cascade="all, delete-orphan", passive_deletes=True

@@ -9,12 +9,12 @@ from sqlalchemy import exists, select
 
 from gallery.core import clock
 from gallery.core.pagination import Page, paginate
-from gallery.core.queues import enqueue
 from gallery.engagement.services import record_event
 from gallery.errors import Problem
 from gallery.extensions import db
 from gallery.galleries.models import Gallery, Photo
-from gallery.store.models import (ORDER_TRANSITIONS, PHYSICAL_KINDS, Order, OrderItem)
+from gallery.store import perks
+from gallery.store.models import DIGITAL_KINDS, ORDER_TRANSITIONS, PHYSICAL_KINDS, Order, OrderItem
 from gallery.store.payments import get_provider
 from gallery.store.carts import find_cart, gallery_price_sheet
 from gallery.store.coupons import check_coupon, find_coupon, redeem, release
@@ -36,7 +36,12 @@ def place_order(gallery: Gallery, buyer: Buyer, *, coupon_code: str | None = Non
     stale = [item.product.name for item in cart.items if not item.product.active]
     if stale:
         raise Problem(409, f"No longer sold: {', '.join(stale)}. Update the cart and try again.")
-    lines = [(item.product.price, item.quantity, item.product.kind) for item in cart.items]
+    perk = perks.for_buyer(gallery.photographer_id, buyer.client_id)
+
+    def price(item):  # a tier with free digital downloads pays nothing for them
+        return 0 if perk.free_digital and item.product.kind in DIGITAL_KINDS else item.product.price
+
+    lines = [(price(item), item.quantity, item.product.kind) for item in cart.items]
     if any(kind in PHYSICAL_KINDS for _, _, kind in lines) and not shipping_address:
         raise Problem(422, "Prints, canvases and albums need a shipping address.",
                       errors={"shipping_address": ["Required for physical products."]})
@@ -45,7 +50,7 @@ def place_order(gallery: Gallery, buyer: Buyer, *, coupon_code: str | None = Non
     if coupon_code:
         coupon = find_coupon(gallery.photographer_id, coupon_code)
         check_coupon(coupon, gallery=gallery, buyer=buyer, currency=sheet.currency, subtotal=subtotal)
-    totals = compute_totals(lines, sheet, coupon)
+    totals = compute_totals(lines, sheet, coupon, standing_percent=perk.discount_percent)
     provider = get_provider(sheet.payment_provider)
     order = Order(photographer_id=gallery.photographer_id, gallery_id=gallery.id, visitor_id=buyer.visitor_id,
                   client_id=buyer.client_id, email=buyer.email, name=buyer.name, locale=buyer.locale,
@@ -59,8 +64,8 @@ def place_order(gallery: Gallery, buyer: Buyer, *, coupon_code: str | None = Non
         select(Photo).where(Photo.id.in_({i.photo_id for i in cart.items if i.photo_id})))}
     order.items = [OrderItem(product_id=item.product_id, product_kind=item.product.kind,
                              product_name=item.product.name, photo_id=item.photo_id,
-                             photo_filename=photos.get(item.photo_id), unit_price=item.product.price,
-                             quantity=item.quantity, line_total=item.product.price * item.quantity,
+                             photo_filename=photos.get(item.photo_id), unit_price=price(item),
+                             quantity=item.quantity, line_total=price(item) * item.quantity,
                              options=item.options, position=item.position) for item in cart.items]
     db.session.add(order)
     db.session.flush()
@@ -164,5 +169,7 @@ def mark_order_paid(order: Order, *, source: str) -> None:
 
 
 def notify_order(order_id: str, event: str) -> None:
-    """Queue the order mails; call after the commit, so a rolled-back order sends nothing."""
-    enqueue("workers.store.send_order_mails", order_id, event, queue="mail")
+    """Queue the order mails in this transaction: they leave after its commit (nothing if it rolls back)."""
+    from gallery.store.notifications import queue_order_mails
+
+    queue_order_mails(order_id, event)

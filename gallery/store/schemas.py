@@ -54,6 +54,8 @@ class PriceSheetSchema(Schema):
     shipping_flat = Amount(load_default=0)
     free_shipping_over = Amount(allow_none=True)
     payment_provider = fields.String(load_default="manual", validate=validate.OneOf(["manual", "stripe"]))
+    payment_instructions = fields.String(allow_none=True, validate=validate.Length(max=2000), metadata={
+        "description": "How to pay when payment is manual (bank account, reference); shown to the buyer."})
     products = fields.List(fields.Nested(ProductSchema), load_default=list, validate=validate.Length(max=500),
                            metadata={"description": "On PATCH the list replaces the products; products left out "
                                                     "stay inactive so past carts and orders keep their names."})
@@ -201,6 +203,8 @@ class LineSchema(Schema):
 
 class CartLineSchema(LineSchema):
     available = fields.Boolean(metadata={"description": "False when the product is no longer sold."})
+    thumb = fields.Dict(allow_none=True, metadata={"description": "The photo's thumbnail (url, webp, width, height) "
+                                                                  "as this link may see it."})
 
 
 class CartSchema(Schema):

@@ -33,7 +33,8 @@ class Totals:
     total: int
 
 
-def compute_totals(lines: list[tuple[int, int, str]], sheet: PriceSheet, coupon: Coupon | None = None) -> Totals:
+def compute_totals(lines: list[tuple[int, int, str]], sheet: PriceSheet, coupon: Coupon | None = None,
+                   standing_percent: int = 0) -> Totals:
     """Totals in minor units from (unit_price, quantity, product_kind) lines.
 
     Discount before shipping; shipping flat when anything is physical (free with a free-shipping coupon or
@@ -45,6 +46,8 @@ def compute_totals(lines: list[tuple[int, int, str]], sheet: PriceSheet, coupon:
         discount = money.percent_of(subtotal, coupon.percent_off)
     elif coupon is not None and coupon.amount_off:
         discount = min(coupon.amount_off, subtotal)
+    if standing_percent:  # a loyalty discount does not stack with a coupon: the better one applies
+        discount = max(discount, money.percent_of(subtotal, standing_percent))
     shipping = 0
     if any(kind in PHYSICAL_KINDS for _, _, kind in lines):
         free = (coupon is not None and coupon.free_shipping) or (

@@ -1,19 +1,26 @@
 """GET /g/{token} and /g/{token}/p/{photo_id}: the client gallery page (HTML)."""
 from __future__ import annotations
 
+import base64
+import hashlib
+
 from flask import make_response, render_template, request
 from flask_babel import force_locale
 from flask_smorest import Blueprint
 
 from gallery.errors import Problem
+from gallery.proofing.models import DEFAULT_LIST_NAME
 from gallery.sharing.links import page_url
 from gallery.sharing.access import contact_of, find_link, link_state_problem, resolve_share
-from gallery.web_client import i18n, services
+from gallery.web_client import brand, i18n, services
 from gallery.web_client.strings import script_strings
 
 blp = Blueprint("pages", __name__, description="The client gallery page (HTML for browsers and link-preview crawlers)")
 
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+# The modules the first screen needs, preloaded together (no import waterfall on a slow phone connection);
+# gallery.js imports the others once the first screen is complete.
+PAGE_MODULES = ("core.js", "api.js", "visitor.js", "grid.js")
 COMPRESSIBLE_STATIC = {"text/css", "text/javascript", "application/javascript", "image/svg+xml"}
 HTML_RESPONSES = {
     404: "No such link: an HTML page saying so.",
@@ -63,7 +70,8 @@ def _render(token: str, photo_id: str | None = None):
     language, explicit = i18n.share_language(request, link, gallery)
     if problem is not None:
         return _page("page/expired.html", 410, language=language, explicit=explicit, photographer=photographer,
-                     gallery=gallery, detail=problem.detail, contact=contact_of(gallery))
+                     gallery=gallery, detail=problem.detail, contact=contact_of(gallery),
+                     reason=services.gone_reason(link, gallery))
     access = resolve_share(token, require_unlocked=False)
     with force_locale(language):
         photo = services.visible_photo(access, photo_id) if photo_id and not access.locked else None
@@ -79,19 +87,25 @@ def _render(token: str, photo_id: str | None = None):
             description=description[:300], url=page_url(token, photo.id if photo else None),
             image=shared or hero)
         config = {"token": token, "api": f"/api/v1/share/{token}", "lang": language, "photoId": photo_id,
+                  "role": link.role, "defaultListName": DEFAULT_LIST_NAME,
                   "locked": access.locked, "pageUrl": page_url(token), "strings": script_strings()}
     return _page("page/gallery.html", 200, language=language, explicit=explicit, photographer=photographer,
                  gallery=gallery, access=access, preview=preview, hero=hero, config=config, studio=studio)
 
 
 def _page(template: str, status: int, *, language: str, photographer, explicit: bool = False, **context):
+    studio = brand.brand_of(photographer)
+    # The studio's colours as one inline rule, allowed by its hash (the policy allows no other inline style).
+    brand_css = f":root{{--accent:{studio['accent']};--accent-ink:{studio['accent_ink']}}}" if studio else ""
     with force_locale(language):
         html = render_template(template, lang=language, languages=i18n.LANGUAGES, _=i18n.gettext,
                                gettext=i18n.gettext, ngettext=i18n.domain.ngettext, photographer=photographer,
-                               current_url=request.path, **context)
+                               brand=studio, brand_css=brand_css, modules=PAGE_MODULES, current_url=request.path,
+                               **context)
     response = make_response(html, status)
     response.headers["Content-Type"] = "text/html; charset=utf-8"
-    response.headers["Content-Security-Policy"] = services.content_security_policy(photographer)
+    response.headers["Content-Security-Policy"] = services.content_security_policy(
+        photographer, style_hashes=[_sha256(brand_css)] if brand_css else [])
     # The page is per link and carries short-lived signed URLs: never cache it in shared caches.
     response.headers["Cache-Control"] = "private, no-cache"
     response.headers["Vary"] = "Accept-Language, Cookie"
@@ -99,3 +113,7 @@ def _page(template: str, status: int, *, language: str, photographer, explicit: 
         response.set_cookie(i18n.LANGUAGE_COOKIE, language, max_age=LANGUAGE_COOKIE_AGE, samesite="Lax",
                             httponly=False, secure=request.is_secure)
     return response
+
+
+def _sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"

@@ -95,7 +95,34 @@ def _og_rendition(access: ShareAccess, photo: Photo) -> Rendition | None:
     return visibility.best_rendition(access.sees_clean, "og", rows)
 
 
-def content_security_policy(photographer: Photographer | None) -> str:
+def icon_rendition(access: ShareAccess, photo: Photo, size: int) -> Rendition | None:
+    """The cover for an app icon of `size` px: the visibility rule's single large image (as for a link preview),
+    and never a clean image scaled up beyond its own size where the watermark applies."""
+    rendition = _og_rendition(access, photo)
+    if rendition is None or (not access.sees_clean and rendition.name != "watermarked"
+                             and max(rendition.width or 0, rendition.height or 0) < size):
+        return None
+    return rendition
+
+
+def gone_reason(link, gallery) -> str:
+    """Why a link shows no gallery, for the screen that says so: revoked, link_expired, unpublished (a draft
+    never published), archived or expired."""
+    from gallery.core import clock
+
+    now = clock.now()
+    if link.revoked_at is not None:
+        return "revoked"
+    if link.expires_at is not None and link.expires_at <= now:
+        return "link_expired"
+    if gallery.status == "draft":
+        return "unpublished"
+    if gallery.status != "published":
+        return "archived"
+    return "expired"
+
+
+def content_security_policy(photographer: Photographer | None, style_hashes: list[str] = ()) -> str:
     """Strict: our own scripts and styles only, images from us (and the object store or CDN when they serve
     them directly), framing only by the photographer's own site."""
     settings = current_app.config["GALLERY"]
@@ -104,6 +131,10 @@ def content_security_policy(photographer: Photographer | None) -> str:
         if url:
             parts = urlsplit(url)
             image_sources.append(f"{parts.scheme}://{parts.netloc}")
+    from gallery.web_client.brand import logo_origin
+
+    if logo_origin(photographer):
+        image_sources.append(logo_origin(photographer))
     if settings.storage_backend == "s3" and not settings.s3_endpoint_url and settings.s3_bucket:
         image_sources.append(f"https://{settings.s3_bucket}.s3.{settings.s3_region}.amazonaws.com")
     # Browsers ignore X-Frame-Options when frame-ancestors is present, so this alone decides embedding.
@@ -113,7 +144,7 @@ def content_security_policy(photographer: Photographer | None) -> str:
         "default-src 'self'",
         f"img-src {' '.join(image_sources)}",
         "script-src 'self'",
-        "style-src 'self'",
+        " ".join(["style-src 'self'", *style_hashes]),
         "connect-src 'self'",
         "font-src 'self'",
         "object-src 'none'",

@@ -78,6 +78,22 @@ def test_per_visitor_download_limit(client, make_photographer, make_gallery, mak
     assert client.get(url, headers=ola).status_code == 200  # the limit is per visitor
 
 
+def test_a_ranged_zip_request_is_held_to_the_same_rules(client, make_photographer, make_gallery, make_photo,
+                                                        make_share_link, identify_visitor):
+    photographer, _ = make_photographer()
+    gallery = make_gallery(photographer, publish=True, download_limit=1)
+    make_photo(gallery)
+    link = make_share_link(gallery)
+    url = f"/api/v1/share/{link.token}/download.zip"
+    assert problem(client.get(url), 401)["needs_visitor"] is True
+    assert problem(client.get(url, headers={"Range": "bytes=1-"}), 401)["needs_visitor"] is True
+    assert client.head(url).status_code == 401
+    kari = {"Authorization": "Bearer " + identify_visitor(link, "kari@example.com")}
+    assert client.get(url, headers={**kari, "Range": "bytes=1-"}).status_code == 206  # counts as the one download
+    assert problem(client.get(url, headers={**kari, "Range": "bytes=0-"}), 403)["download_limit"] == 1
+    assert problem(client.get(url, headers=kari), 403)
+
+
 def test_zip_extracts_bit_identical_with_exact_length_and_resumes(client, tmp_path, make_photographer,
                                                                   make_gallery, make_photo, make_share_link):
     photographer, _ = make_photographer()

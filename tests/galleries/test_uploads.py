@@ -82,13 +82,76 @@ def test_files_that_are_not_images_end_failed_with_a_reason(make_photographer, m
     assert "empty" in upload(api, gallery.id, b"", filename="again.jpg").json["photo"]["failure_reason"]
 
 
-def test_a_failed_file_uploaded_again_replaces_the_failed_photo(make_photographer, make_gallery):
+def test_a_rejected_file_uploaded_again_is_the_same_photo(make_photographer, make_gallery):
     photographer, api = make_photographer()
     gallery = make_gallery(photographer)
     first = upload(api, gallery.id, b"nope", filename="x.jpg").json["photo"]
     second = upload(api, gallery.id, b"nope", filename="x.jpg")
+    assert second.status_code == 200 and second.json["duplicate"] and second.json["photo"]["id"] == first["id"]
+
+
+def test_a_file_that_failed_in_processing_uploaded_again_replaces_it(make_photographer, make_gallery):
+    from gallery.galleries.processing import INTERNAL_FAILURE
+
+    photographer, api = make_photographer()
+    gallery = make_gallery(photographer)
+    first = upload(api, gallery.id, PHOTOS / "landscape_2.jpg").json["photo"]
+    db.session.execute(db.update(Photo).where(Photo.id == first["id"]).values(status="failed",
+                                                                              failure_reason=INTERNAL_FAILURE))
+    db.session.commit()
+    second = upload(api, gallery.id, PHOTOS / "landscape_2.jpg")
     assert second.status_code == 201 and second.json["photo"]["id"] != first["id"]
     assert db.session.get(Photo, first["id"]) is None
+
+
+def test_two_racing_uploads_of_one_rejected_file_share_one_photo(app, make_photographer, make_gallery):
+    import threading
+
+    photographer, api = make_photographer()
+    gallery_id = make_gallery(photographer).id
+    barrier = threading.Barrier(2)
+    answers = []
+
+    def send():
+        barrier.wait()
+        answers.append(upload(api, gallery_id, b"not a picture at all", filename="x.jpg"))
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    ids = {answer.json["photo"]["id"] for answer in answers}
+    assert len(ids) == 1 and all(answer.status_code in (200, 201) for answer in answers)
+    assert api.get(f"/api/v1/galleries/{gallery_id}/photos").json["items"][0]["id"] in ids
+
+
+def test_an_upload_whose_row_is_refused_leaves_nothing_in_storage(app, make_photographer, make_gallery):
+    from sqlalchemy import text
+
+    photographer, api = make_photographer()
+    gallery = make_gallery(photographer)
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("CREATE FUNCTION refuse_photo() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                                "RAISE EXCEPTION 'refused' USING ERRCODE = 'check_violation'; END $$"))
+        db.session.execute(text("CREATE TRIGGER refuse_photo BEFORE INSERT ON photos FOR EACH ROW "
+                                "EXECUTE FUNCTION refuse_photo()"))
+    else:
+        db.session.execute(text("CREATE TRIGGER refuse_photo BEFORE INSERT ON photos "
+                                "BEGIN SELECT RAISE(ABORT, 'refused'); END"))
+    db.session.commit()
+    try:
+        response = upload(api, gallery.id, PHOTOS / "landscape_2.jpg")
+        assert 400 <= response.status_code < 500 and response.mimetype == "application/problem+json"
+        originals = get_storage().path(f"originals/{gallery.id}")
+        assert not originals.exists() or not any(originals.iterdir())
+    finally:
+        db.session.rollback()
+        db.session.execute(text("DROP TRIGGER refuse_photo" + (" ON photos" if db.engine.dialect.name == "postgresql"
+                                                                 else "")))
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(text("DROP FUNCTION refuse_photo()"))
+        db.session.commit()
 
 
 def test_bad_requests(make_photographer, make_gallery, app):

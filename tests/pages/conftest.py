@@ -81,3 +81,64 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path))
     return path
+
+
+VIEWPORTS = {
+    "phone": {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True,
+              "has_touch": True},
+    "laptop": {"viewport": {"width": 1280, "height": 800}, "device_scale_factor": 1},
+}
+
+
+@pytest.fixture
+def open_browser(chromium):
+    """open_browser(size="phone"|"laptop", locale="en-GB", **context options) -> a page collecting console errors
+    in `.problems`; contexts close at the end of the test."""
+    _, browser = chromium
+    contexts = []
+
+    def make(size="phone", locale="en-GB", **options):
+        context = browser.new_context(**VIEWPORTS[size], locale=locale, accept_downloads=True, **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.problems = []
+        page.on("console", lambda message: message.type == "error" and page.problems.append(message.text))
+        page.on("pageerror", lambda error: page.problems.append(str(error)))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def brand_studio(live_server):
+    """brand_studio(shared, accent="#f5d142"): gives the gallery's photographer a full brand (the logo is served by
+    the app itself, so the test needs no network)."""
+
+    def brand(shared, accent="#f5d142", **extra):
+        shared.photographer.branding = {
+            "logo_url": f"{live_server}/g/{shared.link.token}/icon-192.png", "accent_color": accent,
+            "contact_email": "hello@northlight.example", "contact_phone": "+47 912 34 567",
+            "website": "https://northlight.example", "instagram": "https://instagram.com/northlight",
+            "facebook": "https://facebook.com/northlight", **extra}
+        db.session.commit()
+        return shared
+
+    return brand
+
+
+def axe_check(page, context: str | None = None):
+    """Run axe-core (vendored under tests/vendor, injected by the test, never shipped with the page) and
+    return the serious and critical violations."""
+    if not page.evaluate("() => Boolean(window.axe)"):
+        page.evaluate(AXE.read_text() + "\n;undefined")  # through DevTools: the page's CSP allows no such script
+    result = page.evaluate("""async (context) => {
+        const r = await axe.run(context || document, { resultTypes: ["violations"] });
+        return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
+          .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5) }));
+    }""", context)
+    return result
+
+
+AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe-core" / "axe.min.js"

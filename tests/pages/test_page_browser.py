@@ -76,7 +76,8 @@ def test_client_journey_on_a_phone(app, live_server, phone, make_shared_gallery,
         page.locator(".tile button.open").first.click()
         page.wait_for_selector("#viewer[open] #viewer-img")
         page.wait_for_function("() => document.querySelector('#viewer-img').complete")
-        assert page.inner_text("#viewer-position") == "1 / 6"
+        # The viewer walks the grid in set order: the first photo of "Ceremony", one of its three.
+        assert page.inner_text("#viewer-position") == "Ceremony · 1 / 3"
         screenshot(page, "03-viewer")
         page.click("#viewer-heart")
         page.wait_for_selector("#identify[open]")
@@ -92,14 +93,14 @@ def test_client_journey_on_a_phone(app, live_server, phone, make_shared_gallery,
         page.wait_for_selector("#viewer-heart[aria-pressed=true]")
         assert page.inner_text("#selection-count") == "1 of 2 selected"
 
-        # 4. Swipe to the next photo with a finger, favourite it: the limit is reached.
+        # 4. Swipe to the next photo of the set with a finger, favourite it: the limit is reached.
         _swipe_left(page)
-        page.wait_for_function("() => document.querySelector('#viewer-position').textContent === '2 / 6'")
+        page.wait_for_function("() => document.querySelector('#viewer-position').textContent === 'Ceremony · 2 / 3'")
         page.click("#viewer-heart")
         page.wait_for_selector("#viewer-heart[aria-pressed=true]")
         assert page.inner_text("#selection-count") == "2 of 2 selected"
         page.keyboard.press("ArrowRight")
-        page.wait_for_function("() => document.querySelector('#viewer-position').textContent === '3 / 6'")
+        page.wait_for_function("() => document.querySelector('#viewer-position').textContent === 'Ceremony · 3 / 3'")
         page.click("#viewer-heart")
         page.wait_for_selector("#toast:not([hidden])")
         assert "the most this gallery allows" in page.inner_text("#toast")
@@ -110,7 +111,7 @@ def test_client_journey_on_a_phone(app, live_server, phone, make_shared_gallery,
         with page.expect_download() as download_info:
             page.click("#viewer-download")
         download = download_info.value
-        assert download.suggested_filename == "IMG_0003.jpg"
+        assert download.suggested_filename == "IMG_0005.jpg"  # the third photo of Ceremony
         with open(download.path(), "rb") as file:
             assert file.read(3) == b"\xff\xd8\xff"
 
@@ -131,6 +132,8 @@ def test_client_journey_on_a_phone(app, live_server, phone, make_shared_gallery,
         page.select_option("#lang-select", "nb")
         page.wait_for_function("() => document.documentElement.lang === 'nb'")
         page.wait_for_selector(".tile img.loaded")
+        # the action bar comes with the page's second part, once the first screen is complete
+        page.wait_for_function("() => document.querySelector('#selection-count').textContent !== ''")
         assert page.inner_text("#selection-count") == "Utvalget ditt er sendt inn."
         assert "?lang" not in page.url
         screenshot(page, "07-norwegian")
@@ -192,7 +195,9 @@ def test_add_to_cart_and_check_out_on_a_phone(app, live_server, phone, make_shar
         page.fill("#product-quantity", "2")
         page.click("#product-form button[type=submit]")
         page.wait_for_selector("#checkout-form:not([hidden])")
-        assert "2 × Print 20x30" in page.inner_text("#cart-body")
+        assert "Print 20x30" in page.inner_text("#cart-body")
+        assert page.input_value("#cart-body .quantity") == "2"
+        assert page.locator("#cart-body .line-thumb img").count() == 1  # the photo in the line
         assert page.inner_text("#cart-count") == "2"
         screenshot(page, "09-cart")
 
@@ -202,9 +207,10 @@ def test_add_to_cart_and_check_out_on_a_phone(app, live_server, phone, make_shar
         page.fill("#ship-line1", "Fjordveien 1")
         page.fill("#ship-postal", "5003")
         page.fill("#ship-city", "Bergen")
-        page.fill("#ship-country", "no")
+        page.select_option("#ship-country", "NO")
         page.click("#checkout-form button[type=submit]")
-        page.wait_for_function("() => document.querySelector('#toast').textContent.includes('order has been placed')")
+        page.wait_for_selector("#order-placed:not([hidden])")
+        assert "order has been placed" in page.inner_text("#order-placed")
         assert page.inner_text("#cart-count") == "0"
     with app.app_context():
         order = db.session.scalar(select(Order))

@@ -1,6 +1,8 @@
 """The page shell as a link-preview crawler and a browser's first request see it (no JavaScript)."""
 from __future__ import annotations
 
+import base64
+import hashlib
 from datetime import timedelta
 from html.parser import HTMLParser
 
@@ -151,15 +153,19 @@ def test_strict_content_security_policy_and_no_inline_code(client, make_shared_g
     response, view = crawl(client, shared.path)
     policy = dict(part.strip().split(" ", 1) for part in response.headers["Content-Security-Policy"].split(";"))
     assert policy["default-src"] == "'self'"
-    assert policy["script-src"] == "'self'" and policy["style-src"] == "'self'"
+    # One inline style: the studio's colours, allowed by its own hash and nothing else.
+    html = response.get_data(as_text=True)
+    brand_css = html.split("<style>", 1)[1].split("</style>", 1)[0]
+    assert brand_css.startswith(":root{--accent:#")
+    digest = base64.b64encode(hashlib.sha256(brand_css.encode()).digest()).decode()
+    assert policy["script-src"] == "'self'" and policy["style-src"] == f"'self' 'sha256-{digest}'"
     assert policy["object-src"] == "'none'" and policy["base-uri"] == "'none'"
     assert policy["frame-ancestors"] == "'none'"
     assert "unsafe" not in response.headers["Content-Security-Policy"]
     # Only our module script and the JSON data block, which CSP lets exist but never run.
     assert [s.get("type") for s in view.scripts] == ["module", "application/json"]
     assert view.scripts[0]["src"].startswith("/static/")
-    assert view.styles_inline == 0
-    html = response.get_data(as_text=True)
+    assert view.styles_inline == 1
     assert "https://" not in html.replace("http://gallery.test", "")  # no third-party CDN or font
     assert response.headers["Cache-Control"] == "private, no-cache"
 

@@ -19,7 +19,12 @@ DATE_KINDS = {"wedding", "anniversary", "birthday", "child_birth"}
 ENGAGEMENT = {"gallery_viewed", "photo_viewed", "favourited", "unfavourited", "selection_submitted", "downloaded",
               "zip_downloaded", "shared", "cart_updated", "order_placed", "order_paid", "commented",
               "feedback_given", "email_clicked", "visitor_identified"}
-CATEGORY = {"anniversary": "marketing", "reorder": "marketing", "favourites": "marketing",
+PHOTOS_PER_GALLERY = 12
+# The studio's loyalty tiers (name, sessions reaching it, rank) and one campaign to newborn clients.
+TIERS = (("Friend", 1, 1), ("Regular", 2, 2))
+CAMPAIGN = {"scheduled_at": datetime(2024, 3, 1, 12, tzinfo=UTC), "send_on": date(2024, 3, 15),
+            "event_types": ["newborn"]}
+CATEGORY = {"loyalty": "marketing", "campaign": "marketing", "anniversary": "marketing", "reorder": "marketing", "favourites": "marketing",
             "abandoned_cart": "marketing", "dormant": "marketing", "followup": "service", "expiry": "transactional"}
 
 
@@ -55,6 +60,7 @@ class SimEvent:
     client: SimClient
     gallery: SimGallery | None
     photo: str | None = None
+    photos: tuple = ()  # order_placed: the photos ordered
 
 
 def _at(day: date, rng: random.Random) -> datetime:
@@ -96,23 +102,41 @@ def generate(seed: int, clients: int, start: date, end: date) -> tuple[list, lis
                 for _ in range(rng.randrange(0, 4)):
                     t += timedelta(hours=rng.randrange(1, 200))
                     events.append(SimEvent(t, "photo_viewed", client, gallery, f"photo{gallery.key}x{rng.randrange(50)}"))
+                favourites = []
                 if rng.random() < 0.6:
                     for _ in range(rng.randrange(1, 6)):
                         t += timedelta(hours=rng.randrange(1, 100))
-                        events.append(SimEvent(t, "favourited", client, gallery, f"photo{gallery.key}x{rng.randrange(50)}"))
+                        favourites.append(f"{rng.randrange(PHOTOS_PER_GALLERY)}")
+                        events.append(SimEvent(t, "favourited", client, gallery, favourites[-1]))
+
+                def ordered():
+                    # Some orders hold every favourite, some a few, some other photos (and an order may come
+                    # before the last favourite).
+                    pick = rng.random()
+                    if favourites and pick < 0.4:
+                        return tuple(dict.fromkeys(favourites))
+                    if favourites and pick < 0.7:
+                        return (rng.choice(favourites),)
+                    return (f"{rng.randrange(PHOTOS_PER_GALLERY)}",)
+
                 roll = rng.random()
                 if roll < 0.25:
                     t += timedelta(hours=rng.randrange(1, 300))
                     events.append(SimEvent(t, "cart_updated", client, gallery))
                     if rng.random() < 0.5:
                         t += timedelta(hours=rng.randrange(1, 40))
-                        events.append(SimEvent(t, "order_placed", client, gallery))
+                        events.append(SimEvent(t, "order_placed", client, gallery, photos=ordered()))
                         events.append(SimEvent(t + timedelta(minutes=3), "order_paid", client, gallery))
                 elif roll < 0.5:
                     t += timedelta(days=rng.randrange(1, 40))
                     events.append(SimEvent(t, "cart_updated", client, gallery))
-                    events.append(SimEvent(t + timedelta(minutes=10), "order_placed", client, gallery))
+                    events.append(SimEvent(t + timedelta(minutes=10), "order_placed", client, gallery,
+                                           photos=ordered()))
                     events.append(SimEvent(t + timedelta(minutes=12), "order_paid", client, gallery))
+                if favourites and rng.random() < 0.3:  # more favourites after an order
+                    t += timedelta(hours=rng.randrange(1, 100))
+                    favourites.append(f"{rng.randrange(PHOTOS_PER_GALLERY)}")
+                    events.append(SimEvent(t, "favourited", client, gallery, favourites[-1]))
                 if rng.random() < 0.3:  # comes back months later
                     t += timedelta(days=rng.randrange(90, 500))
                     events.append(SimEvent(t, "gallery_viewed", client, gallery))
@@ -189,6 +213,20 @@ class Expectation:
             return not unsubscribed
         return self.consents(c, moment)
 
+    def has_gallery(self, c: SimClient, moment) -> bool:
+        return any(g.client is c and g.published <= moment for g in self.galleries)
+
+    def unordered_favourites(self, c: SimClient, moment) -> set:
+        favourites, ordered = set(), set()
+        for e in self.by_client.get(c.key, []):
+            if e.ts > moment:
+                break
+            if e.kind == "favourited":
+                favourites.add((e.gallery.key, e.photo))
+            elif e.kind == "order_placed":
+                ordered.update((e.gallery.key, photo) for photo in e.photos)
+        return favourites - ordered
+
     def acted(self, c: SimClient, kinds, after: datetime, until: datetime) -> bool:
         return any(after < e.ts <= until and e.kind in kinds for e in self.by_client.get(c.key, []))
 
@@ -233,8 +271,11 @@ class Expectation:
                     due = yearly(original, year) - timedelta(days=14)
                     if covered:
                         continue
+                    send = self.date_rule(due, c, c.created)
+                    if send is None or not self.has_gallery(c, send):
+                        continue  # nothing to link to: no mail
                     out_key = f"anniversary:d:{c.date_ids[(kind, original)]}:{year}"
-                    add(out_key, "anniversary", c, self.date_rule(due, c, c.created))
+                    add(out_key, "anniversary", c, send)
         for g in self.galleries:
             c = g.client
             due = g.published.date() + timedelta(days=7)
@@ -257,7 +298,7 @@ class Expectation:
         for c in self.clients:
             mine = self.by_client.get(c.key, [])
             for rule, kinds, superseded, lag in (
-                    ("favourites", {"favourited"}, {"favourited", "order_placed"}, timedelta(days=5)),
+                    ("favourites", {"favourited"}, {"favourited"}, timedelta(days=5)),
                     ("reorder", {"order_paid"}, {"order_placed"}, timedelta(days=30)),
                     ("abandoned_cart", {"cart_updated"}, {"cart_updated", "order_placed"}, timedelta(hours=24))):
                 for e in mine:
@@ -266,7 +307,11 @@ class Expectation:
                     send = self.window_sweep(e.ts + lag, c.tz)
                     if send is None or self.acted(c, superseded, e.ts, send):
                         continue
+                    if rule == "favourites" and not self.unordered_favourites(c, send):
+                        continue  # the photos decide: every favourite is ordered
                     add(f"{rule}:{c.id}:{e.ts.isoformat()}", rule, c, send)
+            self.loyalty(c, add)
+            self.campaign(c, add)
             engagement = [e for e in mine if e.kind in ENGAGEMENT]
             for e in engagement:
                 due = add_months(e.ts.date(), 12)
@@ -275,3 +320,31 @@ class Expectation:
                     continue
                 add(f"dormant:{c.id}:{e.ts.date().isoformat()}", "dormant", c, send)
         return out
+
+    def loyalty(self, c: SimClient, add) -> None:
+        """A move up a tier is mailed from the first sweep that sees the session that reached it."""
+        published = sorted(g.published for g in self.galleries if g.client is c)
+        held = 0
+        for moment in published:
+            index = bisect_left(self.sweeps, moment)
+            if index == len(self.sweeps):
+                break
+            seen = self.sweeps[index]
+            sessions = sum(1 for p in published if p <= seen)
+            rank = max((rank for _, needed, rank in TIERS if sessions >= needed), default=0)
+            if rank > held:
+                name = next(name for name, _, r in TIERS if r == rank)
+                add(f"loyalty:{c.id}:{c.tier_ids[name]}", "loyalty", c, self.window_sweep(seen, c.tz))
+                held = rank
+
+    def campaign(self, c: SimClient, add) -> None:
+        """Planned on the first sweep of the day before its date, for clients the segment reaches then;
+        sent in their local morning of the date (if they still consent)."""
+        send_on = CAMPAIGN["send_on"]
+        plan = next(s for s in self.sweeps if s >= CAMPAIGN["scheduled_at"] and s.date() >= send_on - timedelta(days=1))
+        member = any(g.client is c and g.event_type in CAMPAIGN["event_types"] and g.published <= plan
+                     for g in self.galleries)
+        if not member or c.created > plan or not self.consents(c, plan):
+            return
+        send = self.window_sweep(max(plan, self.midnight(send_on, c.tz)), c.tz)
+        add(f"campaign:{c.campaign_id}:{c.id}", "campaign", c, send)

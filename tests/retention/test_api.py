@@ -11,7 +11,7 @@ from gallery.retention.sweep import sweep
 def test_rules_have_defaults_and_can_be_changed(app, photographer_api):
     rules = {r["kind"]: r for r in photographer_api.get("/api/v1/retention/rules").json["rules"]}
     assert set(rules) == {"anniversary", "reorder", "favourites", "abandoned_cart", "dormant", "followup", "expiry",
-                          "referral", "digest"}
+                          "referral", "loyalty", "digest"}
     assert all(r["enabled"] for r in rules.values() if r["kind"] != "digest")
     assert rules["digest"]["enabled"] is False  # the photographer's own digest is opt-in
     assert rules["expiry"]["settings"]["days_before"] == [7, 4, 1] and rules["expiry"]["category"] == "transactional"
@@ -99,7 +99,7 @@ def test_retention_metrics(app, studio, make_client, smtp_server):
     assert body["retention_rate"] == 0.5
     anniversary = next(r for r in body["offer_conversion"] if r["rule"] == "anniversary")
     assert anniversary == {"rule": "anniversary", "sent": 1, "opened": 1, "clicked": 0, "offers": 1, "redeemed": 1,
-                           "revenue": 20000}
+                           "revenue": 20000, "visited": 0, "ordered": 1, "ordered_revenue": 20000}
     assert body["nps_answers"] == 3 and body["nps"] == 33.3
     assert [p["month"] for p in body["nps_trend"]] == ["2025-05", "2025-06"]
     assert body["dormant_clients"] == 0

@@ -103,3 +103,31 @@ def test_survey_answer_is_stored_and_a_low_score_alerts_the_photographer(app, st
     db.session.expire_all()
     assert db.session.scalar(select(Feedback.score)) == 9
     assert len(smtp_server.messages) == 2
+
+
+def test_mail_photo_urls_die_with_the_clients_link(app, make_photographer, make_client, make_gallery, make_photo,
+                                                   make_share_link):
+    from urllib.parse import urlsplit
+
+    from gallery.core import clock as clock_
+    from gallery.engagement.services import record_event
+    from gallery.sharing import links as share_links
+    from gallery.retention.delivery import favourite_photos
+
+    photographer, _ = make_photographer()
+    client = make_client(photographer, name="Kari", email="kari@example.no")
+    gallery = make_gallery(photographer, publish=True, client_id=client.id)
+    photo = make_photo(gallery)
+    link = make_share_link(gallery)
+    record_event("favourited", photographer_id=photographer.id, gallery_id=gallery.id, client_id=client.id,
+                 photo_id=photo.id)
+    db.session.commit()
+    [shown] = favourite_photos(client.id, clock_.now())
+    url = urlsplit(shown["url"])
+    http = app.test_client()
+    assert http.get(f"{url.path}?{url.query}").status_code == 200
+    assert f"c=link%3A{link.id}" in url.query
+    share_links.revoke_link(photographer.id, gallery.id, link.id)
+    db.session.commit()
+    assert http.get(f"{url.path}?{url.query}").status_code == 410
+    assert favourite_photos(client.id, clock_.now()) == []  # no live link: no photo in the next mail

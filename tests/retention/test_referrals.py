@@ -33,7 +33,15 @@ def test_referral_link_attribution_and_reward(app, studio, make_client, make_gal
     assert page.status_code == 200 and b"Lys Studio" in page.data
     photographer.branding = {"website": "https://lys.example/book"}
     db.session.commit()
-    assert client.get(f"/r/{link['code']}").headers["Location"] == f"https://lys.example/book?ref={link['code']}"
+    # Never a redirect (the platform's address must not front whatever page was typed): a visible link.
+    landing = client.get(f"/r/{link['code']}")
+    assert landing.status_code == 200 and "Location" not in landing.headers
+    code = link["code"]
+    assert f'href="https://lys.example/book?ref={code}"'.encode() in landing.data
+    assert b">lys.example</a>" in landing.data
+    photographer.branding = {"website": "javascript:alert(1)"}
+    db.session.commit()
+    assert b"javascript:" not in client.get(f"/r/{link['code']}").data
     assert client.get("/r/unknown-code").status_code == 404
 
     ola = make_client(photographer, name="Ola", email="ola@example.no")

@@ -3,7 +3,7 @@ one for one, the messages the rules define (computed independently in tests/rete
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -13,9 +13,15 @@ from gallery.core import clock
 from gallery.engagement.services import record_event
 from gallery.extensions import db
 from gallery.galleries import services as galleries
+from gallery.galleries.models import Photo
+from gallery.proofing.models import Favourite, FavouriteList
+from gallery.sharing.models import ShareLink, Visitor
+from gallery.store.models import Order, OrderItem
+from gallery.retention import campaigns, loyalty
 from gallery.retention.models import Message, Unsubscribe
 from gallery.retention.sweep import sweep
-from tests.retention.simulation import CATEGORY, Expectation, generate, sweep_instants
+from tests.retention.simulation import (CAMPAIGN, CATEGORY, PHOTOS_PER_GALLERY, TIERS, Expectation, generate,
+                                       sweep_instants)
 
 START = date(2023, 1, 1)
 END = date.fromisoformat(os.environ.get("GALLERY_SIMULATION_END", "2025-12-31"))
@@ -47,6 +53,8 @@ def _actions(photographer, sim_clients, sim_galleries, sim_events):
             clients.update_client(photographer.id, c.id, {"marketing_consent": False})
         return run
 
+    rows = {}  # (gallery key, photo) -> photo id; gallery key -> (visitor id, favourite list id)
+
     def publish(g):
         def run():
             gallery = galleries.create_gallery(photographer.id, {
@@ -54,12 +62,55 @@ def _actions(photographer, sim_clients, sim_galleries, sim_events):
                 "shoot_date": g.shoot})
             galleries.publish_gallery(photographer.id, gallery.id, expires_at=g.expires)
             g.id = gallery.id
+            link = ShareLink(gallery_id=gallery.id, token=f"simulated-client-link-{g.key:05d}-0123456789",
+                             role="client")
+            db.session.add(link)
+            for n in range(PHOTOS_PER_GALLERY):
+                photo = Photo(gallery_id=gallery.id, original_filename=f"IMG_{n}.jpg", storage_key=f"o/{g.key}/{n}",
+                              sha256=f"{g.key:032x}{n:032x}", status="ready")
+                db.session.add(photo)
+                db.session.flush()
+                rows[(g.key, str(n))] = photo.id
+            visitor = Visitor(gallery_id=gallery.id, share_link_id=link.id, email=g.client.email,
+                              client_id=g.client.id, verified_at=clock.now())
+            db.session.add(visitor)
+            db.session.flush()
+            favourites = FavouriteList(visitor_id=visitor.id, gallery_id=gallery.id, name="Favourites")
+            db.session.add(favourites)
+            db.session.flush()
+            rows[g.key] = (visitor.id, favourites.id)
         return run
 
     def event(e):
-        return lambda: record_event(e.kind, photographer_id=photographer.id, client_id=e.client.id,
-                                    gallery_id=e.gallery.id if e.gallery else None, photo_id=e.photo, ts=e.ts)
+        def run():
+            photo_id = rows.get((e.gallery.key, e.photo)) if e.gallery and e.photo else None
+            if e.kind == "favourited":
+                list_id = rows[e.gallery.key][1]
+                if not db.session.scalar(select(Favourite.id).where(Favourite.list_id == list_id,
+                                                                    Favourite.photo_id == photo_id)):
+                    db.session.add(Favourite(list_id=list_id, photo_id=photo_id))
+            if e.kind == "order_placed":
+                order = Order(photographer_id=photographer.id, gallery_id=e.gallery.id,
+                              visitor_id=rows[e.gallery.key][0], client_id=e.client.id, status="paid",
+                              currency="EUR", subtotal=1000, total=1000, paid_at=clock.now())
+                order.items = [OrderItem(product_kind="print", product_name="Print", unit_price=1000 // len(e.photos),
+                                         quantity=1, line_total=1000 // len(e.photos),
+                                         photo_id=rows[(e.gallery.key, photo)]) for photo in e.photos]
+                db.session.add(order)
+            record_event(e.kind, photographer_id=photographer.id, client_id=e.client.id,
+                         gallery_id=e.gallery.id if e.gallery else None, photo_id=photo_id, ts=e.ts)
+        return run
 
+    def campaign():
+        created = campaigns.create_campaign(photographer.id, {
+            "name": "First birthdays", "segment": {"event_types": CAMPAIGN["event_types"]}, "default_locale": "en",
+            "wording": {locale: {"subject": f"[{locale}] A first birthday, {{{{ client_first_name }}}}?",
+                                 "body": "Book a session."} for locale in ("en", "nb", "pl", "hr", "id")}})
+        campaigns.schedule_campaign(photographer.id, created.id, CAMPAIGN["send_on"], clock.now().date())
+        for c in sim_clients:
+            c.campaign_id = created.id
+
+    actions.append((CAMPAIGN["scheduled_at"], 4, campaign))
     for c in sim_clients:
         actions.append((c.created, 0, create(c)))
         for moment, value in c.consent[1:]:
@@ -74,9 +125,20 @@ def _actions(photographer, sim_clients, sim_galleries, sim_events):
     return actions
 
 
-def test_years_of_sweeps_send_exactly_what_the_rules_define(app, make_photographer, smtp_server):
+def test_years_of_sweeps_send_exactly_what_the_rules_define(app, make_photographer, smtp_server, monkeypatch):
+    import dataclasses
+
+    # The rules alone, one for one: the daily cap on marketing mail has its own tests (test_pacing.py).
+    monkeypatch.setitem(app.config, "GALLERY", dataclasses.replace(app.config["GALLERY"], marketing_mails_per_day=0))
     photographer, _ = make_photographer(studio_name="Nordlys Foto")
     sim_clients, sim_galleries, sim_events = generate(7, CLIENTS, START, END)
+    with clock.frozen(datetime.combine(START, datetime.min.time(), tzinfo=UTC)):
+        tier_ids = {name: loyalty.create_tier(photographer.id, {"name": name, "min_sessions": needed,
+                                                               "rank": rank}).id
+                    for name, needed, rank in TIERS}
+    db.session.commit()
+    for c in sim_clients:
+        c.tier_ids, c.campaign_id = tier_ids, None
     actions = _actions(photographer, sim_clients, sim_galleries, sim_events)
     sweeps = sweep_instants(START, END)
     position = 0

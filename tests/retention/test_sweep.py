@@ -10,6 +10,7 @@ from gallery.engagement.models import Event
 from gallery.engagement.services import record_event
 from gallery.extensions import db
 from gallery.galleries.models import Gallery, Photo, Rendition
+from gallery.sharing.models import ShareLink
 from gallery.retention.models import Message, Unsubscribe
 from gallery.retention.sweep import plan, sweep
 
@@ -79,8 +80,11 @@ def _twelve_weddings(photographer, make_client, make_gallery):
         for n in range(12):
             client = make_client(photographer, name=f"C{n}", email=f"c{n}@example.test", timezone="Europe/Oslo",
                                  marketing_consent=True, consent_source="form")
-            make_gallery(photographer, publish=True, client_id=client.id, event_type="wedding",
-                         shoot_date=date(2024, 6, 15))
+            gallery = make_gallery(photographer, publish=True, client_id=client.id, event_type="wedding",
+                                   shoot_date=date(2024, 6, 15))
+            db.session.add(ShareLink(gallery_id=gallery.id, token=f"wedding-share-token-{n:02d}-0123456789",
+                                     role="client"))
+        db.session.commit()
 
 
 def test_the_send_step_goes_through_every_batch(app, make_photographer, make_client, make_gallery, smtp_server,
@@ -203,41 +207,105 @@ def test_survey_is_service_mail_sent_without_marketing_consent_but_not_after_uns
     assert db.session.scalar(select(Message.status_reason).where(Message.gallery_id == second.id)) == "unsubscribed"
 
 
-def test_favourites_mail_shows_the_clients_own_favourites_and_is_dropped_after_an_order(app, studio, smtp_server):
+def _favourites_setup(studio, count):
+    from gallery.proofing.models import Favourite, FavouriteList
+    from gallery.sharing.models import Visitor
+
     photographer, _, client, gallery = studio()
+    link = db.session.scalar(select(ShareLink).where(ShareLink.gallery_id == gallery.id))
+    visitor = Visitor(gallery_id=gallery.id, share_link_id=link.id, email=client.email, client_id=client.id,
+                      verified_at=datetime(2025, 3, 1, tzinfo=UTC))
+    db.session.add(visitor)
+    db.session.flush()
+    favourites = FavouriteList(visitor_id=visitor.id, gallery_id=gallery.id, name="Favourites")
+    db.session.add(favourites)
+    db.session.flush()
     photos = []
-    for n in range(3):
-        photo = Photo(gallery_id=gallery.id, original_filename=f"IMG_{n}.jpg", storage_key=f"k/{n}", sha256=str(n) * 64,
-                      status="ready")
+    for n in range(count):
+        photo = Photo(gallery_id=gallery.id, original_filename=f"IMG_{n}.jpg", storage_key=f"k/{n}",
+                      sha256=str(n % 10) * 63 + chr(97 + n // 10), status="ready")
         db.session.add(photo)
         db.session.flush()
         db.session.add(Rendition(photo_id=photo.id, name="thumb", format="jpeg", storage_key=f"r/{photo.id}/thumb.jpg",
                                  width=400, height=300, bytes=1000))
         photos.append(photo)
+
+    def favourite(photo, ts):
+        db.session.add(Favourite(list_id=favourites.id, photo_id=photo.id, created_at=ts))
+        record_event("favourited", photographer_id=photographer.id, gallery_id=gallery.id, client_id=client.id,
+                     visitor_id=visitor.id, photo_id=photo.id, ts=ts)
+        db.session.commit()
+
+    def unfavourite(photo, ts):
+        db.session.execute(Favourite.__table__.delete().where(Favourite.photo_id == photo.id))
+        record_event("unfavourited", photographer_id=photographer.id, gallery_id=gallery.id, client_id=client.id,
+                     visitor_id=visitor.id, photo_id=photo.id, ts=ts)
+        db.session.commit()
+
+    def order(ordered, ts):
+        from gallery.store.models import Order, OrderItem
+
+        placed = Order(photographer_id=photographer.id, gallery_id=gallery.id, visitor_id=visitor.id,
+                       client_id=client.id, status="paid", currency="EUR", subtotal=100 * len(ordered),
+                       total=100 * len(ordered), placed_at=ts, paid_at=ts)
+        placed.items = [OrderItem(product_kind="print", product_name="Print 13x18", photo_id=photo.id,
+                                  unit_price=100, quantity=1, line_total=100) for photo in ordered]
+        db.session.add(placed)
+        record_event("order_placed", photographer_id=photographer.id, gallery_id=gallery.id, client_id=client.id,
+                     visitor_id=visitor.id, ts=ts)
+        db.session.commit()
+
+    return photos, favourite, unfavourite, order
+
+
+def _favourite_images(message):
+    import re
+
+    sources = [src for src in re.findall(r'<img src="([^"]+)"', message.get_body(("html",)).get_content())
+               if "/t/o/" not in src]  # the open pixel aside
+    return len(sources), sum("/t/c/" in src for src in sources)
+
+
+def test_favourites_mail_names_the_favourites_not_yet_ordered(app, studio, smtp_server):
+    photos, favourite, unfavourite, order = _favourites_setup(studio, 10)
     base = datetime(2025, 3, 1, 12, tzinfo=UTC)
     for n, photo in enumerate(photos):
-        record_event("favourited", photographer_id=photographer.id, gallery_id=gallery.id, client_id=client.id,
-                     photo_id=photo.id, ts=base + timedelta(minutes=n))
-    record_event("unfavourited", photographer_id=photographer.id, gallery_id=gallery.id, client_id=client.id,
-                 photo_id=photos[0].id, ts=base + timedelta(minutes=5))
-    db.session.commit()
+        favourite(photo, base + timedelta(minutes=n))
+    unfavourite(photos[0], base + timedelta(minutes=20))
+    order([photos[1]], base + timedelta(hours=2))  # one print after ten favourites: eight are still waiting
     with smtp_server.configured(app):
-        sweep(datetime(2025, 3, 7, 8, 30, tzinfo=UTC))
-    [message] = _sent("favourites")
-    html = smtp_server.messages[0].get_body(("html",)).get_content()
-    assert html.count("<img src=\"http://gallery.test/t/c/") == 2  # two current favourites, tracked links
-    # Another favourite, then an order before the next reminder is due: nothing more goes out.
-    record_event("favourited", photographer_id=photographer.id, gallery_id=gallery.id, client_id=client.id,
-                 photo_id=photos[0].id, ts=datetime(2025, 3, 8, tzinfo=UTC))
-    db.session.commit()
-    plan(datetime(2025, 3, 13, 1, tzinfo=UTC))
-    record_event("order_placed", photographer_id=photographer.id, gallery_id=gallery.id, client_id=client.id,
-                 ts=datetime(2025, 3, 13, 6, tzinfo=UTC))
-    db.session.commit()
+        result = sweep(datetime(2025, 3, 7, 8, 30, tzinfo=UTC))
+    assert result.sent == 1
+    [message] = smtp_server.messages
+    shown, tracked = _favourite_images(message)
+    assert shown == 6 and tracked == 0  # the first six of eight; opening the mail is not a click
+    assert message.get_body(("html",)).get_content().count('href="http://gallery.test/t/c/') >= 6
+
+
+def test_favourites_all_ordered_are_not_prompted_even_by_an_earlier_order(app, studio, smtp_server):
+    photos, favourite, _, order = _favourites_setup(studio, 3)
+    base = datetime(2025, 3, 1, 12, tzinfo=UTC)
+    favourite(photos[0], base)
+    order(photos, base + timedelta(minutes=5))  # an order of every photo, placed before the last favourite
+    favourite(photos[1], base + timedelta(minutes=10))
+    favourite(photos[2], base + timedelta(minutes=11))
     with smtp_server.configured(app):
-        result = sweep(datetime(2025, 3, 13, 8, 30, tzinfo=UTC))
-    assert result.sent == 0 and result.suppressed == 1
-    assert len(smtp_server.messages) == 1
+        result = sweep(datetime(2025, 3, 7, 8, 30, tzinfo=UTC))
+    assert result.sent == 0 and smtp_server.messages == []
+
+
+def test_favourites_prompt_is_dropped_when_the_rest_is_ordered_before_it_goes(app, studio, smtp_server):
+    photos, favourite, _, order = _favourites_setup(studio, 3)
+    base = datetime(2025, 3, 1, 12, tzinfo=UTC)
+    for n, photo in enumerate(photos):
+        favourite(photo, base + timedelta(minutes=n))
+    assert plan(datetime(2025, 3, 6, 13, tzinfo=UTC)) == 1
+    order(photos, datetime(2025, 3, 6, 14, tzinfo=UTC))
+    with smtp_server.configured(app):
+        result = sweep(datetime(2025, 3, 7, 8, 30, tzinfo=UTC))
+    assert result.sent == 0 and smtp_server.messages == []
+    assert db.session.scalar(select(Message.status_reason).where(Message.rule == "favourites")) == \
+        "every favourite is ordered"
 
 
 def test_a_switched_off_rule_plans_nothing(app, studio):

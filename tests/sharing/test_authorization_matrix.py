@@ -19,6 +19,8 @@ BODIES = {
     "/visitors/verify": {"email": "someone@example.com", "code": "123456"},
     "/favourites/<photo_id>": {},
     "/favourite-lists": {"name": "Album"},
+    "/favourite-lists/<list_id>": {"name": "Album"},
+    "/favourites/<photo_id>/move": {"from_list_id": "x", "to_list_id": "y"},
     "/photos/<photo_id>/comments": {"body": "nice"},
     "/photos/<photo_id>/hidden": {"hidden_from_guests": False},
     "/selection/submit": {},

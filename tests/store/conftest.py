@@ -92,6 +92,49 @@ def fill_cart(shop, buyer, *lines):
     return view
 
 
+def race_checkouts(app, shop, buyers, coupon_code, monkeypatch) -> list[tuple[str, str]]:
+    """Every buyer checks out at once with `coupon_code`, in the worst order: all of them have passed the
+    coupon's checks before any redeems it. Returns ("won", order id) or ("refused", detail) per buyer."""
+    import threading
+
+    from gallery.errors import Problem
+    from gallery.galleries.models import Gallery
+    from gallery.store import orders, services
+
+    gallery_id = shop.gallery.id
+    start = threading.Barrier(len(buyers))
+    all_checked = threading.Barrier(len(buyers), timeout=30)
+    outcomes = []
+    check = orders.check_coupon
+
+    def check_then_wait(*args, **kwargs):
+        check(*args, **kwargs)
+        all_checked.wait()
+
+    monkeypatch.setattr(orders, "check_coupon", check_then_wait)
+
+    def checkout(buyer):
+        with app.app_context():
+            gallery = db.session.get(Gallery, gallery_id)
+            start.wait()
+            try:
+                order = services.place_order(gallery, buyer, coupon_code=coupon_code)
+                db.session.commit()
+                outcomes.append(("won", order.id))
+            except Problem as refused:
+                db.session.rollback()
+                outcomes.append(("refused", refused.detail))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=checkout, args=(buyer,)) for buyer in buyers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
 class FakeCheckoutClient:
     """Stands in for the provider's network API (the one thing we may fake): records sessions it creates."""
 
@@ -122,24 +165,6 @@ def stripe(app):
     finally:
         app.config["GALLERY"] = original
         app.extensions.pop("store_checkout_client", None)
-
-
-@pytest.fixture
-def make_visitor_api(app, make_share_link, identify_visitor):
-    """make_visitor_api(gallery, email, role="client", name=None) -> (share token, Visitor, ApiClient): a visitor
-    identified through the real routes on a fresh share link, sending its visitor token as a bearer token."""
-    from sqlalchemy import select
-
-    from gallery.sharing.models import Visitor
-    from tests.conftest import ApiClient
-
-    def make(gallery, email, role="client", name=None):
-        link = make_share_link(gallery, role=role)
-        visitor_token = identify_visitor(link, email, name=name)
-        visitor = db.session.scalar(select(Visitor).where(Visitor.share_link_id == link.id))
-        return link.token, visitor, ApiClient(app.test_client(), visitor_token)
-
-    return make
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from gallery.core import clock
+from gallery.core.transaction import commit
 from gallery.engagement.models import Event
 from gallery.errors import Problem
 from gallery.extensions import db
@@ -123,7 +124,7 @@ def test_photographer_lists_and_moves_orders_through_the_status_machine(make_sho
         assert api.patch(f"/api/v1/orders/{order_id}", json={"tracking": "Posten 70702"}).json["tracking"] == \
             "Posten 70702"
     assert smtp_server.messages[2]["Subject"] == f"Your order {order_id} is on its way"
-    assert "Tracking: Posten 70701" in smtp_server.messages[2].get_content() and len(smtp_server.messages) == 3
+    assert "Tracking: Posten 70701" in smtp_server.messages[2].get_body(("plain",)).get_content() and len(smtp_server.messages) == 3
     assert api.patch(f"/api/v1/orders/{order_id}", json={"status": "pending_payment"}).status_code == 409
     assert api.patch(f"/api/v1/orders/{order_id}", json={"status": "delivered"}).json["status"] == "delivered"
     assert api.patch(f"/api/v1/orders/{order_id}", json={"status": "refunded"}).json["status"] == "refunded"
@@ -142,11 +143,12 @@ def test_order_mails_on_placement(make_shop, make_buyer, smtp_server, app):
     db.session.commit()
     with smtp_server.configured(app):
         services.notify_order(order.id, "placed")
+        commit()  # the mails leave after the commit
     to_buyer = next(m for m in smtp_server.messages if m["To"].addresses[0].addr_spec == shop.client.email)
     to_studio = next(m for m in smtp_server.messages if m["To"] == shop.photographer.email)
-    body = to_buyer.get_content()
+    body = to_buyer.get_body(("plain",)).get_content()
     assert "Download" in body and "¥1,999" in body and shop.photos[0].original_filename in body
-    assert to_buyer["Reply-To"] == shop.photographer.email
+    assert to_buyer["Reply-To"].addresses[0].addr_spec == shop.photographer.email
     assert to_studio["Subject"] == f"New order {order.id}: ¥1,999"
 
 

@@ -1,14 +1,11 @@
 """Checkouts racing for the last use of a coupon: exactly one wins."""
-import threading
 
 from sqlalchemy import func, select
 
-from gallery.errors import Problem
 from gallery.extensions import db
-from gallery.galleries.models import Gallery
 from gallery.store import services
 from gallery.store.models import Coupon, CouponRedemption, Order
-from tests.store.conftest import fill_cart
+from tests.store.conftest import fill_cart, race_checkouts
 
 RACERS = 8
 
@@ -22,38 +19,7 @@ def test_racing_checkouts_for_the_last_use_exactly_one_wins(app, make_shop, make
     buyers = [make_buyer() for _ in range(RACERS)]
     for buyer in buyers:
         fill_cart(shop, buyer, ("digital_photo", 0, 1))
-    gallery_id = shop.gallery.id
-    start = threading.Barrier(RACERS)
-    all_checked = threading.Barrier(RACERS, timeout=30)
-    outcomes = []
-    check = services.check_coupon
-
-    def check_then_wait(*args, **kwargs):
-        # The worst case: every racer has seen "one use left" before any of them redeems.
-        check(*args, **kwargs)
-        all_checked.wait()
-
-    monkeypatch.setattr(services, "check_coupon", check_then_wait)
-
-    def checkout(buyer):
-        with app.app_context():
-            gallery = db.session.get(Gallery, gallery_id)
-            start.wait()
-            try:
-                order = services.place_order(gallery, buyer, coupon_code="LAST")
-                db.session.commit()
-                outcomes.append(("won", order.id))
-            except Problem as refused:
-                db.session.rollback()
-                outcomes.append(("refused", refused.detail))
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=checkout, args=(buyer,)) for buyer in buyers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    outcomes = race_checkouts(app, shop, buyers, "LAST", monkeypatch)
     winners = [o for o in outcomes if o[0] == "won"]
     assert len(outcomes) == RACERS and len(winners) == 1, outcomes
     losers = [detail for kind, detail in outcomes if kind != "won"]
@@ -63,3 +29,21 @@ def test_racing_checkouts_for_the_last_use_exactly_one_wins(app, make_shop, make
     assert db.session.scalar(select(func.count()).select_from(CouponRedemption)) == 1
     assert db.session.scalar(select(func.count()).select_from(Order)) == 1
     assert db.session.scalar(select(Order.coupon_id)) == coupon.id
+
+
+def test_visitors_of_one_client_racing_a_once_per_client_coupon_one_wins(app, make_shop, make_buyer, monkeypatch):
+    if db.engine.dialect.name != "postgresql":
+        import pytest
+
+        pytest.skip("real concurrency needs PostgreSQL (SQLite serialises writers)")
+    shop = make_shop()
+    coupon = services.create_coupon(shop.photographer.id, {"code": "ONCE", "percent_off": 20,
+                                                           "max_uses_per_client": 1})
+    db.session.commit()
+    buyers = [make_buyer(shop.client) for _ in range(5)]  # five visitors of the client's link
+    for buyer in buyers:
+        fill_cart(shop, buyer, ("digital_photo", 0, 1))
+    outcomes = [detail if kind != "won" else "won" for kind, detail in
+                race_checkouts(app, shop, buyers, "ONCE", monkeypatch)]
+    assert sorted(outcomes) == sorted(["won"] + ["You have already used this coupon."] * 4), outcomes
+    assert db.session.scalar(select(func.count()).select_from(CouponRedemption)) == 1

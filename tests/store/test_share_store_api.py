@@ -92,3 +92,29 @@ def test_hosted_checkout_returns_the_payment_url(stripe, make_shop, make_visitor
     order = visitor_api.post(f"/api/v1/share/{token}/orders", json={}).json
     assert order["checkout_url"] == "https://checkout.test/pay/1" and order["payment_provider"] == "stripe"
     assert stripe.sessions[0]["params"]["success_url"] == f"http://gallery.test/g/{token}"
+
+
+def test_a_name_with_line_breaks_still_checks_out_and_mails(make_shop, make_visitor_api, smtp_server, app):
+    shop = make_shop()
+    token, visitor, visitor_api = make_visitor_api(shop.gallery, shop.client.email, name="Kari\r\nBcc: evil@example.com")
+    base = f"/api/v1/share/{token}"
+    assert visitor_api.put(f"{base}/cart", json={"items": [
+        {"product_id": shop.product("digital_photo").id, "photo_id": shop.photos[1].id}]}).status_code == 200
+    address = dict(ADDRESS, name="Kari\r\nBcc: evil@example.com")
+    with smtp_server.configured(app):
+        placed = visitor_api.post(f"{base}/orders", json={"shipping_address": address})
+        assert placed.status_code == 201, placed.get_data(as_text=True)
+        messages = smtp_server.wait_for(2)
+    for message in messages:
+        assert "Bcc" not in message
+        assert all(a.addr_spec != "evil@example.com" for a in message["To"].addresses)
+
+
+def test_cart_options_of_the_wrong_type_are_422(make_shop, make_visitor_api):
+    shop = make_shop()
+    token, _, visitor_api = make_visitor_api(shop.gallery, shop.client.email)
+    base = f"/api/v1/share/{token}"
+    for photo_ids in (5, [{}], "abc", [[1]]):
+        response = visitor_api.put(f"{base}/cart", json={"items": [
+            {"product_id": shop.product("album").id, "options": {"photo_ids": photo_ids}}]})
+        assert response.status_code == 422, (photo_ids, response.get_data(as_text=True))

@@ -88,11 +88,13 @@ def test_the_reconciler_gives_up_after_repeated_interruptions(app, rq_redis, mak
 def test_periodic_jobs_are_enqueued_once_per_period_across_workers(app, rq_redis):
     assert any(job.func == "workers.jobs.reconcile_photos" and job.every == 60 for job in schedule.PERIODIC_JOBS)
     assert any(job.func == "workers.retention.run_sweep" and job.every == 3600 for job in schedule.PERIODIC_JOBS)
-    assert schedule.enqueue_due(rq_redis, now=1_000_020) == ["reconcile-photos", "retention-sweep"]
-    assert schedule.enqueue_due(rq_redis, now=1_000_030) == []  # another worker, same minute
-    assert schedule.enqueue_due(rq_redis, now=1_000_080) == ["reconcile-photos"]  # next minute, same hour
+    assert any(job.func == "workers.mail.deliver_outbox" and job.queue == "mail" for job in schedule.PERIODIC_JOBS)
+    jobs = [job for job in schedule.PERIODIC_JOBS if job.queue == "default"]
+    assert schedule.enqueue_due(rq_redis, jobs, now=1_000_020) == ["reconcile-photos", "backfill-crc32", "retention-sweep"]
+    assert schedule.enqueue_due(rq_redis, jobs, now=1_000_030) == []  # another worker, same minute
+    assert schedule.enqueue_due(rq_redis, jobs, now=1_000_080) == ["reconcile-photos"]  # next minute, same hour
     queue = Queue("default", connection=rq_redis)
-    assert queue.count == 3
+    assert queue.count == 4
     SimpleWorker([queue], connection=rq_redis).work(burst=True)
     assert queue.count == 0 and queue.failed_job_registry.count == 0
 

@@ -1,0 +1,101 @@
+"""Which words a retention mail speaks: a campaign's own text, the photographer's wording of a rule in the
+client's language, or the translated default (retention.content)."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from gallery.extensions import db
+from gallery.errors import Problem
+from gallery.retention import content, wording
+from gallery.retention.models import Campaign, RuleWording
+
+
+def campaign_locale(message, client_locale: str) -> str:
+    """A campaign speaks the client's language when written in it, else its default language."""
+    campaign = db.session.get(Campaign, (message.context or {}).get("campaign_id"))
+    if campaign is None:
+        return client_locale
+    return client_locale if client_locale in (campaign.wording or {}) else campaign.default_locale
+
+
+def occasion_name(ctx: dict) -> str:
+    occasion = ctx.get("occasion")
+    names = {"wedding": _("your wedding anniversary"), "anniversary": _("your wedding anniversary"),
+             "child_birth": _("a first birthday"), "birthday": _("a birthday")}
+    if occasion in names:
+        return names[occasion]
+    event = ctx.get("event_type")
+    if event == "wedding":
+        return _("your wedding anniversary")
+    if event == "newborn":
+        return _("a first birthday")
+    return _("a year since your photo session")
+
+
+def placeholder_values(ctx: dict, *, link: str | None, offer_text: str | None) -> dict:
+    name = ctx.get("client_name") or ""
+    offer = ctx.get("issued_offer") or {}
+    return {
+        "client_name": name, "client_first_name": name.split()[0] if name.split() else "",
+        "studio_name": ctx.get("studio"), "occasion": occasion_name(ctx), "years": ctx.get("years"),
+        "gallery_title": ctx.get("gallery_title"), "gallery_link": link, "expiry_date": ctx.get("expires_local"),
+        "days_left": ctx.get("days_left"), "offer": offer_text, "offer_code": offer.get("code"),
+        "offer_expiry": ctx.get("offer_until_local"), "favourites_count": ctx.get("favourites_count"),
+        "cart_items": ", ".join(ctx.get("cart_lines") or []), "tier_name": ctx.get("tier_name"),
+    }
+
+
+def words_for(message, ctx: dict, locale: str, *, link: str | None, offer_text: str | None) -> dict:
+    """{subject, paragraphs, button} for `message` in `locale`."""
+    values = placeholder_values(ctx, link=link, offer_text=offer_text)
+    trial = (message.context or {}).get("preview_words")
+    if trial:  # unsaved text in the editor's preview (checked before it got here)
+        words = wording.render(trial, values)
+        words["button"] = words.get("button") or _("Open your gallery")
+        return words
+    if message.rule == "campaign":
+        campaign = db.session.get(Campaign, (message.context or {}).get("campaign_id"))
+        texts = (campaign.wording or {}).get(locale) or campaign.wording[campaign.default_locale]
+        words = wording.render(texts, values)
+        words["button"] = words.get("button") or _("Open your gallery")
+        return words
+    custom = db.session.scalar(select(RuleWording).where(RuleWording.photographer_id == message.photographer_id,
+                                                         RuleWording.rule == message.rule,
+                                                         RuleWording.locale == locale))
+    default = content.texts(message.rule, ctx)
+    if custom is None:
+        return default
+    words = wording.render({"subject": custom.subject, "body": custom.body, "button": custom.button}, values)
+    words["button"] = words.get("button") or default["button"]
+    return words
+
+
+# ---------------------------------------------------------------- the photographer's stored wording
+
+def list_wordings(photographer_id: str) -> list[RuleWording]:
+    return list(db.session.scalars(select(RuleWording).where(RuleWording.photographer_id == photographer_id)
+                                   .order_by(RuleWording.rule, RuleWording.locale)))
+
+
+def put_wording(photographer_id: str, rule: str, locale: str, texts: dict) -> RuleWording:
+    try:
+        cleaned = wording.check(texts)
+    except wording.WordingError as error:
+        raise Problem(422, "The text cannot be used: " + str(error), errors=error.errors) from None
+    row = db.session.scalar(select(RuleWording).where(RuleWording.photographer_id == photographer_id,
+                                                      RuleWording.rule == rule, RuleWording.locale == locale))
+    if row is None:
+        row = RuleWording(photographer_id=photographer_id, rule=rule, locale=locale)
+        db.session.add(row)
+    row.subject, row.body, row.button = cleaned["subject"], cleaned["body"], cleaned.get("button")
+    db.session.flush()
+    return row
+
+
+def delete_wording(photographer_id: str, rule: str, locale: str) -> None:
+    row = db.session.scalar(select(RuleWording).where(RuleWording.photographer_id == photographer_id,
+                                                      RuleWording.rule == rule, RuleWording.locale == locale))
+    if row is not None:
+        db.session.delete(row)
+        db.session.flush()
