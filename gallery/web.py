@@ -46,18 +46,6 @@ def _blueprints():
     from gallery.retention.api import blp as retention, links as retention_links
     from gallery.retention.program_api import blp as retention_program
     from gallery.insights.analytics_api import blp as analytics
-<<<<<<< HEAD
-    from gallery.galleries.bulk_api import blp as photo_bulk
-    from gallery.galleries.upload_resume import blp as upload_resume
-    from gallery.insights.summaries_api import blp as gallery_summaries
-    from gallery.proofing.replies_api import blp as comment_replies
-    from gallery.proofing.favourites_api import blp as favourite_lists
-    from gallery.studio.pages import blp as studio
-
-    return [health, accounts, clients, galleries, photos, files, share_links, share, selections, share_downloads,
-            activity, store, store_share, store_catalogue, pages, retention, retention_links, analytics, share_access,
-            photo_bulk, upload_resume, gallery_summaries, comment_replies, favourite_lists, studio]
-=======
     from gallery.privacy.api import blp as client_data
     from gallery.probes import blp as probes
     from gallery.proofing.replies_api import blp as comment_replies
@@ -65,12 +53,16 @@ def _blueprints():
     from gallery.store.buyer_api import blp as store_buyer
     from gallery.downloads.options_api import blp as download_options
     from gallery.web_client.app import blp as gallery_app
+    from gallery.galleries.bulk_api import blp as photo_bulk
+    from gallery.galleries.upload_resume import blp as upload_resume
+    from gallery.insights.summaries_api import blp as gallery_summaries
+    from gallery.proofing.favourites_api import blp as favourite_lists
+    from gallery.studio.pages import blp as studio
 
     return [health, probes, accounts, client_data, clients, galleries, photos, files, share_links, share, selections,
             share_downloads, activity, store, store_share, store_catalogue, pages, retention, retention_links,
             retention_program, analytics, share_access, comment_replies, share_lists, store_buyer, download_options,
-            gallery_app]
->>>>>>> main
+            gallery_app, photo_bulk, upload_resume, gallery_summaries, favourite_lists, studio]
 
 
 def register(app: Flask, api) -> None:
