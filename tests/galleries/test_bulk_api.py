@@ -73,7 +73,7 @@ def test_hostile_bodies_are_problems(make_photographer, make_gallery, make_photo
                  {"action": "hide", "photo_ids": "abc"}, {"action": "move", "photo_ids": [photo.id]},
                  {"action": "hide", "photo_ids": ["x" * 300]}, {"action": "hide", "photo_ids": ["a"] * 5001}]:
         answer = bulk(api, gallery, **body)
-        assert answer.status_code == 422 and answer.content_type == "application/problem+json", body
+        assert answer.status_code in (400, 422) and answer.content_type == "application/problem+json", body
     for body in [{}, {"sort": "colour"}, {"sort": "filename", "photo_ids": [photo.id]}, {"photo_ids": [photo.id], "before": photo.id},
                  {"photo_ids": [photo.id], "before": "nope"}]:
         answer = api.post(f"/api/v1/galleries/{gallery.id}/photos/order", json=body)

@@ -1,34 +1,6 @@
 """What the studio reads and writes about proofing: replies to comments and every visitor's favourite lists."""
 
 
-def test_replies_to_comments(make_photographer, make_gallery, make_photo, make_share_link, visitor_actions):
-    photographer, api = make_photographer()
-    other, other_api = make_photographer()
-    gallery = make_gallery(photographer, publish=True)
-    photo = make_photo(gallery, filename="DSC_1.jpg")
-    visitor = visitor_actions(make_share_link(gallery), "kari@example.com", "Kari")
-    comment = visitor.comment(photo.id, "Can this be black and white?")
-
-    base = f"/api/v1/galleries/{gallery.id}"
-    reply = api.post(f"{base}/comments/{comment['id']}/replies", json={"body": "  Of course!  "})
-    assert reply.status_code == 201 and reply.json["body"] == "Of course!" and reply.json["comment_id"] == comment["id"]
-    listed = api.get(f"{base}/comment-replies").json["items"]
-    assert [r["id"] for r in listed] == [reply.json["id"]]
-
-    assert other_api.post(f"{base}/comments/{comment['id']}/replies", json={"body": "x"}).status_code == 404
-    assert other_api.get(f"{base}/comment-replies").status_code == 404
-    assert other_api.delete(f"{base}/comment-replies/{reply.json['id']}").status_code == 404
-    other_gallery = make_gallery(other)
-    assert other_api.post(f"/api/v1/galleries/{other_gallery.id}/comments/{comment['id']}/replies",
-                          json={"body": "x"}).status_code == 404
-    for body in [{}, {"body": ""}, {"body": "   "}, {"body": "x" * 2001}, {"body": 5}]:
-        answer = api.post(f"{base}/comments/{comment['id']}/replies", json=body)
-        assert answer.status_code == 422 and answer.content_type == "application/problem+json", body
-
-    assert api.delete(f"{base}/comment-replies/{reply.json['id']}").status_code == 204
-    assert api.get(f"{base}/comment-replies").json["items"] == []
-
-
 def test_favourite_lists_per_visitor(make_photographer, make_gallery, make_photo, make_share_link, visitor_actions):
     photographer, api = make_photographer()
     other, other_api = make_photographer()

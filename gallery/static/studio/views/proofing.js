@@ -68,9 +68,10 @@ export function CommentsTab({ gallery }) {
   const map = usePhotoMap(gallery.id);
   const load = async () => {
     try {
-      const [c, r] = await Promise.all([get(`/galleries/${gallery.id}/comments?limit=200`), get(`/galleries/${gallery.id}/comment-replies`)]);
+      const c = await get(`/galleries/${gallery.id}/comments?limit=200`);
+      const lists = await Promise.all(c.items.map((comment) => get(`/galleries/${gallery.id}/comments/${comment.id}/replies`)));
       const grouped = {};
-      for (const reply of r.items) (grouped[reply.comment_id] = grouped[reply.comment_id] || []).push(reply);
+      c.items.forEach((comment, i) => { if (lists[i].items.length) grouped[comment.id] = lists[i].items; });
       setComments(c.items); setReplies(grouped);
     } catch (e) { toastError(e); }
   };
@@ -81,7 +82,7 @@ export function CommentsTab({ gallery }) {
     if (!body) return;
     try { await post(`/galleries/${gallery.id}/comments/${comment.id}/replies`, { body }); event.target.reset(); toast(t('comments.sent')); load(); } catch (e) { toastError(e); }
   };
-  const unsend = async (reply) => { try { await del(`/galleries/${gallery.id}/comment-replies/${reply.id}`); load(); } catch (e) { toastError(e); } };
+  const unsend = async (reply, comment) => { try { await del(`/galleries/${gallery.id}/comments/${comment.id}/replies/${reply.id}`); load(); } catch (e) { toastError(e); } };
   if (comments === null) return html`<${Spinner}/>`;
   const shown = unanswered ? comments.filter((c) => !replies[c.id]) : comments;
   const open = comments.filter((c) => !replies[c.id]).length;
@@ -96,7 +97,7 @@ export function CommentsTab({ gallery }) {
           <p class="muted small"><strong>${who(c.visitor)}</strong> · ${c.filename} · <time datetime=${c.created_at}>${ago(c.created_at)}</time></p>
           <p>${c.body}</p>
           ${(replies[c.id] || []).map((r) => html`<div class="reply" key=${r.id}><p><span class="badge">${t('comments.you')}</span> ${r.body}</p>
-            <p class="muted small">${ago(r.created_at)} · <button type="button" class="linkish" onClick=${() => unsend(r)}>${t('comments.deleteReply')}</button></p></div>`)}
+            <p class="muted small">${ago(r.created_at)} · <button type="button" class="linkish" onClick=${() => unsend(r, c)}>${t('comments.deleteReply')}</button></p></div>`)}
           <form class="reply-form" onSubmit=${(e) => send(e, c)}>
             <label class="visually-hidden" for=${'reply-' + c.id}>${t('comments.replyTo', { name: who(c.visitor) })}</label>
             <input id=${'reply-' + c.id} name="body" maxlength="2000" placeholder=${t('comments.replyPlaceholder')}/>
