@@ -31,6 +31,7 @@ class DemoResult:
     def summary(self) -> list[str]:
         base = current_app.config["GALLERY"].public_base_url
         lines = [
+            f"studio:            {base}/studio  (log in as the demo photographer)",
             f"demo photographer: {DEMO_EMAIL} / {DEMO_PASSWORD}",
             f"demo gallery:      {self.gallery.title} (id {self.gallery.id})",
         ]

@@ -54,11 +54,15 @@ def _blueprints():
     from gallery.store.buyer_api import blp as store_buyer
     from gallery.downloads.options_api import blp as download_options
     from gallery.web_client.app import blp as gallery_app
+    from gallery.galleries.bulk_api import blp as photo_bulk
+    from gallery.insights.summaries_api import blp as gallery_summaries
+    from gallery.proofing.favourites_api import blp as favourite_lists
+    from gallery.studio.pages import blp as studio
 
     return [health, probes, accounts, client_data, clients, galleries, photos, uploads_resume, files, share_links, share,
             selections, share_downloads, activity, store, store_share, store_catalogue, pages, retention,
             retention_links, retention_program, analytics, share_access, comment_replies, share_lists, store_buyer,
-            download_options, gallery_app]
+            download_options, gallery_app, photo_bulk, gallery_summaries, favourite_lists, studio]
 
 
 def register(app: Flask, api) -> None:

@@ -11,12 +11,13 @@ from functools import wraps
 
 from flask import g, request
 from flask_login import current_user
-from flask_wtf.csrf import CSRFError
+from flask_wtf.csrf import validate_csrf
+from wtforms.validators import ValidationError
 
 from gallery.accounts import credentials, services
 from gallery.accounts.models import Photographer
 from gallery.errors import Problem
-from gallery.extensions import csrf, db, login_manager
+from gallery.extensions import db, login_manager
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -78,8 +79,10 @@ def protect_cookie_writes() -> None:
     if request.method in SAFE_METHODS:
         return
     if current_user.is_authenticated and not g.get("authenticated_by_token"):
+        # The token is read from the header only: reading a form field would parse the body, and a streamed
+        # upload (multipart photos) would then arrive empty.
         try:
-            csrf.protect()
-        except CSRFError as error:
-            raise Problem(403, f"CSRF check failed: {error.description} Send the token from "
+            validate_csrf(request.headers.get("X-CSRF-Token") or request.headers.get("X-CSRFToken"))
+        except ValidationError as error:
+            raise Problem(403, f"CSRF check failed: {error} Send the token from "
                                "GET /api/v1/auth/csrf as X-CSRF-Token.") from None

@@ -57,7 +57,8 @@ def share_view(access: ShareAccess) -> dict:
         "selection": selection_state(access),
     })
     record_event("gallery_viewed", photographer_id=gallery.photographer_id, gallery_id=gallery.id,
-                 client_id=access.client_id, visitor_id=access.visitor_id, payload={"role": access.role})
+                 client_id=access.client_id, visitor_id=access.visitor_id,
+                 payload={"role": access.role, "link": access.link.id})  # visits per link in the studio
     return view
 
 

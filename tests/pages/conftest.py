@@ -1,13 +1,13 @@
 """Page fixtures: a published gallery with real photos and a share link."""
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from gallery.extensions import db
+from tests.plugins.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS  # noqa: F401 - live_server, chromium: the plugin
 from tests.pages.builders import add_photo, add_share_link, corpus_files, encode_renditions
 
 
@@ -61,38 +61,6 @@ def make_shared_gallery(make_photographer, make_gallery):
         return SharedGallery(photographer, api, gallery, share_link, made)
 
     return make
-
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-
-
-@pytest.fixture
-def live_server(app):
-    """The app served for real on a loopback port (threads, so the page's parallel requests are parallel)."""
-    from werkzeug.serving import make_server
-
-    from tests.conftest import free_port
-
-    server = make_server("127.0.0.1", free_port(), app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(10)
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    """Debian's headless Chromium driven by Playwright (never downloads a browser)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield playwright, browser
-        browser.close()
 
 
 @pytest.fixture
