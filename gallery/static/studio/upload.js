@@ -215,7 +215,7 @@ export class Uploader {
     if (item.resume) {
       try { answer = await attempt(() => get(`${gallery}/uploads/${item.resume}`), item); } catch (e) { answer = null; }
     }
-    if (!answer) {
+    if (!answer || !answer.plan) {  // nothing to resume inside the file (done, failed or a single PUT): plan it again
       const type = CONTENT_TYPES.includes(item.file.type) ? item.file.type : null;
       const body = { filename: item.file.name, bytes: item.size, sha256: item.sha256 };
       if (type) body.content_type = type;
