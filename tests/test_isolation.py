@@ -13,7 +13,8 @@ from gallery.extensions import db
 # /metrics is guarded by its own rule (token or loopback), tested in tests/observability.
 PUBLIC_PREFIXES = ("/healthz", "/livez", "/readyz", "/metrics", "/api/v1/auth/signup", "/api/v1/auth/login", "/api/v1/auth/logout",
                    "/api/v1/auth/csrf", "/api/v1/openapi.json", "/static/", "/api/v1/share/", "/g/",
-                   "/files/", "/api/v1/payments/", "/u/", "/t/", "/r/")
+                   "/files/", "/api/v1/payments/", "/u/", "/t/", "/r/",
+                   "/studio")  # the studio's shell page: everything it shows comes from the scoped API
 
 
 @pytest.fixture
