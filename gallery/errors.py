@@ -146,7 +146,7 @@ def _rollback() -> None:
         from gallery.extensions import db
 
         db.session.rollback()
-    except Exception:  # noqa: BLE001 - the connection may be the very thing that is down
+    except Exception:  # noqa: BLE001, S110 - the connection may be the very thing that is down
         pass
 
 

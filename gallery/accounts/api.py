@@ -17,7 +17,6 @@ blp = Blueprint("accounts", __name__, url_prefix="/api/v1", description="Photogr
 def _login_email_key() -> str:
     """Failed logins count per account *and* address: someone guessing from elsewhere cannot lock the owner
     out (their own address has its own budget), and each address is also held to the per-IP limit."""
-    from flask import request
 
     from gallery.core.emails import normalize_email
 

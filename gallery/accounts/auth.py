@@ -17,7 +17,7 @@ from wtforms.validators import ValidationError
 from gallery.accounts import credentials, services
 from gallery.accounts.models import Photographer
 from gallery.errors import Problem
-from gallery.extensions import db, login_manager
+from gallery.extensions import login_manager
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 

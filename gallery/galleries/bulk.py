@@ -45,7 +45,7 @@ def bulk_change(photographer_id: str, gallery_id: str, photo_ids: list[str], act
         return {"action": action, "count": _delete(gallery, ids)}
     if action == "move":
         check_set(gallery.id, set_id)
-        values = {"set_id": set_id}
+        values: dict[str, object] = {"set_id": set_id}
     else:
         values = {"hidden_from_guests": action == "hide"}
     db.session.execute(update(Photo).where(Photo.gallery_id == gallery.id, Photo.id.in_(ids))

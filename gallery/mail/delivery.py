@@ -135,12 +135,14 @@ def _send_smtp(batch: list, settings) -> _Outcomes:
             outcomes.failed.append((row.id, f"refused by the mail server: {error}"))
         except InDoubt as error:
             outcomes.failed.append((row.id, f"interrupted after sending; it may have been delivered: {error}"))
-            connection = _close(connection)
+            _close(connection)
+            connection = None
         except (TemporaryFailure, smtplib.SMTPException, OSError) as error:
             outcomes.retry.append((row.id, row.attempts, _describe(error)))
             broken = connection is None or not isinstance(error, TemporaryFailure)
             if broken:
-                connection = _close(connection)
+                _close(connection)
+                connection = None
                 if reconnected:  # the server is gone: the rest of the batch waits for its retry
                     for rest in batch[index + 1:]:
                         outcomes.retry.append((rest.id, rest.attempts, _describe(error)))

@@ -89,7 +89,7 @@ def _client_link_ids(gallery_ids: set[str], now: datetime) -> dict[str, str]:
             ShareLink.gallery_id.in_(gallery_ids), ShareLink.revoked_at.is_(None),
             (ShareLink.expires_at.is_(None)) | (ShareLink.expires_at > now))
         .order_by(ShareLink.role == "client", ShareLink.created_at, ShareLink.id)).all()  # the last one wins
-    return {gallery_id: link_id for gallery_id, link_id in rows}
+    return dict(rows)
 
 
 def _tracked(message_id: str, url: str | None) -> str | None:

@@ -18,7 +18,7 @@ from gallery.retention.models import Message
 from gallery.retention.rules import CATEGORIES
 
 # Plausible values for what a real message would carry from its planning.
-SAMPLE_CONTEXT = {"anniversary": {"occasion": "shoot", "years": 1}, "expiry": {"days_left": 7},
+SAMPLE_CONTEXT: dict[str, dict] = {"anniversary": {"occasion": "shoot", "years": 1}, "expiry": {"days_left": 7},
                   "dormant": {"months": 12}, "loyalty": {"tier_name": "VIP", "perks": {"discount_percent": 10}}}
 
 
@@ -27,7 +27,7 @@ def render_preview(photographer, client_id: str, *, rule: str | None = None, cam
     client = get_owned(Client, client_id, detail="No such client.", photographer_id=photographer.id)
     if not rule and not campaign_id:
         raise Problem(422, "Name a rule or a campaign to preview.", errors={"rule": ["Give rule or campaign_id."]})
-    context = dict(SAMPLE_CONTEXT.get(rule or "", {}))
+    context: dict = {**SAMPLE_CONTEXT.get(rule or "", {})}
     if campaign_id:
         campaign = get_campaign(photographer.id, campaign_id)
         rule, context = "campaign", {"campaign_id": campaign.id}

@@ -7,7 +7,7 @@ import logging
 import secrets
 from datetime import timedelta
 
-from flask import current_app, request
+from flask import request
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 

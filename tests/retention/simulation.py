@@ -109,7 +109,7 @@ def generate(seed: int, clients: int, start: date, end: date) -> tuple[list, lis
                         favourites.append(f"{rng.randrange(PHOTOS_PER_GALLERY)}")
                         events.append(SimEvent(t, "favourited", client, gallery, favourites[-1]))
 
-                def ordered():
+                def ordered(favourites=favourites):
                     # Some orders hold every favourite, some a few, some other photos (and an order may come
                     # before the last favourite).
                     pick = rng.random()

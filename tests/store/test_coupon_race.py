@@ -37,7 +37,7 @@ def test_visitors_of_one_client_racing_a_once_per_client_coupon_one_wins(app, ma
 
         pytest.skip("real concurrency needs PostgreSQL (SQLite serialises writers)")
     shop = make_shop()
-    coupon = services.create_coupon(shop.photographer.id, {"code": "ONCE", "percent_off": 20,
+    services.create_coupon(shop.photographer.id, {"code": "ONCE", "percent_off": 20,
                                                            "max_uses_per_client": 1})
     db.session.commit()
     buyers = [make_buyer(shop.client) for _ in range(5)]  # five visitors of the client's link

@@ -95,7 +95,7 @@ def test_galleries_list_create_settings_publish_archive_delete(studio, make_phot
     page.select_option("#new-event", "engagement")
     page.fill("#new-date", "2026-08-14")
     studio.axe("new gallery dialog")
-    page.click(f"dialog button[type=submit]")
+    page.click("dialog button[type=submit]")
     page.wait_for_selector("h1:has-text('Lena & Tor')")
     created = db.session.scalar(db.select(Gallery).where(Gallery.title == "Lena & Tor"))
     assert created.event_type == "engagement" and str(created.shoot_date) == "2026-08-14" and created.client_id
@@ -146,7 +146,7 @@ def test_galleries_list_create_settings_publish_archive_delete(studio, make_phot
     page.click(f"dialog button:has-text({studio.t('common.cancel')!r})")
     assert db.session.get(Gallery, created.id) is not None
     page.click(f"button:has-text({studio.t('settings.delete')!r})")
-    page.click(f"dialog button.danger")
+    page.click("dialog button.danger")
     page.wait_for_selector(".card")
     db.session.expire_all()
     assert db.session.get(Gallery, created_id) is None

@@ -42,7 +42,7 @@ class RetryPolicy:
     def delay(self, attempt: int, retry_after: float | None = None) -> float:
         if retry_after is not None:
             return min(max(retry_after, 0.0), self.max_retry_after)
-        return random.uniform(self.base / 2, min(self.cap, self.base * 2 ** attempt))
+        return random.uniform(self.base / 2, min(self.cap, self.base * 2 ** attempt))  # noqa: S311 - jitter, not a secret
 
     def gives_up(self, attempt: int) -> bool:
         return self.attempts is not None and attempt + 1 >= self.attempts
