@@ -37,16 +37,20 @@ def test_multipart_resumes_with_the_parts_that_arrived(app, s3, rq_redis, make_p
     run_worker_burst(rq_redis)
     assert api.get(f"/api/v1/galleries/{gallery.id}/photos/{photo_id}").json["status"] == "ready"
     again = api.get(f"/api/v1/galleries/{gallery.id}/uploads/{photo_id}")
-    assert again.status_code == 409 and again.content_type == "application/problem+json"
+    assert again.status_code == 200 and again.json["plan"] is None  # done: nothing left to resume
 
 
-def test_single_put_resume_gives_a_fresh_url(app, s3, make_photographer, make_gallery):
+def test_single_put_resume_plans_the_file_again(app, s3, make_photographer, make_gallery):
     photographer, api = make_photographer()
     gallery = make_gallery(photographer)
     data = (PHOTOS / "portrait_6.jpg").read_bytes()
     planned = api.post(f"/api/v1/galleries/{gallery.id}/uploads", json={
         "filename": "p.jpg", "bytes": len(data), "sha256": sha256_of(data), "content_type": "image/jpeg"}).json
     resumed = api.get(f"/api/v1/galleries/{gallery.id}/uploads/{planned['photo']['id']}").json
-    assert resumed["plan"]["strategy"] == "put" and resumed["uploaded_parts"] == []
-    assert httpx.put(resumed["plan"]["url"], content=data, headers=resumed["plan"]["headers"]).status_code == 200
-    assert api.post(resumed["plan"]["complete_url"], json={}).status_code == 200
+    assert resumed["plan"] is None and resumed["uploaded_parts"] == []  # nothing inside the file to resume
+    again = api.post(f"/api/v1/galleries/{gallery.id}/uploads", json={
+        "filename": "p.jpg", "bytes": len(data), "sha256": sha256_of(data), "content_type": "image/jpeg"}).json
+    plan = again["plan"]
+    assert plan["strategy"] == "put"
+    assert httpx.put(plan["url"], content=data, headers=plan["headers"]).status_code == 200
+    assert api.post(plan["complete_url"], json={}).status_code == 200

@@ -137,7 +137,7 @@ def test_no_clean_pixels_beyond_a_thumbnail_unless_allowed(app, client, make_pho
             for entry in archive.namelist():
                 seen.add(f"zip {scope}", archive.read(entry))
     # The favourites mail: the photos it links to.
-    favourites = favourite_photos(buyer.id, clock.now())
+    favourites = favourite_photos(buyer.id, clock.now(), only=photo_ids)
     assert len(favourites) == 2
     for photo in favourites:
         seen.fetch("favourites mail", photo["url"])
