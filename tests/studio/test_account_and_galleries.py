@@ -164,6 +164,7 @@ def test_account_password_tokens_origins_and_time_zone(studio, client, make_phot
     page.select_option("#a-zone", "Europe/Warsaw")
     page.locator("form", has=page.locator("#a-zone")).locator("button[type=submit]").click()
     page.wait_for_selector(".toast")
+    page.fill("#a-pw0", "correct horse battery")  # the current password (the studio fixture signs in with it)
     page.fill("#a-pw", "a brand new secret 7")
     page.fill("#a-pw2", "a brand new secret 7")
     page.locator("form", has=page.locator("#a-pw")).locator("button[type=submit]").click()

@@ -25,7 +25,7 @@ export function AccountView({ me, onChange, onLanguage }) {
     event.preventDefault();
     const f = Object.fromEntries(new FormData(event.target));
     if (f.password !== f.password2) { setErrors({ password2: t('account.passwordMismatch') }); return; }
-    save({ password: f.password }, event.target);
+    save({ password: f.password, current_password: f.current_password }, event.target);
   };
   const origins = (event) => {
     event.preventDefault();
@@ -52,6 +52,8 @@ export function AccountView({ me, onChange, onLanguage }) {
     <form class="form panel" onSubmit=${password}>
       <h2>${t('account.password')}</h2>
       <div class="row">
+        <${Field} id="a-pw0" label=${t('account.currentPassword')} error=${errors.current_password}>
+          <input id="a-pw0" name="current_password" type="password" required autocomplete="current-password"/></${Field}>
         <${Field} id="a-pw" label=${t('account.newPassword')} error=${errors.password} hint=${t('auth.passwordHint')}>
           <input id="a-pw" name="password" type="password" minlength="10" required autocomplete="new-password"/></${Field}>
         <${Field} id="a-pw2" label=${t('account.repeatPassword')} error=${errors.password2}>
