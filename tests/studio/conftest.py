@@ -39,6 +39,9 @@ class Studio:
         import json
 
         catalog = json.loads((CATALOGS / f"{self.lang}.json").read_text())
+        for area in CATALOGS.iterdir():
+            if area.is_dir():
+                catalog.update(json.loads((area / f"{self.lang}.json").read_text()))
         value = catalog[key]
         for name, param in params.items():
             value = value.replace("{" + name + "}", str(param))

@@ -8,6 +8,13 @@ import { GalleriesView } from './views/galleries.js';
 import { GalleryView } from './views/gallery.js';
 import { AccountView } from './views/account.js';
 
+// The sidebar's sections, one line each: the route name, its icon, its label's key, and the view.
+// `props` are what the view gets besides `me` and `parts` (the route's path segments).
+const SECTIONS = [
+  { name: 'galleries', icon: 'galleries', label: 'nav.galleries', view: GalleriesView },
+  { name: 'account', icon: 'user', label: 'nav.account', view: AccountView, props: 'account' },
+];
+
 function parseRoute() {
   const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   return { name: parts[0] || 'galleries', parts };
@@ -50,18 +57,19 @@ function App() {
     body = html`<${AuthView} mode=${route.name === 'signup' ? 'signup' : 'login'} onSignedIn=${signedIn}
       onLanguage=${changeLanguage}/>`;
   } else {
-    let main;
-    if (route.name === 'g' && route.parts[1]) main = html`<${GalleryView} key=${route.parts[1]} id=${route.parts[1]} tab=${route.parts[2] || 'photos'} me=${me}/>`;
-    else if (route.name === 'account') main = html`<${AccountView} me=${me} onChange=${setMe} onLanguage=${changeLanguage}/>`;
-    else main = html`<${GalleriesView} me=${me}/>`;
+    const section = SECTIONS.find((item) => item.name === route.name) || SECTIONS[0];
+    const extra = section.props === 'account' ? { onChange: setMe, onLanguage: changeLanguage } : {};
+    const main = route.name === 'g' && route.parts[1]
+      ? html`<${GalleryView} key=${route.parts[1]} id=${route.parts[1]} tab=${route.parts[2] || 'photos'} me=${me}/>`
+      : html`<${section.view} key=${section.name} me=${me} parts=${route.parts} ...${extra}/>`;
+    const current = route.name === 'g' ? 'galleries' : section.name;
     body = html`<div class="shell">
       <nav class="sidebar" aria-label=${t('nav.main')}>
         <a class="brand" href="#/galleries"><span class="brand-mark" aria-hidden="true">${(me.studio_name || 'S').slice(0, 1)}</span>
           <span class="brand-name">${me.studio_name}</span></a>
-        <a class=${'nav-item' + (route.name === 'galleries' || route.name === 'g' ? ' active' : '')} href="#/galleries"
-          aria-current=${route.name === 'galleries' ? 'page' : undefined}><${Icon} name="galleries"/><span>${t('nav.galleries')}</span></a>
-        <a class=${'nav-item' + (route.name === 'account' ? ' active' : '')} href="#/account"
-          aria-current=${route.name === 'account' ? 'page' : undefined}><${Icon} name="user"/><span>${t('nav.account')}</span></a>
+        ${SECTIONS.map((item) => html`<a class=${'nav-item' + (current === item.name ? ' active' : '')}
+          href=${'#/' + item.name} aria-current=${current === item.name ? 'page' : undefined}>
+          <${Icon} name=${item.icon}/><span>${t(item.label)}</span></a>`)}
         <div class="nav-spacer"></div>
         <button type="button" class="nav-item" onClick=${logout}><${Icon} name="logout"/><span>${t('nav.logout')}</span></button>
       </nav>

@@ -1,13 +1,18 @@
-// Studio strings: one JSON catalog per language under i18n/, plural forms by Intl.PluralRules.
+// Studio strings: JSON catalogs per language under i18n/ (the core in i18n/<lang>.json, each area of the
+// studio in i18n/<area>/<lang>.json, merged at load), plural forms by Intl.PluralRules.
 export const LANGUAGES = { en: 'English', nb: 'Norsk bokmål', pl: 'Polski', hr: 'Hrvatski', id: 'Bahasa Indonesia' };
+// One line per area: an area's screens own their catalog, so keys never collide across areas (tests/studio/test_i18n.py).
+export const AREAS = [
+];
 let lang = 'en';
 let catalog = {};
 let fallback = {};
 const base = new URL('./i18n/', import.meta.url);
 
 async function fetchCatalog(code) {
-  const response = await fetch(new URL(code + '.json', base));
-  return response.json();
+  const paths = [code + '.json', ...AREAS.map((area) => `${area}/${code}.json`)];
+  const parts = await Promise.all(paths.map(async (path) => (await fetch(new URL(path, base))).json()));
+  return Object.assign({}, ...parts);
 }
 
 export async function setLanguage(code) {
