@@ -58,11 +58,12 @@ def _blueprints():
     from gallery.insights.summaries_api import blp as gallery_summaries
     from gallery.proofing.favourites_api import blp as favourite_lists
     from gallery.studio.pages import blp as studio
+    from gallery.inbox.api import blp as inbox
 
     return [health, probes, accounts, client_data, clients, galleries, photos, uploads_resume, files, share_links, share,
             selections, share_downloads, activity, store, store_share, store_catalogue, pages, retention,
             retention_links, retention_program, analytics, share_access, comment_replies, share_lists, store_buyer,
-            download_options, gallery_app, photo_bulk, gallery_summaries, favourite_lists, studio]
+            download_options, gallery_app, photo_bulk, gallery_summaries, favourite_lists, studio, inbox]
 
 
 def register(app: Flask, api) -> None:

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from gallery.clients.services import get_client
 from gallery.core import clock
@@ -122,6 +123,16 @@ def publish_gallery(photographer_id: str, gallery_id: str, expires_at=None) -> G
                      client_id=gallery.client_id)
     db.session.flush()
     return gallery
+
+
+# A published gallery expiring within this window needs the photographer's eye (extend it, or let it go).
+EXPIRING_SOON = timedelta(days=7)
+
+
+def expiring_soon(now: datetime):
+    """The one rule for "expires this week": published, with an expiry from now to a week ahead (a SQL
+    condition). Moving the expiry beyond the week, removing it or archiving the gallery hands it back."""
+    return and_(Gallery.status == "published", Gallery.expires_at >= now, Gallery.expires_at < now + EXPIRING_SOON)
 
 
 def add_set(photographer_id: str, gallery_id: str, data: dict) -> GallerySet:

@@ -12,8 +12,9 @@ from gallery.core.types import UTCDateTime, id_column
 from gallery.extensions import db
 
 # queued: waiting (first try or a retry at next_attempt_at); sending: claimed by a mail worker, which is
-# talking to the server; sent; failed: refused for good, out of retries, or interrupted in doubt.
-OUTBOX_STATUSES = ("queued", "sending", "sent", "failed")
+# talking to the server; sent; failed: refused for good, out of retries, or interrupted in doubt;
+# dismissed: a failed mail the studio chose not to send again (kept, no longer listed as failed).
+OUTBOX_STATUSES = ("queued", "sending", "sent", "failed", "dismissed")
 
 
 class OutboxMail(db.Model):

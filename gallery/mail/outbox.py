@@ -55,10 +55,15 @@ def queue_rendered(rendered: Rendered, *, kind: str, to: str, language: str, bra
                 db.session.add(row)
         except IntegrityError:  # queued before (a retried job): keep the first
             return db.session.scalar(select(OutboxMail).where(OutboxMail.dedupe_key == dedupe_key))
+    kick_after_commit()
+    return row
+
+
+def kick_after_commit() -> None:
+    """Start delivery once the caller's transaction commits (once per transaction, however many mails)."""
     if not db.session.info.get(_KICK_PENDING):
         db.session.info[_KICK_PENDING] = True
         after_commit(_kick)
-    return row
 
 
 @event.listens_for(Session, "after_rollback")

@@ -73,6 +73,8 @@ class Selection(TimestampMixin, db.Model):
     note: Mapped[str | None] = mapped_column(String(2000))
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
     reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the photographer marked the selection handled; a later submission makes it new again.
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def locked(self) -> bool:

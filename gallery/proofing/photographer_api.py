@@ -31,6 +31,8 @@ class SelectionSchema(Schema):
     note = fields.String(allow_none=True)
     submitted_at = fields.DateTime()
     reopened_at = fields.DateTime(allow_none=True)
+    acknowledged_at = fields.DateTime(allow_none=True, metadata={
+        "description": "When the photographer marked it handled (before submitted_at: new since then)."})
     visitor = fields.Nested(SelectionVisitorSchema)
     count = fields.Integer()
     photos = fields.List(fields.Nested(SelectionPhotoSchema))
@@ -75,6 +77,14 @@ def list_selections(args, gallery_id):
 def reopen_selection(gallery_id, selection_id):
     """Unlock a submitted selection so the client can change and submit it again."""
     return selection_service.reopen_selection(current_photographer().id, gallery_id, selection_id)
+
+
+@blp.post("/<gallery_id>/selections/<selection_id>/acknowledge")
+@photographer_required
+@blp.response(200, SelectionSchema)
+def acknowledge_selection(gallery_id, selection_id):
+    """Mark a submitted selection handled: it leaves the inbox until the client submits again."""
+    return selection_service.acknowledge_selection(current_photographer().id, gallery_id, selection_id)
 
 
 class GalleryCommentSchema(Schema):

@@ -5,7 +5,7 @@ is written by the gallery's photographer only (owner-scoped), and is shown to th
 """
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String, select
+from sqlalchemy import ForeignKey, String, exists, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gallery.core.types import TimestampMixin, id_column
@@ -21,6 +21,11 @@ class CommentReply(TimestampMixin, db.Model):
     comment_id: Mapped[str] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), index=True)
     photographer_id: Mapped[str] = mapped_column(ForeignKey("photographers.id", ondelete="CASCADE"), index=True)
     body: Mapped[str] = mapped_column(String(2000))
+
+
+def unanswered():
+    """The one rule for a comment that waits on the photographer: no reply to it yet (a SQL condition)."""
+    return ~exists(select(CommentReply.id).where(CommentReply.comment_id == Comment.id))
 
 
 def _owned_comment(photographer_id: str, gallery_id: str, comment_id: str) -> Comment:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from gallery import mail
 from gallery.accounts.branding import mail_brand
@@ -102,6 +102,7 @@ def list_selections(photographer_id: str, gallery_id: str, selection_id: str | N
         result.append({
             "id": selection.id, "status": selection.status, "locked": selection.locked, "list_name": list_name,
             "note": selection.note, "submitted_at": selection.submitted_at, "reopened_at": selection.reopened_at,
+            "acknowledged_at": selection.acknowledged_at,
             "visitor": {"id": visitor.id, "email": visitor.email, "name": visitor.name,
                         "client_id": visitor.client_id},
             "count": len(items), "photos": items,
@@ -124,6 +125,26 @@ def selections_as_text(selections: list[dict]) -> str:
         blocks.append(f"# {who}, {one_line(selection['list_name'])}, {selection['count']} photos\n"
                       f"{selection['filter_text']}\n")
     return "\n".join(blocks)
+
+
+def awaiting_photographer():
+    """The one rule for a selection that waits on the photographer: submitted (locked) and not marked handled
+    since its last submission. Reopening it, or acknowledging it, hands it back (a SQL condition)."""
+    return and_(Selection.status == "submitted",
+                or_(Selection.acknowledged_at.is_(None), Selection.acknowledged_at < Selection.submitted_at))
+
+
+def acknowledge_selection(photographer_id: str, gallery_id: str, selection_id: str) -> dict:
+    """The photographer marks a submitted selection handled (seen, exported, worked on); a new submission
+    after a reopen makes it new again."""
+    gallery = get_gallery(photographer_id, gallery_id)
+    selection = db.session.scalar(select(Selection).where(Selection.id == selection_id,
+                                                          Selection.gallery_id == gallery.id))
+    if selection is None:
+        raise Problem(404, "No such selection in this gallery.")
+    selection.acknowledged_at = clock.now()
+    db.session.flush()
+    return list_selections(photographer_id, gallery_id, selection.id)[0]
 
 
 def reopen_selection(photographer_id: str, gallery_id: str, selection_id: str) -> dict:

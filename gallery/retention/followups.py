@@ -17,6 +17,11 @@ from gallery.retention.models import FollowUp
 LOW_SCORE_MAX = 6  # NPS detractors: 0-6
 
 
+def awaiting_photographer():
+    """The one rule for a follow-up that waits on the photographer: open until resolved (a SQL condition)."""
+    return FollowUp.status == "open"
+
+
 def open_for_feedback(feedback) -> FollowUp | None:
     """A detractor's answer opens (or updates) the follow-up of that answer."""
     followup = db.session.scalar(select(FollowUp).where(FollowUp.feedback_id == feedback.id))

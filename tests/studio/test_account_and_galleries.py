@@ -21,8 +21,10 @@ def test_sign_up_log_out_log_in_and_language(studio, app):
     page.wait_for_selector(".field.invalid")  # the API's per-field error, shown on the field
     page.fill("#password", "a long secret 42")
     page.click("form button[type=submit]")
-    page.wait_for_selector(f"h1:has-text({studio.t('galleries.title')!r})")
+    page.wait_for_selector(f"h1:has-text({studio.t('home.title')!r})")  # the home is where the studio opens
     assert page.locator(".brand-name").inner_text() == "Fjordlys Foto"
+    page.click("a.nav-item[href='#/galleries']")
+    page.wait_for_selector(f"h1:has-text({studio.t('galleries.title')!r})")
     studio.axe("empty galleries")
 
     page.click(f"button.nav-item:has-text({studio.t('nav.logout')!r})")
@@ -65,6 +67,7 @@ def test_galleries_list_create_settings_publish_archive_delete(studio, make_phot
 
     page = studio.page
     studio.login("eva@studio.example")
+    studio.open("galleries")
     page.wait_for_selector(".card")
     assert page.locator(".card").count() == 3
     card = page.locator(".card", has_text="Kari & Ola")

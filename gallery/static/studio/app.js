@@ -7,17 +7,19 @@ import { AuthView } from './views/auth.js';
 import { GalleriesView } from './views/galleries.js';
 import { GalleryView } from './views/gallery.js';
 import { AccountView } from './views/account.js';
+import { HomeView } from './views/home.js';
 
 // The sidebar's sections, one line each: the route name, its icon, its label's key, and the view.
 // `props` are what the view gets besides `me` and `parts` (the route's path segments).
 const SECTIONS = [
+  { name: 'home', icon: 'check', label: 'nav.home', view: HomeView },
   { name: 'galleries', icon: 'galleries', label: 'nav.galleries', view: GalleriesView },
   { name: 'account', icon: 'user', label: 'nav.account', view: AccountView, props: 'account' },
 ];
 
 function parseRoute() {
   const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
-  return { name: parts[0] || 'galleries', parts };
+  return { name: parts[0] || SECTIONS[0].name, parts };
 }
 
 export function navigate(path) { location.hash = '#/' + path; }
@@ -44,7 +46,7 @@ function App() {
     setMe(session.photographer);
     const wanted = session.photographer.locale;
     if (wanted && wanted !== language() && wanted.length === 2) changeLanguage(wanted);
-    if (route.name === 'login' || route.name === 'signup') navigate('galleries');
+    if (route.name === 'login' || route.name === 'signup') navigate(SECTIONS[0].name);
   };
   const logout = async () => {
     try { await post('/auth/logout'); } catch (e) { /* the session is gone either way */ }
