@@ -48,9 +48,10 @@ export function HomeView({ me }) {
     <nav class="home-tally" aria-label=${t('home.summary')}>
       ${KINDS.map((kind) => {
         const count = inbox[kind.key] ? inbox[kind.key].count : 0;
-        return html`<a class=${'tally' + (count ? ' on' : '')} href=${'#home-' + kind.key} key=${kind.key}
-          onClick=${(e) => { e.preventDefault(); const el = document.getElementById('home-' + kind.key); el && el.scrollIntoView({ behavior: 'smooth' }); }}>
-          <${Icon} name=${kind.icon}/><strong>${count}</strong><span>${t('home.kind.' + kind.key)}</span></a>`;
+        const inside = html`<${Icon} name=${kind.icon}/><strong>${count}</strong><span>${t('home.kind.' + kind.key)}</span>`;
+        if (!count) return html`<div class="tally" key=${kind.key}>${inside}</div>`;
+        return html`<a class="tally on" href=${'#home-' + kind.key} key=${kind.key}
+          onClick=${(e) => { e.preventDefault(); document.getElementById('home-' + kind.key).scrollIntoView({ block: 'start' }); }}>${inside}</a>`;
       })}
     </nav>
     ${waiting.length === 0 && html`<div class="empty home-done"><${Icon} name="check" size=${40}/><h2>${t('home.nothing')}</h2>

@@ -119,8 +119,8 @@ export function FollowUpItem({ item, onDone }) {
   const resolve = () => run(() => patch(`/retention/followups/${item.id}`, { resolve: true }), t('home.followup.resolved'));
   return html`<div class="home-item">
     <div class="what">
-      <p><strong>${item.client_name || t('home.someone')}</strong> ·
-        ${item.kind === 'low_score' ? t('home.followup.score', { score: item.score }) : t('home.followup.complaint')}</p>
+      <p><strong>${item.client_name || t('home.someone')}</strong> · ${item.kind === 'low_score'
+        ? t('home.followup.score', { score: item.score }) : t('home.followup.complaint')}</p>
       ${item.comment && html`<p class="home-quote">${item.comment}</p>`}
       <p class="muted small">${item.gallery_title ? item.gallery_title + ' · ' : ''}<${When} value=${item.created_at}/></p>
     </div>
