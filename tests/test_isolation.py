@@ -42,6 +42,7 @@ def b_resources(make_photographer, make_client, make_gallery):
     share = _bobs_share_link_and_selection(gallery)
     store = _b_store(bob, gallery, client)
     store.update(_b_retention_program(bob, client))
+    store.update(_b_failed_mail(bob))
     return {"rule": "anniversary", "locale": "en", "gallery_id": gallery.id, "client_id": client.id,
             "set_id": gallery_set.id, "token_id": token.id, "session_id": login.id, **share, **store,
             "photo_id": photo.id, "part_number": "1",
@@ -106,6 +107,18 @@ def _b_retention_program(bob, client):
     followup = followups.open_complaint(bob.id, client.id, "Bob's client complains")
     db.session.commit()
     return {"campaign_id": campaign.id, "tier_id": tier.id, "followup_id": followup.id}
+
+
+def _b_failed_mail(bob):
+    """A mail of B's that failed (the inbox lists it; B may send it again or dismiss it)."""
+    from gallery.mail.models import OutboxMail
+
+    row = OutboxMail(kind="order_placed", photographer_id=bob.id, envelope_from="studio@bob.example",
+                     to_email="c@bob.example", subject="Bob's order mail", content=b"Subject: x", status="failed",
+                     last_error="550 no such user")
+    db.session.add(row)
+    db.session.commit()
+    return {"mail_id": row.id}
 
 
 def _routes(app):
