@@ -33,6 +33,7 @@ class InboxCommentSchema(Schema):
     gallery_title = fields.String()
     photo_id = fields.String()
     filename = fields.String()
+    thumb_url = fields.String(allow_none=True, metadata={"description": "Signed, expiring URL of the photo's thumbnail."})
     body = fields.String()
     created_at = fields.DateTime()
     visitor_name = fields.String(allow_none=True)

@@ -17,6 +17,7 @@ from sqlalchemy import Select, func, select
 from gallery.clients.models import Client
 from gallery.core import clock
 from gallery.extensions import db
+from gallery.galleries.bulk import thumb_urls
 from gallery.galleries.models import Gallery, Photo
 from gallery.galleries.services import expiring_soon
 from gallery.mail.failures import failed_for
@@ -103,6 +104,12 @@ _QUERIES = {"selections": _selections, "comments": _comments, "orders": _orders,
 
 def inbox(photographer_id: str, limit: int = DEFAULT_LIMIT) -> dict:
     """Each kind's count and its first `limit` items (oldest waiting first; expiring: soonest first; failed
-    mail: newest first), plus the total: six queries, however many items wait."""
+    mail: newest first), plus the total: seven statements at most (one per kind, and the thumbnails of the
+    comments' photos), however many items wait."""
     sections = {kind: _section(_QUERIES[kind](photographer_id), limit) for kind in KINDS}
+    comments = sections["comments"]["items"]
+    if comments:  # the photos the comments are about, as the studio's grid shows them (one more statement)
+        thumbs = thumb_urls(list({item["photo_id"] for item in comments}))
+        for item in comments:
+            item["thumb_url"] = thumbs.get(item["photo_id"])
     return {**sections, "total": sum(section["count"] for section in sections.values())}

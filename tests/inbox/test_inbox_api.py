@@ -43,6 +43,7 @@ def test_comment_and_selection_show_until_replied_and_acknowledged(make_shop, ma
     [comment] = inbox(api)["comments"]["items"]
     assert comment["body"] == "Warmer, please?" and comment["visitor_name"] == "Kari"
     assert comment["gallery_id"] == shop.gallery.id and comment["photo_id"] == photo.id and comment["filename"]
+    assert comment["thumb_url"]  # the photo as the studio's grid shows it
     reply = api.post(f"/api/v1/galleries/{shop.gallery.id}/comments/{comment['id']}/replies", json={"body": "Sure!"})
     assert reply.status_code == 201
     assert inbox(api)["comments"] == {"count": 0, "items": []}
@@ -255,4 +256,4 @@ def test_the_number_of_statements_does_not_grow_with_the_items(make_shop, make_s
     assert all(body[kind]["count"] == 13 and len(body[kind]["items"]) == 3 for kind in
                ("selections", "comments", "orders", "expiring", "followups", "failed_mail"))
     assert many == few
-    assert few <= 8  # the bearer token and its photographer, then one statement per kind
+    assert few <= 9  # the bearer token and its photographer, one statement per kind, the comments' thumbnails

@@ -53,10 +53,13 @@ export function CommentItem({ item, onDone }) {
   };
   const field = 'home-reply-' + item.id;
   return html`<div class="home-item stacked">
-    <div class="what">
-      <p><strong>${who(item.visitor_name, item.visitor_email)}</strong> <span class="muted">${t('home.comment.on', { file: item.filename })}</span></p>
-      <p class="home-quote">${item.body}</p>
-      <p class="muted small"><a href=${`#/g/${item.gallery_id}/comments`}>${item.gallery_title}</a> · <${When} value=${item.created_at}/></p>
+    <div class="home-comment">
+      <div class="thumb small">${item.thumb_url && html`<img src=${item.thumb_url} alt=${item.filename} onError=${(e) => e.target.remove()}/>`}</div>
+      <div class="what">
+        <p><strong>${who(item.visitor_name, item.visitor_email)}</strong> <span class="muted">${t('home.comment.on', { file: item.filename })}</span></p>
+        <p class="home-quote">${item.body}</p>
+        <p class="muted small"><a href=${`#/g/${item.gallery_id}/comments`}>${item.gallery_title}</a> · <${When} value=${item.created_at}/></p>
+      </div>
     </div>
     <form class="reply-form" onSubmit=${send}>
       <label class="visually-hidden" for=${field}>${t('home.comment.replyTo', { name: who(item.visitor_name, item.visitor_email) })}</label>
