@@ -33,6 +33,8 @@ class SelectionSchema(Schema):
     reopened_at = fields.DateTime(allow_none=True)
     acknowledged_at = fields.DateTime(allow_none=True, metadata={
         "description": "When the photographer marked it handled (before submitted_at: new since then)."})
+    awaiting_photographer = fields.Boolean(metadata={
+        "description": "Submitted and not marked handled since: listed in GET /api/v1/inbox."})
     visitor = fields.Nested(SelectionVisitorSchema)
     count = fields.Integer()
     photos = fields.List(fields.Nested(SelectionPhotoSchema))

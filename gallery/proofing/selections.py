@@ -81,7 +81,8 @@ def lightroom_filter(filenames: list[str]) -> str:
 def list_selections(photographer_id: str, gallery_id: str, selection_id: str | None = None) -> list[dict]:
     """Each visitor's selection with the photos' original filenames (a constant number of queries)."""
     gallery = get_gallery(photographer_id, gallery_id)
-    stmt = (select(Selection, Visitor, FavouriteList.name).join(Visitor, Visitor.id == Selection.visitor_id)
+    stmt = (select(Selection, Visitor, FavouriteList.name, awaiting_photographer().label("awaiting"))
+            .join(Visitor, Visitor.id == Selection.visitor_id)
             .join(FavouriteList, FavouriteList.id == Selection.list_id)
             .where(Selection.gallery_id == gallery.id).order_by(Selection.submitted_at, Selection.id))
     if selection_id:
@@ -94,15 +95,15 @@ def list_selections(photographer_id: str, gallery_id: str, selection_id: str | N
         for list_id, photo_id, filename, note in db.session.execute(
                 select(Favourite.list_id, Photo.id, Photo.original_filename, Favourite.note)
                 .join(Photo, Photo.id == Favourite.photo_id)
-                .where(Favourite.list_id.in_([s.list_id for s, _, _ in rows])).order_by(Photo.position, Photo.id)):
+                .where(Favourite.list_id.in_([s.list_id for s, *_ in rows])).order_by(Photo.position, Photo.id)):
             photos.setdefault(list_id, []).append({"photo_id": photo_id, "filename": filename, "note": note})
     result = []
-    for selection, visitor, list_name in rows:
+    for selection, visitor, list_name, awaiting in rows:
         items = photos.get(selection.list_id, [])
         result.append({
             "id": selection.id, "status": selection.status, "locked": selection.locked, "list_name": list_name,
             "note": selection.note, "submitted_at": selection.submitted_at, "reopened_at": selection.reopened_at,
-            "acknowledged_at": selection.acknowledged_at,
+            "acknowledged_at": selection.acknowledged_at, "awaiting_photographer": bool(awaiting),
             "visitor": {"id": visitor.id, "email": visitor.email, "name": visitor.name,
                         "client_id": visitor.client_id},
             "count": len(items), "photos": items,

@@ -55,8 +55,11 @@ def test_comment_and_selection_show_until_replied_and_acknowledged(make_shop, ma
     assert selection["photo_count"] == 2 and selection["note"] == "These two"
     assert selection["visitor_email"] == shop.client.email and selection["gallery_title"] == shop.gallery.title
     selections = f"/api/v1/galleries/{shop.gallery.id}/selections/{selection['id']}"
+    listed = api.get(f"/api/v1/galleries/{shop.gallery.id}/selections").json["items"]
+    assert [item["awaiting_photographer"] for item in listed] == [True]  # the same rule, in the gallery's list
     acknowledged = api.post(f"{selections}/acknowledge")
     assert acknowledged.status_code == 200 and acknowledged.json["acknowledged_at"]
+    assert acknowledged.json["awaiting_photographer"] is False
     assert inbox(api)["selections"]["count"] == 0
     # Reopened (handed back to the client), then submitted again: new again.
     assert api.post(f"{selections}/reopen").status_code == 200

@@ -91,6 +91,8 @@ def test_proofing_results(studio, make_photographer, make_gallery, make_photo, m
     assert "Album cover please" in selection.inner_text()
     selection.locator(f"button:has-text({studio.t('proofing.copyFilter')!r})").click()
     assert page.evaluate("window.__lastCopied") == "DSC_0001, DSC_0004"
+    selection.locator(f"button:has-text({studio.t('home.selection.done')!r})").click()  # handled: off the home
+    wait_for(lambda: db.session.scalar(select(Selection.acknowledged_at)) or db.session.expire_all(), timeout=10)
     assert "Aunt Liv" in page.locator(".proofing").inner_text()  # favourites still in progress, per visitor
     studio.axe("selections")
     studio.shot("selections")

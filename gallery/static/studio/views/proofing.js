@@ -31,6 +31,9 @@ export function SelectionsTab({ gallery }) {
     if (!(await confirmAction({ title: t('proofing.reopenTitle'), message: t('proofing.reopenText', { name: who(selection.visitor) }), confirm: t('proofing.reopen'), danger: false }))) return;
     try { await post(`/galleries/${gallery.id}/selections/${selection.id}/reopen`); toast(t('proofing.reopened')); load(); } catch (e) { toastError(e); }
   };
+  const acknowledge = async (selection) => {
+    try { await post(`/galleries/${gallery.id}/selections/${selection.id}/acknowledge`); toast(t('home.selection.handled')); load(); } catch (e) { toastError(e); }
+  };
   if (selections === null) return html`<${Spinner}/>`;
   const open = lists.filter((l) => !l.selection_status && l.count);
   return html`<div class="proofing">
@@ -41,9 +44,11 @@ export function SelectionsTab({ gallery }) {
           <div><h3>${who(s.visitor)} <span class="muted">· ${s.list_name}</span></h3>
             <p class="muted">${t('proofing.submitted', { date: dateTime(s.submitted_at) })} · ${gallery.selection_limit
               ? t('proofing.countOf', { n: s.count, limit: gallery.selection_limit }) : t('proofing.count', { n: s.count })}
-              ${s.status === 'reopened' && html` · <span class="badge state-expiring">${t('proofing.isReopened')}</span>`}</p></div>
+              ${s.status === 'reopened' && html` · <span class="badge state-expiring">${t('proofing.isReopened')}</span>`}
+              ${s.awaiting_photographer && html` · <span class="badge state-published">${t('home.selection.new')}</span>`}</p></div>
           <div class="head-actions">
             <button type="button" class="button primary small" onClick=${() => copyText(s.filter_text)}><${Icon} name="copy"/>${t('proofing.copyFilter')}</button>
+            ${s.awaiting_photographer && html`<button type="button" class="button small" onClick=${() => acknowledge(s)}><${Icon} name="check"/>${t('home.selection.done')}</button>`}
             ${s.status === 'submitted' && html`<button type="button" class="button small" onClick=${() => reopen(s)}>${t('proofing.reopen')}</button>`}
           </div>
         </header>
