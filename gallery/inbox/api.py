@@ -34,6 +34,7 @@ class InboxCommentSchema(Schema):
     photo_id = fields.String()
     filename = fields.String()
     thumb_url = fields.String(allow_none=True, metadata={"description": "Signed, expiring URL of the photo's thumbnail."})
+    color = fields.String(allow_none=True, metadata={"description": "The photo's average colour, while it loads."})
     body = fields.String()
     created_at = fields.DateTime()
     visitor_name = fields.String(allow_none=True)

@@ -55,7 +55,8 @@ def _selections(photographer_id: str) -> Select:
 
 def _comments(photographer_id: str) -> Select:
     return (select(Comment.id, Comment.gallery_id, Gallery.title.label("gallery_title"), Comment.photo_id,
-                   Photo.original_filename.label("filename"), Comment.body, Comment.created_at,
+                   Photo.original_filename.label("filename"), Photo.placeholder_color.label("color"),
+                   Comment.body, Comment.created_at,
                    Visitor.name.label("visitor_name"), Visitor.email.label("visitor_email"))
             .join(Gallery, Gallery.id == Comment.gallery_id).join(Visitor, Visitor.id == Comment.visitor_id)
             .join(Photo, Photo.id == Comment.photo_id)

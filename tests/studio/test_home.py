@@ -16,6 +16,7 @@ from gallery.proofing.replies import CommentReply
 from gallery.retention import tokens
 from gallery.retention.models import FollowUp, Message
 from gallery.store.models import Order
+from tests.plugins.uploads import wait_for
 
 ADDRESS = {"name": "Kari Nordmann", "line1": "Storgata 1", "postal_code": "0155", "city": "Oslo", "country": "NO"}
 KINDS = ("selections", "comments", "orders", "expiring", "followups", "failed_mail")
@@ -59,11 +60,14 @@ def test_home_shows_each_kind_and_clears_it_when_handled(studio, app, client, ma
     gallery, order_id = _everything_pending(app, client, api, photographer, make_client, make_gallery, make_photo,
                                             make_share_link, visitor_actions, smtp_server)
     page = studio.page
+    thumbs = []
+    page.on("response", lambda response: "/thumb." in response.url and thumbs.append(response.status))
     studio.login("liv@studio.example")  # the home is where the studio opens
     page.wait_for_selector(".home-section")
     for kind in KINDS:
         assert page.locator(f"#home-{kind} .count").inner_text() == "1", kind
     assert page.locator(".tally.on").count() == 6
+    wait_for(lambda: thumbs == [200], timeout=10)  # the photo commented on, through its signed URL
     studio.axe("home")
     studio.shot("home")
     page.screenshot(path=str(studio.shot("home").with_name(f"studio-home-full-{studio.lang}.png")), full_page=True)

@@ -54,7 +54,7 @@ export function CommentItem({ item, onDone }) {
   const field = 'home-reply-' + item.id;
   return html`<div class="home-item stacked">
     <div class="home-comment">
-      <div class="thumb small">${item.thumb_url && html`<img src=${item.thumb_url} alt=${item.filename} onError=${(e) => e.target.remove()}/>`}</div>
+      <div class="thumb small" style=${item.color ? 'background:' + item.color : ''}>${item.thumb_url && html`<img src=${item.thumb_url} alt=${item.filename} onError=${(e) => e.target.remove()}/>`}</div>
       <div class="what">
         <p><strong>${who(item.visitor_name, item.visitor_email)}</strong> <span class="muted">${t('home.comment.on', { file: item.filename })}</span></p>
         <p class="home-quote">${item.body}</p>
