@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy import and_, case, exists, or_, select
 
 from gallery.store.models import PHYSICAL_KINDS, Order, OrderItem
+from gallery.store.payments import ManualProvider
 
 # The studio's next step for an order in each status that waits on it.
 NEXT_STEPS = {"pending_payment": "confirm_payment", "paid": "produce", "in_production": "ship"}
@@ -21,7 +22,7 @@ def awaiting_studio():
     """A SQL condition on Order: the order waits on the studio's next step."""
     physical = exists(select(OrderItem.id).where(OrderItem.order_id == Order.id,
                                                  OrderItem.product_kind.in_(sorted(PHYSICAL_KINDS))))
-    return or_(and_(Order.status == "pending_payment", Order.payment_provider == "manual"),
+    return or_(and_(Order.status == "pending_payment", Order.payment_provider == ManualProvider.name),
                and_(Order.status.in_(("paid", "in_production")), physical))
 
 

@@ -125,6 +125,7 @@ def test_home_shows_each_kind_and_clears_it_when_handled(studio, app, client, ma
     page.click(f"button:has-text({studio.t('home.refresh')!r})")
     page.wait_for_selector(".home-done")
     assert page.locator(".tally.on").count() == 0
+    assert page.locator(".home-done a[href='#/galleries']").inner_text() == studio.t("home.toGalleries")
     assert db.session.get(Order, order_id).status == "shipped"
     studio.axe("home, all done")
     studio.shot("home-done")

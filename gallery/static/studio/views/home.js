@@ -55,7 +55,7 @@ export function HomeView({ me }) {
       })}
     </nav>
     ${waiting.length === 0 && html`<div class="empty home-done"><${Icon} name="check" size=${40}/><h2>${t('home.nothing')}</h2>
-      <p>${t('home.nothingText')}</p></div>`}
+      <p>${t('home.nothingText')}</p><a class="button" href="#/galleries">${t('home.toGalleries')}</a></div>`}
     <div class="home-sections">
       ${waiting.map((kind) => {
         const section = inbox[kind.key];
