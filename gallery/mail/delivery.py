@@ -8,6 +8,8 @@
   at once. A connection lost after the content was sent leaves the mail in doubt: it fails with that
   reason and is never resent. A claim whose worker died is failed after a lease, for the same reason.
 - One connection per batch; a broken one is reopened once for the rest of the batch.
+- Each outcome is logged per mail under the id of the request (or job) that queued it, and counted in the
+  `gallery_mails_total{result=sent|failed}` metric (retries are counted when they end).
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ from gallery.core import clock
 from gallery.core.ids import new_id
 from gallery.extensions import db
 from gallery.mail.models import OutboxMail
+from gallery.observability.metrics import MAILS
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +81,7 @@ def deliver_due(max_batches: int | None = None) -> DeliveryResult:
             break
         result.batches += 1
         outcomes = _send(batch)
-        _record(outcomes)
+        _record(outcomes, batch)
         result.sent += len(outcomes.sent)
         result.retrying += len(outcomes.retry)
         result.failed += len(outcomes.failed)
@@ -97,7 +100,7 @@ def claim(limit: int) -> list:
         update(OutboxMail).where(OutboxMail.id.in_(due.scalar_subquery()), OutboxMail.status == "queued")
         .values(status="sending", claim=token, claimed_at=now, attempts=OutboxMail.attempts + 1)
         .returning(OutboxMail.id, OutboxMail.envelope_from, OutboxMail.to_email, OutboxMail.content,
-                   OutboxMail.attempts)
+                   OutboxMail.attempts, OutboxMail.kind, OutboxMail.request_id)
         .execution_options(synchronize_session=False)).all()
     db.session.commit()
     return rows
@@ -232,8 +235,8 @@ def _describe(error: BaseException) -> str:
     return (f"{type(error).__name__}: {error}" if str(error) else type(error).__name__)[:300]
 
 
-def _record(outcomes: _Outcomes) -> None:
-    """Write the batch's outcomes in a few set-based statements."""
+def _record(outcomes: _Outcomes, batch: list) -> None:
+    """Write the batch's outcomes in a few set-based statements, then log and count each mail."""
     now = clock.now()
     if outcomes.sent:
         db.session.execute(update(OutboxMail).where(OutboxMail.id.in_(outcomes.sent))
@@ -254,26 +257,47 @@ def _record(outcomes: _Outcomes) -> None:
     for mail_id, reason in outcomes.failed:
         failed[reason[:500]].append(mail_id)
     for reason, ids in failed.items():
-        log.warning("mail: %d failed: %s", len(ids), reason)
         db.session.execute(update(OutboxMail).where(OutboxMail.id.in_(ids))
                            .values(status="failed", claim=None, last_error=reason)
                            .execution_options(synchronize_session=False))
     db.session.commit()
+    _report(outcomes, {row.id: row for row in batch}, retry_at)
+
+
+def _report(outcomes: _Outcomes, rows: dict, retry_at: dict[tuple[int, str], list[str]]) -> None:
+    """One log line per mail, under the request id that queued it; the sent and failed counters."""
+    def line(level: int, message: str, mail_id: str, **extra) -> None:
+        row = rows.get(mail_id)
+        log.log(level, message, extra={"mail_id": mail_id, "kind": row.kind if row else None,
+                                       "request_id": row.request_id if row else None, **extra})
+
+    for mail_id in outcomes.sent:
+        line(logging.INFO, "mail sent", mail_id)
+    for (attempts, error), ids in retry_at.items():
+        for mail_id in ids:
+            line(logging.INFO, "mail deferred", mail_id, attempts=attempts, error=error)
+    for mail_id, reason in outcomes.failed:
+        line(logging.WARNING, "mail failed", mail_id, error=reason[:500])
+    if outcomes.sent:
+        MAILS.labels("sent").inc(len(outcomes.sent))
+    if outcomes.failed:
+        MAILS.labels("failed").inc(len(outcomes.failed))
 
 
 def fail_stalled() -> int:
     """Claims older than the lease (their worker died mid-batch): failed, never resent, since any of
     them may have reached the server."""
     now = clock.now()
+    reason = "delivery interrupted (the mail worker stopped); it may have been delivered"
     stalled = db.session.execute(
         update(OutboxMail).where(OutboxMail.status == "sending", OutboxMail.claimed_at < now - CLAIM_LEASE)
-        .values(status="failed", claim=None,
-                last_error="delivery interrupted (the mail worker stopped); it may have been delivered")
-        .execution_options(synchronize_session=False)).rowcount or 0
+        .values(status="failed", claim=None, last_error=reason)
+        .returning(OutboxMail.id, OutboxMail.kind, OutboxMail.request_id)
+        .execution_options(synchronize_session=False)).all()
     db.session.commit()
     if stalled:
-        log.warning("mail: %d interrupted deliveries marked failed", stalled)
-    return stalled
+        _report(_Outcomes(failed=[(row.id, reason) for row in stalled]), {row.id: row for row in stalled}, {})
+    return len(stalled)
 
 
 def purge_sent() -> int:

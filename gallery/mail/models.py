@@ -46,4 +46,7 @@ class OutboxMail(db.Model):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(String(500))
+    # The request (or job) that queued it: its logs, the mail's X-Request-ID header and the delivery's log
+    # lines share this id.
+    request_id: Mapped[str | None] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: clock.now())

@@ -13,6 +13,8 @@ from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from gallery.core.queues import get_queue, job_meta
+from gallery.core.request_ids import current_request_id
 from gallery.core.transaction import after_commit
 from gallery.extensions import db
 from gallery.mail.compose import Brand, Rendered, build, display_name, mail_language, render
@@ -24,6 +26,7 @@ JOB = "workers.mail.deliver_outbox"  # enqueued by name: no domain imports worke
 _KICK_PENDING = "gallery.mail.kick"
 _PENDING_AFTER_RESPONSE = "_gallery_mail_after_response"
 _RESPONDED = "_gallery_mail_responded"
+REQUEST_ID_HEADER = "X-Request-ID"
 
 
 def queue(template: str, *, to: str, language: str | None, context: dict, brand: Brand | None = None,
@@ -41,12 +44,19 @@ def queue(template: str, *, to: str, language: str | None, context: dict, brand:
 def queue_rendered(rendered: Rendered, *, kind: str, to: str, language: str, brand: Brand | None = None,
                    to_name: str | None = None, reply_to: str | None = None, headers: dict[str, str] | None = None,
                    photographer_id: str | None = None, dedupe_key: str | None = None) -> OutboxMail:
-    """Queue a mail its domain rendered itself (from its own templates, e.g. retention's)."""
+    """Queue a mail its domain rendered itself (from its own templates, e.g. retention's).
+
+    The id of the request (or job) being served goes with it: into the row (the delivery's log lines repeat
+    it) and into the message as `X-Request-ID`, so a mail traces back to what caused it."""
+    request_id = current_request_id()
+    if request_id:
+        headers = {**(headers or {}), REQUEST_ID_HEADER: request_id}
     sender, content = build(to=to, to_name=to_name, subject=rendered.subject, text=rendered.text,
                             html=rendered.html, language=mail_language(language), brand=brand, reply_to=reply_to,
                             headers=headers)
     row = OutboxMail(kind=kind, photographer_id=photographer_id, dedupe_key=dedupe_key, envelope_from=sender,
-                     to_email=to.strip(), subject=display_name(rendered.subject, limit=300), content=content)
+                     to_email=to.strip(), subject=display_name(rendered.subject, limit=300), content=content,
+                     request_id=request_id)
     if dedupe_key is None:
         db.session.add(row)  # inserted with the caller's other rows at the next flush
     else:
@@ -83,21 +93,15 @@ def _kick() -> None:
 
 
 def enqueue_delivery(delay_seconds: int | None = None) -> None:
-    """Hand the outbox to a mail worker (RQ queue `mail`), now or after a delay."""
-    from redis import Redis
-    from rq import Queue
-
-    app = current_app._get_current_object()
-    connection = app.extensions.get("gallery_redis")
-    if connection is None:
-        connection = app.extensions["gallery_redis"] = Redis.from_url(app.config["GALLERY"].redis_url)
-    mail_queue = Queue("mail", connection=connection)
+    """Hand the outbox to a mail worker (RQ queue `mail`), now or after a delay; the job logs under the id
+    of the request that queued the mail (its meta), each mail's lines under that mail's own."""
+    mail_queue = get_queue("mail")
     if delay_seconds:
         from datetime import timedelta
 
-        mail_queue.enqueue_in(timedelta(seconds=delay_seconds), JOB, job_timeout=600)
+        mail_queue.enqueue_in(timedelta(seconds=delay_seconds), JOB, job_timeout=600, meta=job_meta())
     else:
-        mail_queue.enqueue(JOB, job_timeout=600)
+        mail_queue.enqueue(JOB, job_timeout=600, meta=job_meta())
 
 
 def deliver_in_own_context(app) -> None:

@@ -28,8 +28,12 @@ def incoming_request_id(header: str | None) -> str:
 
 
 class RequestIdFilter(logging.Filter):
+    """Stamps each record with the current request id, unless the line names its own (`extra=`): a mail
+    delivered by a job logs under the request that queued it."""
+
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = current_request_id()
+        if not getattr(record, "request_id", None):
+            record.request_id = current_request_id()
         return True
 
 

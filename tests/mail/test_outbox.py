@@ -11,6 +11,13 @@ from gallery.extensions import db
 from gallery.mail.delivery import BACKOFF, deliver_due
 
 
+def mails_counted(result: str) -> float:
+    """gallery_mails_total{result} in this process's metrics (the tests run without a multiprocess dir)."""
+    from prometheus_client import REGISTRY
+
+    return REGISTRY.get_sample_value("gallery_mails_total", {"result": result}) or 0.0
+
+
 def test_nothing_leaves_before_the_commit_nor_after_a_rollback(app, smtp_server, outbox):
     from gallery import mail
 
@@ -40,9 +47,11 @@ def test_a_temporary_refusal_is_retried_with_backoff_and_a_permanent_one_is_not(
     smtp_server.reply = lambda envelope: ("451 4.3.0 try again later" if "later" in envelope.rcpt_tos[0]
                                           else "550 5.1.1 no such user" if "nobody" in envelope.rcpt_tos[0]
                                           else None)
+    sent, failed = mails_counted("sent"), mails_counted("failed")
     with smtp_server.configured(app), clock.frozen(clock.now()) as start:
         queue_mail(to="later@example.com")
         queue_mail(to="nobody@example.com")
+        assert (mails_counted("sent"), mails_counted("failed")) == (sent, failed + 1)  # a retry is not an outcome
         [waiting] = outbox("queued")
         [refused] = outbox("failed")
         assert waiting.attempts == 1 and "451" in waiting.last_error
@@ -55,6 +64,7 @@ def test_a_temporary_refusal_is_retried_with_backoff_and_a_permanent_one_is_not(
             deliver_due()
     assert [m["To"].addresses[0].addr_spec for m in smtp_server.messages] == ["later@example.com"]
     assert outbox() == {"sent": 1, "failed": 1}
+    assert (mails_counted("sent"), mails_counted("failed")) == (sent + 1, failed + 1)
 
 
 def test_retries_are_bounded(app, smtp_server, queue_mail, outbox):
@@ -123,6 +133,7 @@ def test_parallel_workers_never_send_a_mail_twice(app, smtp_server, outbox):
 def test_a_claim_whose_worker_died_is_failed_not_resent(app, smtp_server, queue_mail, outbox):
     from gallery.mail.delivery import CLAIM_LEASE, claim
 
+    failed = mails_counted("failed")
     with clock.frozen(clock.now()) as start:
         from gallery import mail
 
@@ -135,6 +146,7 @@ def test_a_claim_whose_worker_died_is_failed_not_resent(app, smtp_server, queue_
     assert smtp_server.messages == []
     [row] = outbox("failed")
     assert "may have been delivered" in row.last_error
+    assert mails_counted("failed") == failed + 1
 
 
 def test_the_file_backend_writes_eml_files(app, queue_mail, clean_mail_dir):

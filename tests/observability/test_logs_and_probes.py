@@ -50,24 +50,48 @@ def test_the_access_log_is_one_json_line_per_request_with_its_id(client):
     assert line["logger"] == "gallery.access" and line["duration_ms"] >= 0 and line["remote_addr"] == "127.0.0.1"
 
 
-@pytest.mark.xfail(reason="the mail outbox does not carry the request id into the mail and its delivery log yet "
-                          "(the old send path did); issue 17 stays open for it", strict=False)
-def test_a_mail_caused_by_a_request_carries_its_id(app, make_photographer, make_gallery, make_share_link,
+def _mails_counted(client, result: str) -> float:
+    import re
+
+    text = client.get("/metrics").get_data(as_text=True)
+    match = re.search(rf'^gallery_mails_total{{result="{result}"}} (\S+)$', text, re.M)
+    return float(match.group(1)) if match else 0.0
+
+
+def test_a_mail_caused_by_a_request_carries_its_id(app, client, make_photographer, make_gallery, make_share_link,
                                                     clean_mail_dir):
     import email
     from email import policy
 
+    from gallery.extensions import db
+    from gallery.mail.models import OutboxMail
+
     photographer, _ = make_photographer()
     link = make_share_link(make_gallery(photographer, publish=True))
     before = set(clean_mail_dir.glob("*.eml"))
-    with captured("gallery.mail.services") as lines:
+    sent_before = _mails_counted(client, "sent")
+    with captured("gallery.mail") as lines:
         response = app.test_client().post(f"/api/v1/share/{link.token}/visitors", json={"email": "kari@example.no"},
                                           headers={"X-Request-ID": "mail-trace-0001"})
     assert response.status_code == 202
     [path] = list(set(clean_mail_dir.glob("*.eml")) - before)
     message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
     assert message["X-Request-ID"] == "mail-trace-0001"
-    assert any(line["message"] == "mail sent" and line["request_id"] == "mail-trace-0001" for line in lines), lines
+    [row] = db.session.scalars(db.select(OutboxMail)).all()
+    assert row.request_id == "mail-trace-0001" and row.status == "sent"
+    [sent] = [line for line in lines if line["message"] == "mail sent"]
+    assert sent["request_id"] == "mail-trace-0001" and sent["mail_id"] == row.id and sent["kind"] == "visitor_code"
+    assert _mails_counted(client, "sent") == sent_before + 1  # the outbox's delivery feeds the metric
+
+
+def test_a_mail_queued_outside_a_request_has_no_request_id_header(app, clean_mail_dir):
+    from gallery import mail
+    from gallery.core.transaction import commit
+
+    row = mail.queue("selection_reopened", to="kari@example.com", language="en", brand=mail.Brand("Fjord Foto"),
+                     context={"gallery_title": "Kari & Ola", "name": "Kari", "page_url": "http://gallery.test/g/x"})
+    commit()
+    assert row.request_id is None and b"X-Request-ID" not in row.content
 
 
 def request_id_seen_by_job() -> str | None:

@@ -1,5 +1,6 @@
 """/metrics sums what every process did: requests served by two gunicorn workers and a job run by an
 RQ worker, through prometheus_client's multiprocess directory, as deployed."""
+import json
 import re
 import sys
 import threading
@@ -20,7 +21,17 @@ def _sample(text: str, name: str, **labels) -> float:
     return total
 
 
-def test_metrics_after_requests_from_two_workers_and_a_job(app, database_backend, tmp_path, rq_redis,
+def _post_json(url: str, body: dict, headers: dict) -> int:
+    import json
+    import urllib.request
+
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                     headers={"Content-Type": "application/json", **headers})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.status
+
+
+def test_metrics_after_requests_from_two_workers_and_a_job(app, database_backend, tmp_path, rq_redis, smtp_server,
                                                            make_photographer, make_gallery, make_share_link):
     if database_backend != "postgresql":
         pytest.skip("several processes share one database: run on PostgreSQL, as deployed")
@@ -37,7 +48,10 @@ def test_metrics_after_requests_from_two_workers_and_a_job(app, database_backend
     # Sync workers take one connection at a time, so parallel requests reach both (a gthread worker may
     # accept them all).
     env = {"PROMETHEUS_MULTIPROC_DIR": str(metrics_dir), "GALLERY_WEB_WORKER_CLASS": "sync"}
-    with gunicorn_server(app, tmp_path, workers=2, env=env) as server:
+    # Code requests queue mail in the web processes; the mail job on the worker delivers it: one is taken,
+    # one is refused for good.
+    smtp_server.reply = lambda envelope: "550 5.1.1 no such user" if "nobody" in envelope.rcpt_tos[0] else None
+    with smtp_server.configured(app), gunicorn_server(app, tmp_path, workers=2, env=env) as server:
         pids = set(server.worker_pids())
         assert len(pids) == 2
         served: set[str] = set()
@@ -59,12 +73,17 @@ def test_metrics_after_requests_from_two_workers_and_a_job(app, database_backend
         assert served == {str(pid) for pid in pids}, "both workers served requests"
         assert set(statuses) == {200}
         count = len(statuses)
+        for address, request_id in (("kari@example.no", "metrics-mail-0001"), ("nobody@example.no", "metrics-mail-0002")):
+            assert _post_json(f"{server.base}/api/v1/share/{token}/visitors", {"email": address},
+                              {"X-Request-ID": request_id}) == 202
 
         Queue("default", connection=rq_redis).enqueue("workers.jobs.backfill_crc32", meta={"request_id": "metrics-0001"})
         Queue("default", connection=rq_redis).enqueue("workers.jobs.reconcile_photos")
         worker_env = {**settings_env(app), "GALLERY_REDIS_URL": REDIS_URL, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}
-        subprocess.run([sys.executable, "-m", "gallery", "worker", "--burst", "--no-schedule", "--queues", "default"],
-                       cwd=PROJECT, env=worker_env, check=True, timeout=120, capture_output=True)
+        worker = subprocess.run([sys.executable, "-m", "gallery", "worker", "--burst", "--no-schedule",
+                                 "--queues", "default,mail"],
+                                cwd=PROJECT, env={**worker_env, "GALLERY_LOG_FORMAT": "json"}, check=True, timeout=120,
+                                capture_output=True)
         Queue("default", connection=rq_redis).enqueue("workers.jobs.reconcile_photos")  # waiting: queue depth 1
 
         status, headers, body = http_get(f"{server.base}/metrics")
@@ -79,3 +98,10 @@ def test_metrics_after_requests_from_two_workers_and_a_job(app, database_backend
     assert _sample(text, "gallery_job_duration_seconds_count", job="workers.jobs.backfill_crc32") == 1
     assert _sample(text, "gallery_queue_depth", queue="default") == 1
     assert "# TYPE gallery_sweep_duration_seconds histogram" in text
+    assert [m["To"].addresses[0].addr_spec for m in smtp_server.messages] == ["kari@example.no"]
+    assert smtp_server.messages[0]["X-Request-ID"] == "metrics-mail-0001"
+    assert _sample(text, "gallery_mails_total", result="sent") == 1
+    assert _sample(text, "gallery_mails_total", result="failed") == 1
+    # The worker's log says which request the refused mail came from (warnings show at the test log level).
+    failures = [line for line in map(json.loads, worker.stderr.decode().splitlines()) if line.get("message") == "mail failed"]
+    assert [line["request_id"] for line in failures] == ["metrics-mail-0002"]

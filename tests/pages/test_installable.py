@@ -13,10 +13,7 @@ LOADED_TILES = """() => [...document.querySelectorAll('.tile')]
     .filter((tile) => tile.querySelector('img').naturalWidth > 0).map((tile) => tile.dataset.photoId)"""
 
 
-# At the laptop size more tiles are on screen than the first visit hands to the service worker before it takes
-# control; in a full run the cache is then sometimes short of one of them offline. Known, being made deterministic.
-@pytest.mark.parametrize("size", ["phone", pytest.param("laptop", marks=pytest.mark.xfail(
-    strict=False, reason="tiles loaded between the worker's hand-over and its control may miss the photo cache"))])
+@pytest.mark.parametrize("size", ["phone", "laptop"])
 def test_installs_and_reopens_offline_with_the_photos_seen(live_server, open_browser, make_shared_gallery,
                                                            brand_studio, size):
     shared = brand_studio(make_shared_gallery(photos=8, title="Ingrid & Jonas", sets=("Ceremony", "Party")))
@@ -37,10 +34,13 @@ def test_installs_and_reopens_offline_with_the_photos_seen(live_server, open_bro
     assert [e for e in errors if e != "in-incognito"] == []  # a test browser context is always incognito
     cdp.detach()
 
+    # The hand-over: once the worker controls the page, the page lists what it loaded (or started loading)
+    # before, and the worker has cached it when it answers; every later request goes through the worker.
+    page.wait_for_selector("html[data-offline='ready']", state="attached")
+    assert page.evaluate("() => Boolean(navigator.serviceWorker.controller)")
     seen = page.evaluate(LOADED_TILES)
     assert len(seen) >= 4
-    # View two photos (the second one's large size comes through the worker now that it controls the page).
-    page.wait_for_function("() => Boolean(navigator.serviceWorker.controller)")
+    # View two photos (their large size comes through the worker, which controls the page).
     page.locator(".tile button.open").nth(1).click()
     page.wait_for_function("() => document.querySelector('#viewer-img').complete")
     page.keyboard.press("ArrowRight")

@@ -94,20 +94,49 @@ def test_hosted_checkout_returns_the_payment_url(stripe, make_shop, make_visitor
     assert stripe.sessions[0]["params"]["success_url"] == f"http://gallery.test/g/{token}"
 
 
+HOSTILE_NAME = "Kari\r\nBcc: evil@example.com\r\nX-Injected: 1"
+SAFE_HEADERS = {"MIME-Version", "Content-Type", "Content-Transfer-Encoding", "From", "To", "Reply-To", "Subject",
+                "Date", "Message-ID", "Auto-Submitted", "Content-Language", "X-Request-ID", "List-Unsubscribe",
+                "List-Unsubscribe-Post"}
+
+
+def _top_headers(raw: bytes) -> list[str]:
+    """The names of the message's own header lines, read from the bytes (continuation lines folded in)."""
+    head = raw.replace(b"\r\n", b"\n").split(b"\n\n", 1)[0].decode("ascii")
+    return [line.split(":", 1)[0] for line in head.split("\n") if line and not line[0].isspace()]
+
+
 def test_a_name_with_line_breaks_still_checks_out_and_mails(make_shop, make_visitor_api, smtp_server, app):
+    """A visitor name with CR/LF asks for a code and checks out; every mail it causes leaves through the
+    outbox with its headers intact (the name is one line inside a display name, never a header of its own)."""
+    from gallery.mail.models import OutboxMail
+
     shop = make_shop()
-    token, visitor, visitor_api = make_visitor_api(shop.gallery, shop.client.email, name="Kari\r\nBcc: evil@example.com")
+    token, visitor, visitor_api = make_visitor_api(shop.gallery, shop.client.email, name=HOSTILE_NAME)
+    [code_mail] = db.session.scalars(select(OutboxMail)).all()  # the code request's mail, delivered
+    assert code_mail.kind == "visitor_code" and code_mail.status == "sent"
     base = f"/api/v1/share/{token}"
     assert visitor_api.put(f"{base}/cart", json={"items": [
         {"product_id": shop.product("digital_photo").id, "photo_id": shop.photos[1].id}]}).status_code == 200
-    address = dict(ADDRESS, name="Kari\r\nBcc: evil@example.com")
+    address = dict(ADDRESS, name=HOSTILE_NAME)
     with smtp_server.configured(app):
         placed = visitor_api.post(f"{base}/orders", json={"shipping_address": address})
         assert placed.status_code == 201, placed.get_data(as_text=True)
         messages = smtp_server.wait_for(2)
+    assert len(messages) == 2
+    assert sorted(m.envelope_recipients[0] for m in messages) == sorted([shop.client.email,
+                                                                         shop.photographer.email])
     for message in messages:
-        assert "Bcc" not in message
+        assert "Bcc" not in message and "X-Injected" not in message
         assert all(a.addr_spec != "evil@example.com" for a in message["To"].addresses)
+    [buyer] = [m for m in messages if m.envelope_recipients == [shop.client.email]]
+    assert buyer["To"].addresses[0].display_name == "Kari Bcc: evil@example.com X-Injected: 1"
+    db.session.expire_all()
+    rows = db.session.scalars(select(OutboxMail)).all()
+    assert sorted(row.kind for row in rows) == ["order_notice", "order_placed", "visitor_code"]
+    assert {row.status for row in rows} == {"sent"}
+    for row in rows:
+        assert set(_top_headers(row.content)) <= SAFE_HEADERS, row.kind
 
 
 def test_cart_options_of_the_wrong_type_are_422(make_shop, make_visitor_api):

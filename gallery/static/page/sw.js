@@ -60,6 +60,7 @@ self.addEventListener("message", (event) => {
         }
       } catch { /* offline or gone: skip it */ }
     }
+    if (event.ports[0]) event.ports[0].postMessage({ type: "warmed" }); // the page may now count on it offline
   })());
 });
 
