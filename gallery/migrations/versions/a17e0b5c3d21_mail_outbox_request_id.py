@@ -1,7 +1,7 @@
 """mail outbox request id: the id of the request (or job) that queued a mail, for its logs and headers
 
 Revision ID: a17e0b5c3d21
-Revises: de001310ddd7
+Revises: a7c3e915b2d4
 Create Date: 2026-11-30 15:10:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a17e0b5c3d21'
-down_revision = 'de001310ddd7'
+down_revision = 'a7c3e915b2d4'
 branch_labels = None
 depends_on = None
 
