@@ -113,14 +113,16 @@ def test_rules_own_words_in_two_languages_preview_error_test_send_and_reset(stud
 
 
 def test_campaign_reach_follows_filters_schedule_cancel_and_results_after_the_sweep(
-        studio, app, make_photographer, retention_audience, smtp_server):
+        studio, app, make_photographer, retention_audience, make_gallery, smtp_server):
     from gallery.engagement.services import record_event
     from gallery.retention.models import Campaign
     from gallery.retention.sweep import sweep
 
-    photographer, _ = make_photographer(email="lys@studio.example", studio_name="Lys Studio", locale=studio.lang,
-                                        timezone="UTC")
+    photographer, api = make_photographer(email="lys@studio.example", studio_name="Lys Studio", locale=studio.lang,
+                                          timezone="UTC")
     people = retention_audience(photographer)
+    make_gallery(photographer, publish=True, client_id=people["kari"].id, event_type="family")
+    assert api.post("/api/v1/loyalty/tiers", json={"name": "Regular", "min_sessions": 2}).status_code == 201
     page = studio.page
     studio.login("lys@studio.example")
     studio.open("messages/campaigns")
@@ -147,6 +149,9 @@ def test_campaign_reach_follows_filters_schedule_cancel_and_results_after_the_sw
     page.click("label.chip-check:has(span[lang=nb]) input")
     reach(1)
     page.click("label.chip-check:has(span[lang=nb]) input")
+    page.click("label.chip-check:has-text('Regular') input")  # a loyalty tier only Kari (two sessions) is in
+    reach(1)
+    page.click("label.chip-check:has-text('Regular') input")
     _fill(page, "#seg-dormant", "0")
     page.press("#seg-dormant", "Tab")
     page.wait_for_selector("#seg-dormant_months-error")  # the server's range error on the filter

@@ -92,12 +92,12 @@ export function CampaignView({ id }) {
         : html`<section class="panel preview"><h2>${t('messages.preview')}</h2><p class="muted">${t('messages.writeFirst')}</p></section>`}
     </div>
     <h2 class="block-title">${t('messages.whoReceives')}</h2>
-    <div class="segment-layout">
+    <div class=${'segment-layout' + (editable ? '' : ' single')}>
       <section class="panel" aria-label=${t('messages.filters')}>
         <${SegmentFilters} value=${form.segment} disabled=${!editable} errors=${{ ...segmentErrors, ...filterErrors }}
           onChange=${(next) => change('segment', next)}/></section>
-      <section class="panel reach-panel" aria-label=${t('messages.reach')}>
-        <${Reach} segment=${form.segment} onErrors=${(fields) => setFilterErrors(fields)}/></section>
+      ${editable && html`<section class="panel reach-panel" aria-label=${t('messages.reach')}>
+        <${Reach} segment=${form.segment} onErrors=${(fields) => setFilterErrors(fields)}/></section>`}
     </div>
     <${OfferFields} form=${form} change=${change} errors=${errors} disabled=${!editable}/>
     ${editable && html`<div class="form-actions sticky">
