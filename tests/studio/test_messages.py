@@ -95,6 +95,9 @@ def test_rules_own_words_in_two_languages_preview_error_test_send_and_reset(stud
         studio.toast(studio.t("messages.testSent", email="lys@studio.example"))
         [mail] = smtp_server.wait_for(1)
     assert mail["To"] == "lys@studio.example" and mail["Subject"] == "[Test] Gratulerer, Kari!"
+    # Another client, found by name: the preview follows.
+    page.fill("#preview-client-q", "Bea")
+    page.wait_for_selector(".preview-subject:has-text('Gratulerer, Bea!')")
     db.session.expire_all()
     stored = {row.locale: row for row in db.session.scalars(select(RuleWording).where(
         RuleWording.photographer_id == photographer.id))}

@@ -1,7 +1,7 @@
 // The parts every mail editor shares: subject, body and button with placeholder buttons, and a preview
 // rendered by the server with one of the photographer's real clients (plus a test send to themselves).
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { get, post } from '../api.js';
+import { get, post, query } from '../api.js';
 import { t } from '../i18n.js';
 import { html, Field, Icon, Spinner, fieldErrors, toast, toastError } from '../ui.js';
 
@@ -64,21 +64,29 @@ export function WordsFields({ id, value, onChange, errors = {}, placeholders, re
   </div>`;
 }
 
-// A select of the photographer's clients (the first one chosen), for previews.
+// A select of the photographer's clients (the first one chosen), with a search for large client lists.
 export function ClientPicker({ id, value, onChange }) {
   const [clients, setClients] = useState(null);
+  const [q, setQ] = useState('');
   useEffect(() => {
-    get('/clients?limit=100').then((page) => {
-      setClients(page.items);
-      if (!value && page.items.length) onChange(page.items[0].id);
-    }).catch(toastError);
-  }, []);
+    const timer = setTimeout(() => {
+      get(`/clients${query({ limit: 50, q: q.trim() })}`).then((page) => {
+        setClients(page.items);
+        if (page.items.length && !page.items.some((c) => c.id === value)) onChange(page.items[0].id);
+      }).catch(toastError);
+    }, q ? 300 : 0);
+    return () => clearTimeout(timer);
+  }, [q]);
   if (clients === null) return html`<${Spinner}/>`;
-  if (!clients.length) return html`<p class="muted">${t('messages.noClients')}</p>`;
-  return html`<div class="field"><label for=${id}>${t('messages.previewWith')}</label>
-    <select id=${id} value=${value || ''} onChange=${(e) => onChange(e.target.value)}>
-      ${clients.map((c) => html`<option key=${c.id} value=${c.id}>${c.name}${c.email ? ` (${c.email})` : ''}</option>`)}
-    </select></div>`;
+  if (!clients.length && !q) return html`<p class="muted">${t('messages.noClients')}</p>`;
+  return html`<div class="client-picker">
+    <div class="field"><label for=${id}>${t('messages.previewWith')}</label>
+      <select id=${id} value=${value || ''} onChange=${(e) => onChange(e.target.value)}>
+        ${clients.map((c) => html`<option key=${c.id} value=${c.id}>${c.name}${c.email ? ` (${c.email})` : ''}</option>`)}
+      </select></div>
+    <div class="field"><label for=${id + '-q'}>${t('messages.findClient')}</label>
+      <input id=${id + '-q'} type="search" value=${q} onInput=${(e) => setQ(e.target.value)}/></div>
+  </div>`;
 }
 
 // request: what to preview besides the client ({rule, locale, words} or {campaign_id, locale, words}).
