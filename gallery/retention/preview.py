@@ -1,6 +1,8 @@
 """Previews of retention mail with a real client of the photographer's, and test sends to the photographer."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from gallery.clients.models import Client
@@ -15,8 +17,9 @@ from gallery.retention.campaigns import get_campaign
 from gallery.retention.delivery import NothingToSay, Recipient, render
 from gallery.retention import wording
 from gallery.retention.models import Message
-from gallery.retention.rules import CATEGORIES
+from gallery.retention.rules import CATEGORIES, rules_of
 
+PREVIEW_CODE = "PREVIEW-CODE"
 # Plausible values for what a real message would carry from its planning.
 SAMPLE_CONTEXT: dict[str, dict] = {"anniversary": {"occasion": "shoot", "years": 1}, "expiry": {"days_left": 7},
                   "dormant": {"months": 12}, "loyalty": {"tier_name": "VIP", "perks": {"discount_percent": 10}}}
@@ -31,6 +34,14 @@ def render_preview(photographer, client_id: str, *, rule: str | None = None, cam
     if campaign_id:
         campaign = get_campaign(photographer.id, campaign_id)
         rule, context = "campaign", {"campaign_id": campaign.id}
+        if not words and not campaign.wording:
+            raise Problem(422, "Write the campaign's mail before previewing it.",
+                          errors={"words": ["Give a subject and a text."]})
+        offer = campaign.offer
+    else:
+        offer = next((r["settings"].get("offer") for r in rules_of(photographer.id) if r["kind"] == rule), None)
+    if offer:  # shown as it would be issued, with a sample code (no coupon is made)
+        context["issued_offer"] = sample_offer(offer)
     if words:
         try:
             context["preview_words"] = wording.check(words)
@@ -48,6 +59,12 @@ def render_preview(photographer, client_id: str, *, rule: str | None = None, cam
         raise Problem(422, f"{client.name} has nothing for this mail right now ({reason}); preview with "
                            "another client.") from None
     return {"subject": subject, "text": text, "html": html, "to": client.email}
+
+
+def sample_offer(offer: dict) -> dict:
+    described = {k: offer.get(k) for k in ("percent_off", "amount_off", "currency", "free_shipping")}
+    valid_until = clock.now() + timedelta(days=offer.get("valid_days") or 30)
+    return {**described, "code": PREVIEW_CODE, "valid_until": valid_until.isoformat()}
 
 
 def send_test(photographer, client_id: str, **what) -> dict:

@@ -39,14 +39,27 @@ def list_wording():
     return {"placeholders": PLACEHOLDERS, "wordings": words.list_wordings(_me().id)}
 
 
+@blp.get("/retention/wording/<rule>/<locale>")
+@photographer_required
+@blp.response(200, s.RuleWordsSchema)
+def get_wording(rule, locale):
+    """The text of one rule's mail in one language: your own, else the translated default with placeholders."""
+    _rule_and_locale(rule, locale)
+    return words.wording_of(_me().id, rule, locale)
+
+
+def _rule_and_locale(rule, locale):
+    if rule not in s.WORDED_RULES or locale not in s.LOCALES:
+        raise Problem(404, "No such rule or language.")
+
+
 @blp.put("/retention/wording/<rule>/<locale>")
 @photographer_required
 @blp.arguments(s.WordsSchema)
 @blp.response(200, s.WordingSchema)
 def put_wording(texts, rule, locale):
     """Your own subject, body and button for one rule's mail in one language (placeholders checked)."""
-    if rule not in s.WORDED_RULES or locale not in s.LOCALES:
-        raise Problem(404, "No such rule or language.")
+    _rule_and_locale(rule, locale)
     row = words.put_wording(_me().id, rule, locale, texts)
     db.session.commit()
     return row

@@ -23,6 +23,11 @@ class WordingSchema(WordsSchema):
     updated_at = fields.DateTime(dump_only=True)
 
 
+class RuleWordsSchema(WordingSchema):
+    custom = fields.Boolean(dump_only=True, metadata={
+        "description": "true: your own text; false: the translated default, written with placeholders."})
+
+
 class WordingListSchema(Schema):
     placeholders = fields.Dict(keys=fields.String(), values=fields.String(),
                                metadata={"description": "Every placeholder a text may use, with what it holds."})

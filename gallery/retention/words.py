@@ -2,7 +2,7 @@
 client's language, or the translated default (retention.content)."""
 from __future__ import annotations
 
-from flask_babel import gettext as _
+from flask_babel import force_locale, gettext as _
 from sqlalchemy import select
 
 from gallery.extensions import db
@@ -13,6 +13,8 @@ from gallery.retention.models import Campaign, RuleWording
 
 def campaign_locale(message, client_locale: str) -> str:
     """A campaign speaks the client's language when written in it, else its default language."""
+    if (message.context or {}).get("preview_words"):
+        return client_locale  # the editor's unsaved words are in the language being previewed
     campaign = db.session.get(Campaign, (message.context or {}).get("campaign_id"))
     if campaign is None:
         return client_locale
@@ -76,6 +78,37 @@ def words_for(message, ctx: dict, locale: str, *, link: str | None, offer_text: 
 def list_wordings(photographer_id: str) -> list[RuleWording]:
     return list(db.session.scalars(select(RuleWording).where(RuleWording.photographer_id == photographer_id)
                                    .order_by(RuleWording.rule, RuleWording.locale)))
+
+
+# A number no default text holds: counted texts (years, days left) are rendered with it, then it becomes the
+# placeholder, so the default reads as a text the photographer can edit and save.
+_COUNT = 1000005
+
+
+def wording_of(photographer_id: str, rule: str, locale: str) -> dict:
+    """The photographer's own text for a rule and language, else the translated default written with
+    placeholders (`custom` says which)."""
+    row = db.session.scalar(select(RuleWording).where(RuleWording.photographer_id == photographer_id,
+                                                      RuleWording.rule == rule, RuleWording.locale == locale))
+    if row is not None:
+        return {"rule": rule, "locale": locale, "subject": row.subject, "body": row.body, "button": row.button,
+                "custom": True, "updated_at": row.updated_at}
+    return {"rule": rule, "locale": locale, **default_wording(rule, locale), "custom": False, "updated_at": None}
+
+
+def default_wording(rule: str, locale: str) -> dict:
+    """The translated default texts of a rule in `locale`, with placeholders where a client's data goes."""
+    counted = "{{ years }}" if rule == "anniversary" else "{{ days_left }}"
+    ctx = {"studio": "{{ studio_name }}", "years": _COUNT, "days_left": _COUNT, "gallery_title": "{{ gallery_title }}",
+           "expires_local": "{{ expiry_date }}", "tier_name": "{{ tier_name }}", "perks": {}}
+    with force_locale(locale):
+        texts = content.texts(rule, ctx)
+
+    def fill(text: str) -> str:
+        return text.replace(str(_COUNT), counted)
+
+    return {"subject": fill(texts["subject"]), "body": "\n\n".join(fill(p) for p in texts["paragraphs"]),
+            "button": fill(texts["button"])}
 
 
 def put_wording(photographer_id: str, rule: str, locale: str, texts: dict) -> RuleWording:

@@ -288,3 +288,54 @@ def test_early_access_tiers_receive_a_campaign_days_before_everyone(app, make_ph
     assert sorted(m["To"] for m in smtp_server.messages if m["Subject"] == "Minis") == [
         "Anna <anna@example.test>", "Bea <bea@example.test>"]
     assert api.get(f"/api/v1/retention/campaigns/{campaign}").json["status"] == "planned"
+
+
+def test_a_rules_words_are_read_as_the_translated_default_with_placeholders_until_changed(app, photographer_api):
+    api = photographer_api
+    default = api.get("/api/v1/retention/wording/expiry/nb")
+    assert default.status_code == 200, default.json
+    assert default.json["custom"] is False and default.json["updated_at"] is None
+    assert "{{ days_left }}" in default.json["subject"] and "{{ gallery_title }}" in default.json["body"]
+    assert default.json["subject"] != api.get("/api/v1/retention/wording/expiry/en").json["subject"]  # translated
+    # The default, saved unchanged, passes the placeholder check.
+    saved = api.put("/api/v1/retention/wording/expiry/nb", json={k: default.json[k] for k in ("subject", "body", "button")})
+    assert saved.status_code == 200, saved.json
+    assert "{{ studio_name }}" in api.get("/api/v1/retention/wording/anniversary/pl").json["subject"]
+    api.put("/api/v1/retention/wording/expiry/nb", json={"subject": "Bare {{ days_left }} dager", "body": "Hei"})
+    own = api.get("/api/v1/retention/wording/expiry/nb").json
+    assert own["custom"] is True and own["subject"] == "Bare {{ days_left }} dager" and own["button"] is None
+    assert api.delete("/api/v1/retention/wording/expiry/nb").status_code == 204
+    assert api.get("/api/v1/retention/wording/expiry/nb").json == default.json
+    _problem(api.get("/api/v1/retention/wording/digest/en"), 404)
+    _problem(api.get("/api/v1/retention/wording/expiry/de"), 404)
+
+
+def test_a_campaign_without_words_is_not_previewed(app, make_photographer, make_client):
+    photographer, api = make_photographer()
+    client = make_client(photographer, name="Kari", email="kari@example.test")
+    campaign = api.post("/api/v1/retention/campaigns", json={"name": "Minis"}).json["id"]
+    body = _problem(api.post("/api/v1/retention/wording/preview", json={"client_id": client.id, "campaign_id": campaign}),
+                    422)
+    assert body["errors"]["words"]
+    shown = api.post("/api/v1/retention/wording/preview", json={
+        "client_id": client.id, "campaign_id": campaign, "words": {"subject": "Hi {{ client_first_name }}", "body": "x"}})
+    assert shown.status_code == 200 and shown.json["subject"] == "Hi Kari"
+
+
+def test_previews_show_the_offer_with_a_sample_code_and_unsaved_words_in_their_language(app, studio):
+    from gallery.store.models import Coupon
+
+    photographer, api, client, _ = studio(locale="en")
+    words = {"subject": "Hi", "body": "{% if offer %}{{ offer_code }}: {{ offer }}{% endif %}"}
+    shown = api.post("/api/v1/retention/wording/preview", json={"client_id": client.id, "rule": "anniversary",
+                                                                "words": words}).json
+    assert "PREVIEW-CODE: Your offer: 15% off with the code PREVIEW-CODE" in shown["text"]  # the rule's default offer
+    campaign = api.post("/api/v1/retention/campaigns", json={
+        "name": "Minis", "offer": {"percent_off": 20, "valid_days": 10},
+        "wording": {"en": {"subject": "Minis", "body": "Book."}}}).json["id"]
+    shown = api.post("/api/v1/retention/wording/preview", json={
+        "client_id": client.id, "campaign_id": campaign, "locale": "nb",
+        "words": {"subject": "Minis på norsk", "body": "{{ offer }}"}}).json
+    assert shown["subject"] == "Minis på norsk" and "20 %" in shown["text"].replace("\u00a0", " ")
+    assert "Hei Kari" in shown["text"]  # the mail around the words speaks Norwegian too
+    assert db.session.scalar(select(Coupon.id).limit(1)) is None  # a preview issues nothing

@@ -79,7 +79,8 @@ def studio(chromium, live_server, lang):
     playwright, browser = chromium
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale={"en": "en-GB", "nb": "nb-NO"}[lang],
                                   bypass_csp=True, accept_downloads=True)
-    context.add_init_script(f"localStorage.setItem('studio.lang', '{lang}')")
+    # Sandboxed frames (the mail previews) have no storage: the init script runs there too and must not throw.
+    context.add_init_script(f"try {{ localStorage.setItem('studio.lang', '{lang}') }} catch (e) {{}}")
     page = context.new_page()
     page.set_default_timeout(30000)
     studio = Studio(page, live_server, lang)
