@@ -138,6 +138,12 @@ def photo_index(photographer_id: str, gallery_id: str, *, since: datetime | None
     return {"items": items, "cover_photo_id": gallery.cover_photo_id, "as_of": started - SINCE_OVERLAP}
 
 
+def thumb_urls(photo_ids: list[str]) -> dict[str, str]:
+    """photo id -> signed URL of its small grid image, for the photographer's own screens (order lines...)."""
+    sign = batch_signer()
+    return {photo_id: sign(key) for photo_id, key in _thumb_keys(sorted({p for p in photo_ids if p})).items()}
+
+
 def _thumb_keys(photo_ids: list[str]) -> dict[str, str]:
     """photo id -> storage key of its small grid image (WebP thumb where there is one, else the JPEG)."""
     keys: dict[str, str] = {}
