@@ -134,7 +134,7 @@ def change_order_status(photographer_id: str, order_id: str, status: str | None 
         _check_allowed(order, status)  # before the provider moves any money
         refund = refund_payment(order)
         transition(order, status, actor="provider" if refund.reference else "photographer", kind="refund",
-                   detail="; ".join(filter(None, [refund.describe(order), note])))
+                   detail="; ".join(filter(None, [refund.reference, note])))
     elif status is not None and status != order.status:
         transition(order, status, actor="photographer", detail=note)
         if status == "paid":
@@ -163,7 +163,7 @@ def allowed_next(order: Order) -> list[str]:
 def _check_allowed(order: Order, status: str) -> None:
     allowed = allowed_next(order)
     if status not in allowed:
-        nexts = ", ".join(allowed) or "none (final)"
+        nexts = ", ".join(sorted(allowed)) or "none (final)"
         raise Problem(409, f"An order that is {order.status} cannot become {status}; allowed next: {nexts}.",
                       errors={"status": [f"Allowed next: {nexts}."]}, type="order-transition",
                       allowed_next=allowed)

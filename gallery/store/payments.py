@@ -27,7 +27,6 @@ from flask import current_app
 
 from gallery.core import clock
 from gallery.errors import Problem
-from gallery.store.money import format_money
 
 log = logging.getLogger(__name__)
 
@@ -56,10 +55,6 @@ class WebhookEvent:
 class RefundResult:
     reference: str | None  # the provider's refund id; None when the photographer pays back offline
     amount: int
-
-    def describe(self, order) -> str:
-        paid_back = format_money(self.amount, order.currency)
-        return f"{paid_back} refunded ({self.reference})" if self.reference else f"{paid_back} paid back offline"
 
 
 class PaymentProvider(Protocol):

@@ -23,7 +23,7 @@ def test_delete_a_price_sheet_no_gallery_sells_from(make_shop, make_buyer):
     db.session.expire_all()
     assert db.session.get(PriceSheet, sheet_id) is None
     kept = db.session.get(Order, order.id)  # the order keeps its price snapshot
-    assert kept.items[0].product_name == "All full-size downloads" and kept.items[0].product_id is None
+    assert kept.items[0].product_name == "All full-size downloads" and kept.items[0].unit_price == 20000
     problem(shop.api.delete(f"/api/v1/price-sheets/{sheet_id}"), 404)
 
 

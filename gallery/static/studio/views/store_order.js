@@ -126,11 +126,15 @@ function historyText(event) {
   return t(event.kind === 'refund' ? 'store.history.refund' : 'store.history.status', { status: to, who: t('store.actor.' + event.actor) });
 }
 
+const OPTION_VALUES = new Set(['glossy', 'matte', 'lustre', 'gallery', 'mirror', 'white', 'black']);
+
 function optionsText(options) {
   return Object.entries(options).map(([key, value]) => {
     if (key === 'crop') return t('store.options.cropped');
     if (key === 'photo_ids') return t('store.options.photos', { n: value.length });
-    return `${key}: ${value === true ? '✓' : value === false ? '–' : value}`;
+    const shown = value === true ? t('store.option.yes') : value === false ? t('store.option.no')
+      : OPTION_VALUES.has(value) ? t('store.option.' + value) : value;
+    return `${['finish', 'border', 'wrap', 'cover_text'].includes(key) ? t('store.option.' + key) : key}: ${shown}`;
   }).join(' · ');
 }
 
