@@ -71,11 +71,13 @@ def test_price_sheet_with_products(studio, make_photographer):
     page.fill("#pp-price-1", "300")
     studio.shot("store-sheet")
     page.click("form button[type=submit]")
-    studio.toast(studio.t("store.sheets.saved"))
-    db.session.expire_all()
-    sheet = db.session.get(PriceSheet, sheet.id)
-    assert [(p.name, p.price, p.active) for p in sheet.products] == [
-        ("Canvas 40×60 cm", amounts["canvas"][1], False), ("Print 20×30 cm", 30000, True)]
+    expected = [("Canvas 40×60 cm", amounts["canvas"][1], False), ("Print 20×30 cm", 30000, True)]
+
+    def saved():
+        db.session.expire_all()
+        return [(p.name, p.price, p.active) for p in db.session.get(PriceSheet, sheet.id).products] == expected
+
+    wait_for(saved, timeout=10)
 
     studio.open("store/sheets")
     page.wait_for_selector("table.sheets tbody tr")
