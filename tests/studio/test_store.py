@@ -10,6 +10,7 @@ from sqlalchemy import select
 from gallery.core import clock
 from gallery.core.ids import new_id
 from gallery.extensions import db
+from gallery.galleries.models import Gallery
 from gallery.store import services
 from gallery.store.models import Coupon, Order, PriceSheet
 from tests.plugins.uploads import wait_for
@@ -32,8 +33,9 @@ def online_payments(app):
     app.extensions.pop("store_checkout_client", None)
 
 
-def test_price_sheet_with_products(studio, make_photographer):
-    make_photographer(email="sigrid@studio.example", locale=studio.lang)
+def test_price_sheet_with_products(studio, make_photographer, make_gallery):
+    photographer, _ = make_photographer(email="sigrid@studio.example", locale=studio.lang)
+    gallery = make_gallery(photographer, title="Fjord wedding")
     studio.login("sigrid@studio.example")
     studio.open("store")
     page, amounts = studio.page, AMOUNTS[studio.lang]
@@ -84,8 +86,20 @@ def test_price_sheet_with_products(studio, make_photographer):
     assert "Wedding 2027" in page.inner_text("table.sheets")
     studio.axe("price sheets")
     studio.shot("store-sheets")
-    sheet_id = sheet.id
+    sheet_id, gallery_id = sheet.id, gallery.id
     page.click("table.sheets a")
+    # Sold in a gallery: the sheet cannot be deleted from under it until the gallery stops selling from it.
+    page.select_option("#ps-assign", gallery_id)
+    page.click(f"button:has-text({studio.t('store.sheets.assign')!r})")
+    page.wait_for_selector(".plain-list a:has-text('Fjord wedding')")
+    assert db.session.scalar(select(Gallery.price_sheet_id).where(Gallery.id == gallery_id)) == sheet_id
+    studio.axe("price sheet with a gallery")
+    studio.shot("store-sheet-galleries")
+    page.click(f"button:has-text({studio.t('store.sheets.delete')!r})")
+    page.click("dialog button.danger")
+    page.wait_for_selector(".toast.error:has-text('Fjord wedding')")
+    page.click(f"button:has-text({studio.t('store.sheets.stopSelling')!r})")
+    page.wait_for_selector(f"p.muted:has-text({studio.t('store.sheets.noGalleries')!r})")
     page.click(f"button:has-text({studio.t('store.sheets.delete')!r})")
     page.click("dialog button.danger")
     page.wait_for_function("location.hash === '#/store/sheets'")

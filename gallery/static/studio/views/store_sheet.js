@@ -4,6 +4,7 @@ import { get, post, patch, del, ApiError } from '../api.js';
 import { t } from '../i18n.js';
 import { html, Icon, Field, Spinner, fieldErrors, toast, toastError, confirmAction } from '../ui.js';
 import { CURRENCIES, MoneyInput } from './store_money.js';
+import { SheetGalleries } from './store_sheet_galleries.js';
 
 const KINDS = ['print', 'canvas', 'album', 'digital_photo', 'digital_gallery'];
 const BLANK = { name: '', currency: 'EUR', tax_rate: '0.00', tax_included: true, shipping_flat: 0, free_shipping_over: null,
@@ -131,6 +132,7 @@ export function SheetEditor({ id }) {
           <textarea id="ps-instructions" rows="4" maxlength="2000" value=${sheet.payment_instructions || ''}
             onInput=${(e) => set({ payment_instructions: e.target.value })}></textarea></${Field}>`}
       </section>
+      ${id !== 'new' && html`<${SheetGalleries} sheetId=${id}/>`}
       <div class="form-actions sticky">
         ${id !== 'new' && html`<button type="button" class="button danger-text" onClick=${remove}>${t('store.sheets.delete')}</button>`}
         <span class="grow"></span>
