@@ -55,6 +55,11 @@ def test_price_sheet_with_products(studio, make_photographer, make_gallery):
     page.click("form button[type=submit]")
     page.wait_for_selector(".table.products .error")
     assert db.session.scalar(select(PriceSheet)) is None
+    page.fill("#pp-price-1", "9999999")  # an amount, but above what the API takes: its answer shows on the line
+    page.click("form button[type=submit]")
+    page.wait_for_selector("#pp-price-1[aria-invalid=true]")
+    page.wait_for_selector(".table.products tr:nth-child(2) .error")
+    assert db.session.scalar(select(PriceSheet)) is None
     page.fill("#pp-price-1", amounts["canvas"][0])
     studio.axe("new price sheet")
     page.click("form button[type=submit]")

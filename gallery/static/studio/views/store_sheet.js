@@ -12,8 +12,15 @@ const BLANK = { name: '', currency: 'EUR', tax_rate: '0.00', tax_included: true,
 let serial = 0;
 const row = (p) => ({ key: ++serial, ...p });
 
-// Per-field errors of a product line ({products: {"0": {price: [...]}}} from the API).
-const productErrors = (errors, index) => (((errors.products || {})[index]) || {});
+// Per-field errors of a product line: the API names them "products.0.price"; checks made here, {products: {0: {...}}}.
+const productErrors = (errors, index) => {
+  const out = { ...(((errors.products || {})[index]) || {}) };
+  for (const [key, messages] of Object.entries(errors)) {
+    const match = /^products\.(\d+)\.(\w+)$/.exec(key);
+    if (match && Number(match[1]) === index) out[match[2]] = messages;
+  }
+  return out;
+};
 
 export function SheetEditor({ id }) {
   const [sheet, setSheet] = useState(id === 'new' ? { ...BLANK, products: [row({ kind: 'print', name: '', price: null, active: true })] } : null);
@@ -60,7 +67,7 @@ export function SheetEditor({ id }) {
     try { await del(`/price-sheets/${id}`); toast(t('store.sheets.deleted')); location.hash = '#/store/sheets'; } catch (e) { toastError(e); }
   };
 
-  const flat = fieldErrors({ fields: Object.fromEntries(Object.entries(errors).filter(([k]) => k !== 'products')) });
+  const flat = fieldErrors({ fields: Object.fromEntries(Object.entries(errors).filter(([k]) => !k.startsWith('products'))) });
   return html`<div class="page store-sheet">
     <header class="gallery-head">
       <a class="back" href="#/store/sheets"><${Icon} name="back"/><span>${t('store.sheets.all')}</span></a>
