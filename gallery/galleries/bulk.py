@@ -139,9 +139,9 @@ def photo_index(photographer_id: str, gallery_id: str, *, since: datetime | None
 
 
 def thumb_urls(photo_ids: list[str]) -> dict[str, str]:
-    """photo id -> signed, expiring URL of its small grid image (photos without one are left out)."""
+    """photo id -> signed URL of its small grid image, for the photographer's own screens (order lines, the home)."""
     sign = batch_signer()
-    return {photo_id: sign(key) for photo_id, key in _thumb_keys(photo_ids).items()}
+    return {photo_id: sign(key) for photo_id, key in _thumb_keys(sorted({p for p in photo_ids if p})).items()}
 
 
 def _thumb_keys(photo_ids: list[str]) -> dict[str, str]:

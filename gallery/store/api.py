@@ -54,6 +54,16 @@ def update_price_sheet(changes, price_sheet_id):
     return sheet
 
 
+@blp.delete("/price-sheets/<price_sheet_id>")
+@photographer_required
+@blp.response(204)
+@blp.alt_response(409, description="Galleries still sell from the sheet (their titles in `errors.galleries`).")
+def delete_price_sheet(price_sheet_id):
+    """Delete a price sheet no gallery sells from; orders keep their price snapshot."""
+    services.delete_price_sheet(current_photographer().id, price_sheet_id)
+    commit()
+
+
 @blp.get("/coupons")
 @photographer_required
 @blp.arguments(schemas.CouponQuerySchema, location="query")
@@ -98,31 +108,39 @@ def update_coupon(changes, coupon_id):
 @blp.arguments(schemas.OrderQuerySchema, location="query")
 @blp.response(200, schemas.OrderPageSchema)
 def list_orders(args):
-    """Orders, newest first; filter by status, gallery, client or placement time."""
-    return services.list_orders(current_photographer().id, **args)
+    """Orders, newest first, with gallery title and client name; filter by status, gallery, client, placement
+    time or a search (`q`: buyer's name or email, order id, coupon code)."""
+    page = services.list_orders(current_photographer().id, **args)
+    page.items = services.listed(page.items)
+    return page
 
 
 @blp.get("/orders/<order_id>")
 @photographer_required
-@blp.response(200, schemas.OrderSchema)
+@blp.response(200, schemas.OrderDetailSchema)
 def get_order(order_id):
-    """One order with its price snapshot."""
-    return services.get_order(current_photographer().id, order_id)
+    """One order: its price snapshot with pictures, the statuses it may move to next (`allowed_next`), how the
+    buyer was told to pay, and its history."""
+    return services.detailed(services.get_order(current_photographer().id, order_id))
 
 
 @blp.patch("/orders/<order_id>")
 @photographer_required
 @blp.arguments(schemas.OrderPatchSchema)
-@blp.response(200, schemas.OrderSchema)
+@blp.response(200, schemas.OrderDetailSchema)
+@blp.alt_response(409, description="A status the order may not move to now (`allowed_next` lists those it may), "
+                                   "or a refund its payment provider cannot make.")
 def update_order(changes, order_id):
-    """Move an order through its statuses (mark paid, in production, shipped...) or set tracking."""
+    """Move an order to one of its `allowed_next` statuses (mark paid, in production, shipped, refunded through
+    the payment provider...) with an optional note, and/or set the tracking number and URL."""
     before = services.get_order(current_photographer().id, order_id).status
     order = services.change_order_status(current_photographer().id, order_id, changes.get("status"),
-                                         tracking=changes.get("tracking"))
+                                         tracking=changes.get("tracking"), tracking_url=changes.get("tracking_url"),
+                                         note=changes.get("note"))
     if order.status != before and order.status in ("paid", "shipped"):
         services.notify_order(order.id, order.status)
     commit()
-    return order
+    return services.detailed(order)
 
 
 @blp.post("/payments/<provider>/webhook")

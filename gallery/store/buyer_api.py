@@ -57,7 +57,7 @@ def order_view(access, order: Order) -> Order:
     thumbs = thumbs_for(access, [item.photo_id for item in order.items])
     for item in order.items:
         item.thumb = thumbs.get(item.photo_id)
-    order.payment_instructions = payment_instructions(access.gallery, order)
+    order.payment_instructions = payment_instructions(order, access.gallery)
     return order
 
 

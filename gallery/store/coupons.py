@@ -95,6 +95,10 @@ def update_coupon(photographer_id: str, coupon_id: str, changes: dict) -> Coupon
     if changes.get("max_uses") is not None and changes["max_uses"] < coupon.uses:
         raise Problem(422, f"The coupon has already been used {coupon.uses} times.",
                       errors={"max_uses": [f"Must be at least {coupon.uses}."]})
+    valid_from = changes.get("valid_from", coupon.valid_from)
+    valid_until = changes.get("valid_until", coupon.valid_until)
+    if valid_from and valid_until and valid_until <= valid_from:
+        raise Problem(422, "The coupon would end before it starts.", errors={"valid_until": ["Must be after valid_from."]})
     for key, value in changes.items():
         setattr(coupon, key, value)
     db.session.flush()

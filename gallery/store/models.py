@@ -188,6 +188,8 @@ class Order(TimestampMixin, db.Model):
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     tracking: Mapped[str | None] = mapped_column(String(500))
+    # Where the buyer follows the parcel (the carrier's page for the tracking number).
+    tracking_url: Mapped[str | None] = mapped_column(String(2000))
 
     items: Mapped[list["OrderItem"]] = relationship(
         back_populates="order", order_by="OrderItem.position", cascade="all, delete-orphan", passive_deletes=True
@@ -213,6 +215,23 @@ class OrderItem(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     order: Mapped[Order] = relationship(back_populates="items")
+
+
+class OrderEvent(db.Model):
+    """An order's history: placed, each status change, tracking, refunds; who did it and when."""
+
+    __tablename__ = "order_events"
+
+    id: Mapped[str] = id_column()
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: clock.now())
+    # placed, status, tracking, refund
+    kind: Mapped[str] = mapped_column(String(32))
+    from_status: Mapped[str | None] = mapped_column(String(32))
+    to_status: Mapped[str | None] = mapped_column(String(32))
+    # buyer, photographer, provider, system
+    actor: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str | None] = mapped_column(String(500))
 
 
 class PaymentEvent(db.Model):

@@ -6,7 +6,9 @@ from gallery import mail
 from gallery.accounts.branding import mail_brand
 from gallery.accounts.models import Photographer
 from gallery.extensions import db
-from gallery.store.models import Order, PriceSheet
+from gallery.galleries.models import Gallery
+from gallery.store.instructions import payment_instructions
+from gallery.store.models import Order
 from gallery.store.money import format_money
 
 BUYER_TEMPLATES = {"placed": "order_placed", "paid": "order_paid", "shipped": "order_shipped"}
@@ -31,21 +33,7 @@ def queue_order_mails(order_id: str, event: str) -> None:
                             "who": order.name or order.email or "-", "gallery_title": _gallery_title(order)})
 
 
-def payment_instructions(order: Order) -> str | None:
-    """How to pay a manual-payment order, if the gallery's price sheet says (bank account, Vipps...)."""
-    if order.checkout_url or order.status != "pending_payment":
-        return None
-    from gallery.galleries.models import Gallery
-
-    gallery = db.session.get(Gallery, order.gallery_id) if order.gallery_id else None
-    sheet = db.session.get(PriceSheet, gallery.price_sheet_id) if gallery and gallery.price_sheet_id else None
-    text = getattr(sheet, "payment_instructions", None)
-    return text.strip() or None if text else None
-
-
 def _gallery_title(order: Order) -> str:
-    from gallery.galleries.models import Gallery
-
     gallery = db.session.get(Gallery, order.gallery_id) if order.gallery_id else None
     return gallery.title if gallery else "-"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Callable
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, or_, select
 
 from gallery.core import clock
 from gallery.core.pagination import Page, paginate
@@ -13,9 +13,9 @@ from gallery.engagement.services import record_event
 from gallery.errors import Problem
 from gallery.extensions import db
 from gallery.galleries.models import Gallery, Photo
-from gallery.store import perks
-from gallery.store.models import DIGITAL_KINDS, ORDER_TRANSITIONS, PHYSICAL_KINDS, Order, OrderItem
-from gallery.store.payments import get_provider
+from gallery.store import history, perks
+from gallery.store.models import DIGITAL_KINDS, ORDER_STATUSES, ORDER_TRANSITIONS, PHYSICAL_KINDS, Order, OrderItem
+from gallery.store.payments import get_provider, refund_payment, refund_possible
 from gallery.store.carts import find_cart, gallery_price_sheet
 from gallery.store.coupons import check_coupon, find_coupon, redeem, release
 from gallery.store.totals import Buyer, compute_totals
@@ -71,12 +71,14 @@ def place_order(gallery: Gallery, buyer: Buyer, *, coupon_code: str | None = Non
     db.session.flush()
     if coupon is not None:
         redeem(coupon, order, buyer)
+    history.record(order, "placed", actor="buyer", to_status=order.status)
     record_event("order_placed", photographer_id=gallery.photographer_id, gallery_id=gallery.id,
                  client_id=buyer.client_id, visitor_id=buyer.visitor_id,
                  payload={"order_id": order.id, "total": order.total, "currency": order.currency,
                           "coupon_id": order.coupon_id})
     cart.items = []
     if order.total == 0:
+        history.record(order, "status", actor="system", from_status=order.status, to_status="paid", detail="free")
         mark_order_paid(order, source="free")
     else:
         started = provider.start_checkout(order, return_url=return_url)
@@ -106,7 +108,8 @@ def get_order(photographer_id: str, order_id: str, *, lock: bool = False) -> Ord
 
 
 def list_orders(photographer_id: str, *, cursor=None, limit=50, status=None, gallery_id=None, client_id=None,
-                placed_after=None, placed_before=None) -> Page:
+                placed_after=None, placed_before=None, q=None) -> Page:
+    """`q` finds the buyer's name or email, the order id or the coupon code (case-insensitive, in part)."""
     stmt = select(Order).where(Order.photographer_id == photographer_id)
     for column, value in ((Order.status, status), (Order.gallery_id, gallery_id), (Order.client_id, client_id)):
         if value:
@@ -115,30 +118,62 @@ def list_orders(photographer_id: str, *, cursor=None, limit=50, status=None, gal
         stmt = stmt.where(Order.placed_at >= placed_after)
     if placed_before:
         stmt = stmt.where(Order.placed_at < placed_before)
+    if q and q.strip():
+        pattern = "%" + q.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(or_(*(func.lower(column).like(pattern, escape="\\") for column in (
+            Order.name, Order.email, Order.id, Order.coupon_code))))
     return paginate(stmt, db.session, keys=[Order.id], cursor=cursor, limit=limit, descending=True)
 
 
 def change_order_status(photographer_id: str, order_id: str, status: str | None = None, *,
-                        tracking: str | None = None) -> Order:
+                        tracking: str | None = None, tracking_url: str | None = None,
+                        note: str | None = None) -> Order:
+    """A status change the machine allows (a refund goes through the payment provider), and/or tracking."""
     order = get_order(photographer_id, order_id, lock=True)
-    if tracking is not None:
-        order.tracking = tracking
-    if status is not None and status != order.status:
-        transition(order, status)
+    if status == "refunded" and order.status != status:
+        _check_allowed(order, status)  # before the provider moves any money
+        refund = refund_payment(order)
+        transition(order, status, actor="provider" if refund.reference else "photographer", kind="refund",
+                   detail="; ".join(filter(None, [refund.reference, note])))
+    elif status is not None and status != order.status:
+        transition(order, status, actor="photographer", detail=note)
         if status == "paid":
             mark_order_paid(order, source="manual")
         elif status == "cancelled":
             release(order)
+    if tracking is not None or tracking_url is not None:
+        changed = (tracking if tracking is not None else order.tracking,
+                   tracking_url if tracking_url is not None else order.tracking_url)
+        if changed != (order.tracking, order.tracking_url):
+            order.tracking, order.tracking_url = (value or None for value in changed)
+            history.record(order, "tracking", actor="photographer", detail=order.tracking)
     db.session.flush()
     return order
 
 
-def transition(order: Order, status: str) -> None:
-    allowed = ORDER_TRANSITIONS[order.status]
+def allowed_next(order: Order) -> list[str]:
+    """The statuses this order may move to now: the status machine, and a refund only where the order's
+    payment provider can give the money back. The one rule; the API hands it to every front end."""
+    nexts = set(ORDER_TRANSITIONS[order.status])
+    if "refunded" in nexts and not refund_possible(order):
+        nexts.discard("refunded")
+    return [status for status in ORDER_STATUSES if status in nexts]
+
+
+def _check_allowed(order: Order, status: str) -> None:
+    allowed = allowed_next(order)
     if status not in allowed:
         nexts = ", ".join(sorted(allowed)) or "none (final)"
         raise Problem(409, f"An order that is {order.status} cannot become {status}; allowed next: {nexts}.",
-                      errors={"status": [f"Allowed next: {nexts}."]})
+                      errors={"status": [f"Allowed next: {nexts}."]}, type="order-transition",
+                      allowed_next=allowed)
+
+
+def transition(order: Order, status: str, *, actor: str = "system", detail: str | None = None,
+               kind: str = "status") -> None:
+    """Move the order to `status` if the machine allows it now (a 409 problem with `allowed_next` otherwise)."""
+    _check_allowed(order, status)
+    history.record(order, kind, actor=actor, from_status=order.status, to_status=status, detail=detail)
     order.status = status
     order.status_changed_at = clock.now()
 

@@ -51,6 +51,12 @@ class WebhookEvent:
     paid: bool = False
 
 
+@dataclass(frozen=True)
+class RefundResult:
+    reference: str | None  # the provider's refund id; None when the photographer pays back offline
+    amount: int
+
+
 class PaymentProvider(Protocol):
     name: str
     has_webhooks: bool
@@ -58,6 +64,10 @@ class PaymentProvider(Protocol):
     def start_checkout(self, order, *, return_url: str | None) -> CheckoutStart: ...
 
     def parse_webhook(self, body: bytes, headers) -> WebhookEvent: ...
+
+    def can_refund(self, order) -> bool: ...
+
+    def refund(self, order) -> RefundResult: ...
 
 
 class ManualProvider:
@@ -72,9 +82,17 @@ class ManualProvider:
     def parse_webhook(self, body: bytes, headers) -> WebhookEvent:
         raise Problem(404, "The manual payment provider receives no webhooks.")
 
+    def can_refund(self, order) -> bool:
+        return True  # the photographer pays back as they were paid; the store records it
+
+    def refund(self, order) -> RefundResult:
+        return RefundResult(reference=None, amount=order.total)
+
 
 class CheckoutClient(Protocol):
     def create_session(self, params: dict[str, str]) -> dict: ...
+
+    def refund_session(self, session_id: str, amount: int, idempotency_key: str) -> dict: ...
 
 
 class StripeHttpClient:
@@ -85,16 +103,28 @@ class StripeHttpClient:
         self.secret_key = secret_key
 
     def create_session(self, params: dict[str, str]) -> dict:
-        request = urllib.request.Request(
-            f"{self.api_base}/v1/checkout/sessions", data=urllib.parse.urlencode(params).encode(), method="POST",
-            headers={"Authorization": f"Bearer {self.secret_key}",
-                     "Idempotency-Key": params.get("client_reference_id", "")})
+        return self._call("POST", "/v1/checkout/sessions", params, params.get("client_reference_id", ""),
+                          "The payment provider did not answer; nothing was charged. Try again shortly.")
+
+    def refund_session(self, session_id: str, amount: int, idempotency_key: str) -> dict:
+        """Refund the payment behind a checkout session (its payment intent)."""
+        failed = "The payment provider did not answer; nothing was refunded. Try again shortly."
+        session = self._call("GET", f"/v1/checkout/sessions/{urllib.parse.quote(session_id)}", None, "", failed)
+        return self._call("POST", "/v1/refunds", {"payment_intent": str(session.get("payment_intent") or ""),
+                                                  "amount": str(amount)}, idempotency_key, failed)
+
+    def _call(self, method: str, path: str, params: dict[str, str] | None, idempotency_key: str, failed: str) -> dict:
+        headers = {"Authorization": f"Bearer {self.secret_key}"}
+        if idempotency_key:
+            headers["Idempotency-Key"] = idempotency_key
+        request = urllib.request.Request(f"{self.api_base}{path}", method=method, headers=headers,
+                                         data=urllib.parse.urlencode(params).encode() if params is not None else None)
         try:
             with urllib.request.urlopen(request, timeout=20) as response:  # noqa: S310 - fixed https base
                 return json.loads(response.read())
         except (urllib.error.URLError, TimeoutError, ValueError) as error:
-            log.warning("checkout session failed: %s", error)
-            raise Problem(502, "The payment provider did not answer; nothing was charged. Try again shortly.") from None
+            log.warning("payment provider call %s %s failed: %s", method, path, error)
+            raise Problem(502, failed) from None
 
 
 def expected_signature(secret: str, timestamp: int | str, body: bytes) -> str:
@@ -168,6 +198,32 @@ class HostedCheckoutProvider:
             currency=str(data["currency"]).upper() if data.get("currency") else None,
             paid=event_type in PAID_EVENT_TYPES and data.get("payment_status") in ("paid", "no_payment_required"),
         )
+
+
+    def can_refund(self, order) -> bool:
+        return bool(order.payment_reference) and order.paid_at is not None
+
+    def refund(self, order) -> RefundResult:
+        answer = self.client.refund_session(order.payment_reference, order.total, f"refund-{order.id}")
+        if not isinstance(answer, dict) or not answer.get("id") or answer.get("status") == "failed":
+            raise Problem(502, "The payment provider refused the refund; nothing changed.")
+        return RefundResult(reference=str(answer["id"]), amount=order.total)
+
+
+def refund_possible(order) -> bool:
+    """Whether the order's payment provider can give its money back (an unconfigured provider cannot)."""
+    try:
+        return get_provider(order.payment_provider).can_refund(order)
+    except Problem:
+        return False
+
+
+def refund_payment(order) -> RefundResult:
+    """Give the order's total back through its provider (a 409 problem where it cannot)."""
+    if not refund_possible(order):
+        raise Problem(409, f"The payment provider {order.payment_provider!r} cannot refund this order.",
+                      errors={"status": ["No refund through this payment provider."]})
+    return get_provider(order.payment_provider).refund(order)
 
 
 def configured_providers() -> list[str]:

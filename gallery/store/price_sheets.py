@@ -8,8 +8,8 @@ from sqlalchemy import select
 from gallery.core.pagination import Page, paginate
 from gallery.errors import Problem
 from gallery.extensions import db
-from gallery.store.models import (PriceSheet,
-                                  Product)
+from gallery.galleries.models import Gallery
+from gallery.store.models import PriceSheet, Product
 from gallery.store.payments import configured_providers
 
 log = logging.getLogger(__name__)
@@ -79,3 +79,17 @@ def update_price_sheet(photographer_id: str, price_sheet_id: str, changes: dict)
         setattr(sheet, key, value)
     db.session.flush()
     return sheet
+
+
+def delete_price_sheet(photographer_id: str, price_sheet_id: str) -> None:
+    """Delete a sheet no gallery sells from (orders keep their price snapshot; carts lose its products)."""
+    sheet = get_price_sheet(photographer_id, price_sheet_id)
+    titles = list(db.session.scalars(select(Gallery.title).where(Gallery.price_sheet_id == sheet.id,
+                                                                 Gallery.photographer_id == photographer_id)
+                                      .order_by(Gallery.title).limit(6)))
+    if titles:
+        shown = ", ".join(titles[:5]) + (", ..." if len(titles) > 5 else "")
+        raise Problem(409, f"Galleries still sell from this price sheet: {shown}. Choose another sheet for them first.",
+                      errors={"galleries": titles[:5]}, type="price-sheet-in-use")
+    db.session.delete(sheet)
+    db.session.flush()

@@ -108,8 +108,10 @@ class CouponSchema(Schema):
 class CouponPatchSchema(Schema):
     disabled = fields.Boolean()
     description = fields.String(allow_none=True, validate=validate.Length(max=500))
+    valid_from = fields.AwareDateTime(allow_none=True)
     valid_until = fields.AwareDateTime(allow_none=True)
     max_uses = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=1_000_000))
+    max_uses_per_client = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=1_000_000))
 
 
 class CouponQuerySchema(PageArgsSchema):
@@ -259,10 +261,38 @@ class OrderSchema(Schema):
     payment_provider = fields.String()
     checkout_url = fields.String(allow_none=True)
     tracking = fields.String(allow_none=True)
+    tracking_url = fields.String(allow_none=True)
     placed_at = fields.DateTime()
     paid_at = fields.DateTime(allow_none=True)
     status_changed_at = fields.DateTime(allow_none=True)
     items = fields.List(fields.Nested(OrderItemSchema))
+
+
+class StudioOrderSchema(OrderSchema):
+    gallery_title = fields.String(allow_none=True)
+    client_name = fields.String(allow_none=True)
+
+
+class OrderEventSchema(Schema):
+    at = fields.DateTime()
+    kind = fields.String(metadata={"description": "placed, status, tracking or refund"})
+    from_status = fields.String(allow_none=True)
+    to_status = fields.String(allow_none=True)
+    actor = fields.String(metadata={"description": "buyer, photographer, provider or system"})
+    detail = fields.String(allow_none=True)
+
+
+class StudioOrderItemSchema(OrderItemSchema):
+    thumb_url = fields.String(allow_none=True, metadata={"description": "The photo's signed thumbnail URL."})
+
+
+class OrderDetailSchema(StudioOrderSchema):
+    items = fields.List(fields.Nested(StudioOrderItemSchema))
+    allowed_next = fields.List(fields.String(), metadata={
+        "description": "The statuses the order may move to now (PATCH status); `refunded` only where the payment "
+                       "provider can refund."})
+    payment_instructions = fields.String(allow_none=True)
+    history = fields.List(fields.Nested(OrderEventSchema), metadata={"description": "Oldest first."})
 
 
 class BuyerOrderSchema(OrderSchema):
@@ -271,8 +301,13 @@ class BuyerOrderSchema(OrderSchema):
 
 
 class OrderPatchSchema(Schema):
-    status = fields.String(validate=validate.OneOf(ORDER_STATUSES))
+    status = fields.String(validate=validate.OneOf(ORDER_STATUSES), metadata={
+        "description": "One of the order's `allowed_next`; `refunded` refunds through the payment provider."})
     tracking = fields.String(allow_none=True, validate=validate.Length(max=500))
+    tracking_url = fields.Url(allow_none=True, schemes={"http", "https"}, validate=validate.Length(max=2000),
+                              metadata={"description": "The carrier's page for this parcel."})
+    note = fields.String(allow_none=True, validate=validate.Length(max=500),
+                         metadata={"description": "Kept in the order's history with the status change."})
 
 
 class OrderQuerySchema(PageArgsSchema):
@@ -281,6 +316,8 @@ class OrderQuerySchema(PageArgsSchema):
     client_id = fields.String(validate=validate.Length(max=26))
     placed_after = fields.AwareDateTime()
     placed_before = fields.AwareDateTime()
+    q = fields.String(validate=validate.Length(max=200),
+                      metadata={"description": "Buyer's name or email, order id or coupon code, in part."})
 
 
 class WebhookAnswerSchema(Schema):
@@ -290,4 +327,4 @@ class WebhookAnswerSchema(Schema):
 
 PriceSheetPageSchema = page_schema(PriceSheetDumpSchema, "PriceSheetPage")
 CouponPageSchema = page_schema(CouponSchema, "CouponPage")
-OrderPageSchema = page_schema(OrderSchema, "OrderPage")
+OrderPageSchema = page_schema(StudioOrderSchema, "OrderPage")

@@ -15,11 +15,12 @@ from gallery.store.carts import CartView, get_cart, replace_cart  # noqa: F401
 from gallery.store.coupons import (  # noqa: F401
     check_coupon, create_coupon, generate_code, get_coupon, issue_offer_coupon, list_coupons, normalize_code,
     update_coupon)
+from gallery.store.order_page import detailed, listed  # noqa: F401
 from gallery.store.orders import (  # noqa: F401
-    change_order_status, get_buyer_order, get_order, list_orders, mark_order_paid, notify_order, on_first_paid_order,
+    allowed_next, change_order_status, get_buyer_order, get_order, list_orders, mark_order_paid, notify_order, on_first_paid_order,
     place_order)
 from gallery.store.price_sheets import (  # noqa: F401
-    create_price_sheet, get_price_sheet, list_price_sheets, update_price_sheet)
+    create_price_sheet, delete_price_sheet, get_price_sheet, list_price_sheets, update_price_sheet)
 from gallery.store.purchases import visitor_has_digital_purchase  # noqa: F401
 from gallery.store.totals import Buyer, Totals, compute_totals  # noqa: F401
 from gallery.store.webhooks import handle_payment_webhook  # noqa: F401

@@ -48,7 +48,7 @@ def handle_payment_webhook(provider_name: str, body: bytes, headers) -> tuple[st
     elif order.status != "pending_payment":
         record.outcome = f"order already {order.status}"
     else:
-        transition(order, "paid")
+        transition(order, "paid", actor="provider")
         mark_order_paid(order, source=provider.name)
         record.outcome = "paid"
     db.session.flush()

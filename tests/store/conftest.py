@@ -136,10 +136,21 @@ def race_checkouts(app, shop, buyers, coupon_code, monkeypatch) -> list[tuple[st
 
 
 class FakeCheckoutClient:
-    """Stands in for the provider's network API (the one thing we may fake): records sessions it creates."""
+    """Stands in for the provider's network API (the one thing we may fake): records sessions it creates and
+    refunds it makes (`refuse_refunds` makes it answer a refund with a failure)."""
 
     def __init__(self):
         self.sessions = []
+        self.refunds = []
+        self.refuse_refunds = False
+
+    def refund_session(self, session_id, amount, idempotency_key):
+        if self.refuse_refunds:
+            return {"id": "re_failed", "status": "failed"}
+        refund = {"id": f"re_test_{len(self.refunds) + 1}", "status": "succeeded", "session": session_id,
+                  "amount": amount, "idempotency_key": idempotency_key}
+        self.refunds.append(refund)
+        return refund
 
     def create_session(self, params):
         session = {"id": f"cs_test_{len(self.sessions) + 1}", "url": f"https://checkout.test/pay/{len(self.sessions) + 1}",

@@ -9,6 +9,7 @@ import { GalleryView } from './views/gallery.js';
 import { AccountView } from './views/account.js';
 import { HomeView } from './views/home.js';
 import { MessagesView } from './views/messages.js';
+import { StoreView } from './views/store.js';
 
 // The sidebar's sections, one line each: the route name, its icon, its label's key, and the view.
 // `props` are what the view gets besides `me` and `parts` (the route's path segments).
@@ -16,6 +17,7 @@ const SECTIONS = [
   { name: 'home', icon: 'check', label: 'nav.home', view: HomeView },
   { name: 'galleries', icon: 'galleries', label: 'nav.galleries', view: GalleriesView },
   { name: 'messages', icon: 'chat', label: 'nav.messages', view: MessagesView },
+  { name: 'store', icon: 'cart', label: 'store.nav', view: StoreView },
   { name: 'account', icon: 'user', label: 'nav.account', view: AccountView, props: 'account' },
 ];
 

@@ -5,6 +5,7 @@ export const LANGUAGES = { en: 'English', nb: 'Norsk bokmål', pl: 'Polski', hr:
 export const AREAS = [
   'home',
   'messages',
+  'store',
 ];
 let lang = 'en';
 let catalog = {};
