@@ -98,7 +98,7 @@ def decode(data: bytes) -> tuple[str, str]:
         line = text[:text.index("\x00")].count("\n") + 1
         raise Problem(422, f"The file holds a NUL character (line {line}): it is not a CSV text file.",
                       errors={"file": [f"NUL character at line {line}."]})
-    return text, "utf-8" if encoding == "utf-8" else "utf-8 with BOM"
+    return text, encoding
 
 
 def delimiter_of(text: str) -> str:

@@ -163,7 +163,9 @@ def plan_import(photographer_id: str, data: bytes, *, date_order: str = "auto",
                 plan.consent_yes += 1
             elif answer:
                 plan.consent_no += 1
-        if email and email in seen:
+        if email and any(e["field"] == "email" for e in errors):
+            pass  # not an address: its own error says so, and it is no one's duplicate
+        elif email in seen:
             errors.append({"row": line, "column": _column_of(plan, "email"), "field": "email",
                            "message": f"The same email as row {seen[email]}."})
         elif email:

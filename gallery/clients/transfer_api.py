@@ -64,7 +64,7 @@ class ImportReportSchema(Schema):
     update = fields.Integer()
     error_rows = fields.Integer()
     errors = fields.List(fields.Nested(RowErrorSchema), metadata={"description": "The first 500 row errors."})
-    encoding = fields.String()
+    encoding = fields.String(metadata={"description": "utf-8, or utf-8-sig when the file starts with a BOM."})
     delimiter = fields.String()
     date_order = fields.String(allow_none=True)
     columns = fields.List(fields.Nested(ColumnSchema))

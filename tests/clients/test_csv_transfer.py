@@ -65,7 +65,7 @@ def test_two_thousand_rows_preview_errors_then_all_or_nothing(make_photographer,
     assert preview.status_code == 200, preview.get_json()
     report = preview.json
     assert report["rows"] == 2000 and report["delimiter"] == delimiter
-    assert report["encoding"] == ("utf-8 with BOM" if bom else "utf-8")
+    assert report["encoding"] == ("utf-8-sig" if bom else "utf-8")
     assert report["error_rows"] == 4 and report["create"] == 1996 and report["update"] == 0
     assert {e["row"] for e in report["errors"]} == {i + 2 for i in bad}  # line numbers (the header is line 1)
     by_row = {e["row"]: e for e in report["errors"]}
@@ -183,3 +183,22 @@ def test_huge_files_and_bad_options(photographer_api):
                                   content_type="text/csv"), 422)
     problem(photographer_api.post("/api/v1/clients/import?consent_confirmed=perhaps", data=b"Name\nA\n",
                                   content_type="text/csv"), 422)
+
+
+def test_duplicates_within_the_file_and_existing_clients_updated_not_overwritten(make_photographer, make_client):
+    photographer, api = make_photographer()
+    make_client(photographer, name="Kari Nordmann", email="kari@example.no", phone="+47 1", tags=["old"],
+                important_dates=[{"kind": "birthday", "date": date(1990, 1, 2)}])
+    data = ("Name;E-mail;Phone;Tags;Wedding date\n"
+            "Kari N.;KARI@example.no;;new;14.06.2025\n"
+            "Broken;nope;;;\nBroken too;nope;;;\n"
+            "Again;kari@example.no;;;\n").encode()
+    report = api.post("/api/v1/clients/import/preview", data=data, content_type="text/csv").json
+    messages = {e["row"]: e["message"] for e in report["errors"]}
+    assert set(messages) == {3, 4, 5} and "row 2" in messages[5] and "row" not in messages[4]
+    fixed = data.replace(b"Broken;nope;;;\nBroken too;nope;;;\nAgain;kari@example.no;;;\n", b"")
+    assert api.post("/api/v1/clients/import", data=fixed, content_type="text/csv").status_code == 201
+    db.session.expire_all()
+    kari = db.session.scalar(select(Client).where(Client.email == "kari@example.no"))
+    assert kari.name == "Kari N." and kari.phone == "+47 1" and kari.tags == ["new", "old"]
+    assert sorted(d.kind for d in kari.important_dates) == ["birthday", "wedding"]

@@ -12,6 +12,11 @@ const guessZone = () => { try { return Intl.DateTimeFormat().resolvedOptions().t
 
 export function ClientDialog({ client, onClose, onSaved }) {
   const editing = Boolean(client);
+  const [f, setF] = useState(() => ({
+    name: client ? client.name : '', email: (client && client.email) || '', phone: (client && client.phone) || '',
+    locale: client ? client.locale : language(), timezone: client ? client.timezone : guessZone(),
+    tags: ((client && client.tags) || []).join(', '), notes: (client && client.notes) || '', consent_source: '' }));
+  const bind = (name) => ({ name, value: f[name], onInput: (e) => setF((old) => ({ ...old, [name]: e.target.value })) });
   const [dates, setDates] = useState((client && client.important_dates) || []);
   const [consent, setConsent] = useState(Boolean(client && client.marketing_consent));
   const [errors, setErrors] = useState({});
@@ -21,7 +26,6 @@ export function ClientDialog({ client, onClose, onSaved }) {
 
   const submit = async (event) => {
     event.preventDefault();
-    const f = Object.fromEntries(new FormData(event.target));
     const body = {
       name: f.name.trim(), email: f.email.trim() || null, phone: f.phone.trim() || null, locale: f.locale,
       timezone: f.timezone, notes: f.notes.trim() || null,
@@ -46,22 +50,22 @@ export function ClientDialog({ client, onClose, onSaved }) {
     <form class="form client-form" onSubmit=${submit} novalidate>
       <div class="row">
         <${Field} id="c-name" label=${t('clients.form.name')} error=${errors.name}>
-          <input id="c-name" name="name" required maxlength="200" value=${client ? client.name : ''} autofocus/></${Field}>
+          <input id="c-name" ...${bind('name')} required maxlength="200" autofocus/></${Field}>
         <${Field} id="c-email" label=${t('clients.form.email')} error=${errors.email}>
-          <input id="c-email" name="email" type="email" maxlength="254" value=${(client && client.email) || ''}/></${Field}>
+          <input id="c-email" ...${bind('email')} type="email" maxlength="254"/></${Field}>
       </div>
       <div class="row three">
         <${Field} id="c-phone" label=${t('clients.form.phone')} error=${errors.phone}>
-          <input id="c-phone" name="phone" type="tel" maxlength="40" value=${(client && client.phone) || ''}/></${Field}>
+          <input id="c-phone" ...${bind('phone')} type="tel" maxlength="40"/></${Field}>
         <${Field} id="c-locale" label=${t('clients.form.language')} error=${errors.locale}>
-          <select id="c-locale" name="locale" value=${client ? client.locale : language()}>
+          <select id="c-locale" ...${bind('locale')} onChange=${bind('locale').onInput}>
             ${Object.entries(locales).map(([code, name]) => html`<option value=${code}>${name}</option>`)}</select></${Field}>
         <${Field} id="c-zone" label=${t('clients.form.timezone')} error=${errors.timezone}>
-          <select id="c-zone" name="timezone" value=${client ? client.timezone : guessZone()}>
+          <select id="c-zone" ...${bind('timezone')} onChange=${bind('timezone').onInput}>
             ${zones.map((z) => html`<option value=${z}>${z}</option>`)}</select></${Field}>
       </div>
       <${Field} id="c-tags" label=${t('clients.form.tags')} hint=${t('clients.form.tagsHint')} error=${errors.tags}>
-        <input id="c-tags" name="tags" value=${((client && client.tags) || []).join(', ')}/></${Field}>
+        <input id="c-tags" ...${bind('tags')}/></${Field}>
       <fieldset class="client-dates">
         <legend>${t('clients.form.dates')}</legend>
         ${dates.length === 0 && html`<p class="muted">${t('clients.form.noDates')}</p>`}
@@ -88,11 +92,11 @@ export function ClientDialog({ client, onClose, onSaved }) {
         <${ConsentRecord} client=${client}/>
         ${consent && (!editing || !client.marketing_consent) && html`<${Field} id="c-source" label=${t('clients.form.source')}
             hint=${t('clients.form.sourceHint')} error=${errors.consent_source}>
-          <input id="c-source" name="consent_source" maxlength="200" required/></${Field}>`}
+          <input id="c-source" ...${bind('consent_source')} maxlength="200" required/></${Field}>`}
         ${editing && client.marketing_consent && !consent && html`<p class="notice" role="status">${t('clients.form.withdrawNote')}</p>`}
       </fieldset>
       <${Field} id="c-notes" label=${t('clients.form.notes')} hint=${t('clients.form.notesHint')} error=${errors.notes}>
-        <textarea id="c-notes" name="notes" rows="3" maxlength="5000">${(client && client.notes) || ''}</textarea></${Field}>
+        <textarea id="c-notes" ...${bind('notes')} rows="3" maxlength="5000"></textarea></${Field}>
       <div class="form-actions"><button type="button" class="button" onClick=${onClose}>${t('common.cancel')}</button>
         <button type="submit" class="button primary" disabled=${busy}>${editing ? t('common.save') : t('clients.form.create')}</button></div>
     </form>

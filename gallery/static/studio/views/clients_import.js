@@ -75,18 +75,18 @@ function Report({ report, consent, onConsent }) {
       <div><dt>${t('clients.import.update')}</dt><dd>${number(report.update)}</dd></div>
       <div><dt>${t('clients.import.errorRows')}</dt><dd class=${report.error_rows ? 'bad' : ''}>${number(report.error_rows)}</dd></div>
     </dl>
-    <p class="muted">${t('clients.import.read', { encoding: report.encoding, delimiter: report.delimiter === '\t' ? 'tab' : report.delimiter })}
+    <p class="muted">${t('clients.import.read', { encoding: report.encoding === 'utf-8-sig' ? 'UTF-8 (BOM)' : 'UTF-8', delimiter: report.delimiter === '\t' ? 'tab' : report.delimiter })}
       ${' '}${t('clients.import.columns', { columns: mapped.map((c) => c.header).join(', ') })}
       ${ignored.length ? ' ' + t('clients.import.ignored', { columns: ignored.map((c) => c.header).join(', ') }) : ''}</p>
     ${report.consent.column && html`<div class="notice consent-confirm">
       <label class="check"><input type="checkbox" id="import-consent" checked=${consent} onChange=${(e) => onConsent(e.target.checked)}/>
         ${t('clients.import.consent', { column: report.consent.column, yes: report.consent.yes, no: report.consent.no })}</label></div>`}
     ${report.error_rows > 0 && html`<h3>${t('clients.import.errorsTitle', { n: report.error_rows })}</h3>
-      <div class="import-errors"><table class="table"><thead><tr><th scope="col">${t('clients.import.row')}</th>
+      <div class="import-errors" tabindex="0" role="region" aria-label=${t('clients.import.errorsTitle', { n: report.error_rows })}><table class="table"><thead><tr><th scope="col">${t('clients.import.row')}</th>
         <th scope="col">${t('clients.import.column')}</th><th scope="col">${t('clients.import.problem')}</th></tr></thead>
         <tbody>${report.errors.map((e) => html`<tr><td>${e.row}</td><td>${e.column || '–'}</td><td>${e.message}</td></tr>`)}</tbody></table></div>`}
     ${report.sample.length > 0 && html`<h3>${t('clients.import.sampleTitle')}</h3>
-      <div class="import-sample"><table class="table"><thead><tr><th scope="col">${t('clients.import.row')}</th>
+      <div class="import-sample" tabindex="0" role="region" aria-label=${t('clients.import.sampleTitle')}><table class="table"><thead><tr><th scope="col">${t('clients.import.row')}</th>
         <th scope="col">${t('clients.import.action')}</th><th scope="col">${t('clients.col.name')}</th><th scope="col">${t('clients.col.email')}</th>
         <th scope="col">${t('clients.col.tags')}</th></tr></thead>
         <tbody>${report.sample.map((r) => html`<tr><td>${r.row}</td><td>${t(r.action === 'update' ? 'clients.import.willUpdate' : 'clients.import.willCreate')}</td>

@@ -102,12 +102,16 @@ function Galleries({ items }) {
   </${Section}>`;
 }
 
+const ORDER_STATES = { pending_payment: 'clients.orderState.pending_payment', paid: 'clients.orderState.paid',
+  in_production: 'clients.orderState.in_production', shipped: 'clients.orderState.shipped',
+  delivered: 'clients.orderState.delivered', cancelled: 'clients.orderState.cancelled', refunded: 'clients.orderState.refunded' };
+
 function Orders({ items }) {
   return html`<${Section} id="orders-title" title=${t('clients.page.orders')} count=${items.length} empty=${t('clients.page.noOrders')}>
     <table class="table"><thead><tr><th scope="col">${t('clients.page.order')}</th><th scope="col">${t('clients.page.placed')}</th>
       <th scope="col">${t('clients.page.status')}</th><th scope="col" class="num">${t('clients.page.total')}</th></tr></thead>
     <tbody>${items.map((o) => html`<tr key=${o.id}><td><a href=${'#/store/orders/' + o.id}>${o.id.slice(-8)}</a></td>
-      <td>${dateTime(o.placed_at)}</td><td><span class="badge">${o.status.replace(/_/g, ' ')}</span></td>
+      <td>${dateTime(o.placed_at)}</td><td><span class="badge">${ORDER_STATES[o.status] ? t(ORDER_STATES[o.status]) : o.status}</span></td>
       <td class="num">${money(o.total, o.currency)}</td></tr>`)}</tbody></table>
   </${Section}>`;
 }
