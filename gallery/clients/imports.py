@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from marshmallow import ValidationError
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from gallery.clients import csv_format, services
 from gallery.clients.models import Client, ImportantDate
@@ -140,7 +141,8 @@ def plan_import(photographer_id: str, data: bytes, *, date_order: str = "auto",
         order = csv_format.evidence(date_cells)
     plan = Plan(table=table, encoding=encoding, date_order=order, consent_confirmed=consent_confirmed)
     existing = {c.email: c for c in db.session.scalars(
-        select(Client).where(Client.photographer_id == photographer_id, Client.email.is_not(None)))}
+        select(Client).where(Client.photographer_id == photographer_id, Client.email.is_not(None))
+        .options(selectinload(Client.important_dates)))}  # one query, not one per updated client
     seen: dict[str, int] = {}
     schema, partial = ClientSchema(), ClientSchema(partial=True)
     for line, cells in table.rows:

@@ -66,10 +66,9 @@ def _segment_filters(args: dict) -> dict:
 def list_clients(photographer_id: str, args: dict) -> Page:
     args = dict(args)
     cursor, limit = args.pop("cursor", None), args.pop("limit", 50)
-    stmt = select(Client).where(Client.photographer_id == photographer_id)
-    filters = _segment_filters(args)
-    if filters:
-        stmt = stmt.where(Client.id.in_(segments.matching(photographer_id, filters)))
+    # The segment's conditions on this query itself: an IN over the same table is planned as a nested loop
+    # of every client against every client while the table's statistics are stale (after an import).
+    stmt = select(Client).where(*segments.client_conditions(photographer_id, _segment_filters(args)))
     if args.get("q"):
         pattern = "%" + args["q"].lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         stmt = stmt.where(or_(func.lower(Client.name).like(pattern, escape="\\"),
