@@ -132,7 +132,7 @@ function Messages({ items }) {
     <table class="table"><thead><tr><th scope="col">${t('clients.page.subject')}</th><th scope="col">${t('clients.page.sent')}</th>
       <th scope="col">${t('clients.page.result')}</th></tr></thead>
     <tbody>${items.map((m) => { const result = messageResult(m); return html`<tr key=${m.id}>
-      <td>${m.subject || m.rule}<br/><span class="muted">${m.rule}</span></td>
+      <td>${m.subject || m.rule}</td>
       <td>${m.sent_at ? dateTime(m.sent_at) : '–'}</td>
       <td><span class=${'badge result-' + result}>${t(RESULTS[result])}</span>
         ${result === 'failed' && m.status_reason ? html`<br/><span class="muted">${m.status_reason}</span>` : null}</td></tr>`; })}</tbody></table>
