@@ -30,6 +30,8 @@ def healthz():
 def _blueprints():
     from gallery.accounts.api import blp as accounts
     from gallery.clients.api import blp as clients
+    from gallery.clients.transfer_api import blp as client_transfer
+    from gallery.retention.directory_api import blp as client_directory
     from gallery.galleries.api import blp as galleries
     from gallery.galleries.photos_api import blp as photos
     from gallery.galleries.uploads_resume_api import blp as uploads_resume
@@ -60,7 +62,7 @@ def _blueprints():
     from gallery.studio.pages import blp as studio
     from gallery.inbox.api import blp as inbox
 
-    return [health, probes, accounts, client_data, clients, galleries, photos, uploads_resume, files, share_links, share,
+    return [health, probes, accounts, client_data, client_directory, client_transfer, clients, galleries, photos, uploads_resume, files, share_links, share,
             selections, share_downloads, activity, store, store_share, store_catalogue, pages, retention,
             retention_links, retention_program, analytics, share_access, comment_replies, share_lists, store_buyer,
             download_options, gallery_app, photo_bulk, gallery_summaries, favourite_lists, studio, inbox]

@@ -23,7 +23,7 @@ from gallery.extensions import db, limiter
 
 # Shared fixtures and helpers live in plugins (tests/plugins), not in test modules.
 pytest_plugins = ["tests.plugins.problems", "tests.plugins.uploads", "tests.plugins.serving", "tests.plugins.browser",
-                  "tests.plugins.studio", "tests.plugins.retention"]
+                  "tests.plugins.studio", "tests.plugins.retention", "tests.plugins.clients"]
 
 POSTGRES_URL = os.environ.get("GALLERY_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("GALLERY_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")

@@ -7,15 +7,6 @@ from gallery.extensions import db
 blp = Blueprint("clients", __name__, url_prefix="/api/v1/clients", description="The photographer's clients")
 
 
-@blp.get("")
-@photographer_required
-@blp.arguments(schemas.ClientQuerySchema, location="query")
-@blp.response(200, schemas.ClientPageSchema)
-def list_clients(args):
-    """Clients, oldest first; filter by `q` (name or email) or `tag`."""
-    return services.list_clients(current_photographer().id, **args)
-
-
 @blp.post("")
 @photographer_required
 @blp.arguments(schemas.ClientSchema)

@@ -1,8 +1,7 @@
 from marshmallow import Schema, fields, validate
 
-from gallery.core.pagination import PageArgsSchema
 from gallery.clients.models import IMPORTANT_DATE_KINDS
-from gallery.core.schemas import Email, Locale, Text, Timezone, page_schema
+from gallery.core.schemas import Email, Locale, Text, Timezone
 
 
 class ImportantDateSchema(Schema):
@@ -33,11 +32,3 @@ class ClientSchema(Schema):
                                   load_default=list)
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
-
-
-class ClientQuerySchema(PageArgsSchema):
-    q = fields.String(validate=validate.Length(max=200), metadata={"description": "Search name or email."})
-    tag = fields.String(validate=validate.Length(max=50))
-
-
-ClientPageSchema = page_schema(ClientSchema, "ClientPage")

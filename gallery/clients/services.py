@@ -1,12 +1,10 @@
 """Client (contact) operations, always scoped to the owning photographer."""
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from gallery.clients.models import Client, ImportantDate
 from gallery.core import clock
-from gallery.core.pagination import Page, paginate
-from gallery.core.queries import json_array_contains
 from gallery.core.scoping import get_owned
 from gallery.errors import Problem
 from gallery.extensions import db
@@ -14,16 +12,6 @@ from gallery.extensions import db
 
 def get_client(photographer_id: str, client_id: str) -> Client:
     return get_owned(Client, client_id, photographer_id=photographer_id, detail="No such client.")
-
-
-def list_clients(photographer_id: str, *, cursor=None, limit=50, q=None, tag=None) -> Page:
-    stmt = select(Client).where(Client.photographer_id == photographer_id)
-    if q:
-        pattern = f"%{q.lower()}%"
-        stmt = stmt.where(or_(Client.name.ilike(pattern), Client.email.ilike(pattern)))
-    if tag:
-        stmt = stmt.where(json_array_contains(Client.tags, tag))
-    return paginate(stmt, db.session, keys=[Client.id], cursor=cursor, limit=limit)
 
 
 def _ensure_email_free(photographer_id: str, email: str | None, client_id: str | None = None) -> None:
@@ -36,7 +24,7 @@ def _ensure_email_free(photographer_id: str, email: str | None, client_id: str |
         raise Problem(409, "Another client already has this email.", errors={"email": ["Already used by a client."]})
 
 
-def _set_consent(client: Client, consent: bool, source: str | None) -> None:
+def set_consent(client: Client, consent: bool, source: str | None) -> None:
     if consent == client.marketing_consent:
         if source:
             client.consent_source = source
@@ -67,7 +55,7 @@ def create_client(photographer_id: str, data: dict) -> Client:
     source = data.pop("consent_source", None)
     dates = data.pop("important_dates", [])
     client = Client(photographer_id=photographer_id, marketing_consent=False, **data)
-    _set_consent(client, consent, source)
+    set_consent(client, consent, source)
     _set_important_dates(client, dates)
     db.session.add(client)
     db.session.flush()
@@ -80,7 +68,7 @@ def update_client(photographer_id: str, client_id: str, changes: dict) -> Client
     if "email" in changes:
         _ensure_email_free(photographer_id, changes["email"], client.id)
     if "marketing_consent" in changes:
-        _set_consent(client, changes.pop("marketing_consent"), changes.pop("consent_source", None))
+        set_consent(client, changes.pop("marketing_consent"), changes.pop("consent_source", None))
     if "important_dates" in changes:
         _set_important_dates(client, changes.pop("important_dates"))
     for key, value in changes.items():

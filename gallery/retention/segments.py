@@ -60,6 +60,11 @@ def _month_of(column):
 
 def matching(photographer_id: str, filters: dict, now: datetime | None = None):
     """SELECT of the ids of the photographer's clients that match `filters` (reachable or not)."""
+    return select(Client.id).where(*client_conditions(photographer_id, filters, now))
+
+
+def client_conditions(photographer_id: str, filters: dict, now: datetime | None = None) -> list:
+    """The WHERE conditions on `Client` that `filters` mean (for a query that selects clients itself)."""
     now = now or clock.now()
     conditions = [Client.photographer_id == photographer_id]
     published = and_(Gallery.client_id == Client.id, Gallery.status != "draft")
@@ -94,7 +99,7 @@ def matching(photographer_id: str, filters: dict, now: datetime | None = None):
     if filters.get("tier_ids"):
         conditions.append(exists(select(ClientTier.client_id).where(ClientTier.client_id == Client.id,
                                                                     ClientTier.tier_id.in_(filters["tier_ids"]))))
-    return select(Client.id).where(*conditions)
+    return conditions
 
 
 def _unsubscribed():

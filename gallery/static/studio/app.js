@@ -10,12 +10,14 @@ import { AccountView } from './views/account.js';
 import { HomeView } from './views/home.js';
 import { MessagesView } from './views/messages.js';
 import { StoreView } from './views/store.js';
+import { ClientsView } from './views/clients.js';
 
 // The sidebar's sections, one line each: the route name, its icon, its label's key, and the view.
 // `props` are what the view gets besides `me` and `parts` (the route's path segments).
 const SECTIONS = [
   { name: 'home', icon: 'check', label: 'nav.home', view: HomeView },
   { name: 'galleries', icon: 'galleries', label: 'nav.galleries', view: GalleriesView },
+  { name: 'clients', icon: 'people', label: 'nav.clients', view: ClientsView },
   { name: 'messages', icon: 'chat', label: 'nav.messages', view: MessagesView },
   { name: 'store', icon: 'cart', label: 'store.nav', view: StoreView },
   { name: 'account', icon: 'user', label: 'nav.account', view: AccountView, props: 'account' },

@@ -6,6 +6,7 @@ export const AREAS = [
   'home',
   'messages',
   'store',
+  'clients',
 ];
 let lang = 'en';
 let catalog = {};
