@@ -45,7 +45,8 @@ class Email(fields.String):
         try:
             return normalize_email(validate_email(normalize_email(raw), check_deliverability=False).normalized)
         except EmailNotValidError as error:
-            raise ValidationError(f"Not a valid email address: {error}.") from None
+            reason = str(error).rstrip(".")
+            raise ValidationError(f"Not a valid email address: {reason}.") from None
 
 
 def Text(max_length: int, **kwargs) -> fields.String:  # noqa: N802 - reads like a field class
