@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'preact/hooks';
-import { get, patch, post, del } from '../api.js';
-import { t, LANGUAGES, language, date, ago } from '../i18n.js';
-import { html, Field, Icon, fieldErrors, toast, toastError, copyText, confirmAction } from '../ui.js';
+import { useState } from 'preact/hooks';
+import { patch } from '../api.js';
+import { t, LANGUAGES, language } from '../i18n.js';
+import { html, Field, fieldErrors, toast, toastError } from '../ui.js';
+import { Sessions, Tokens } from './account_access.js';
 
 const ZONES = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : ['UTC'];
 
@@ -61,6 +62,7 @@ export function AccountView({ me, onChange, onLanguage }) {
       </div>
       <div class="form-actions"><button type="submit" class="button">${t('account.changePassword')}</button></div>
     </form>
+    <${Sessions}/>
     <${Tokens}/>
     <form class="form panel" onSubmit=${origins}>
       <h2>${t('account.origins')}</h2>
@@ -70,37 +72,4 @@ export function AccountView({ me, onChange, onLanguage }) {
     </form>
     </div>
   </div>`;
-}
-
-function Tokens() {
-  const [tokens, setTokens] = useState([]);
-  const [issued, setIssued] = useState(null);
-  const load = () => get('/auth/tokens').then((r) => setTokens(r.items)).catch(toastError);
-  useEffect(() => { load(); }, []);
-  const create = async (event) => {
-    event.preventDefault();
-    const name = event.target.name.value.trim();
-    if (!name) return;
-    try { const token = await post('/auth/tokens', { name }); setIssued(token.token); event.target.reset(); load(); } catch (e) { toastError(e); }
-  };
-  const revoke = async (token) => {
-    if (!(await confirmAction({ title: t('account.revokeTitle', { name: token.name }), message: t('account.revokeText'), confirm: t('share.revoke') }))) return;
-    try { await del(`/auth/tokens/${token.id}`); load(); } catch (e) { toastError(e); }
-  };
-  const live = tokens.filter((token) => !token.revoked_at);
-  return html`<section class="form panel">
-    <h2>${t('account.tokens')}</h2>
-    <p class="muted">${t('account.tokensText')}</p>
-    ${issued && html`<div class="notice" role="status"><p>${t('account.tokenOnce')}<br/><code class="filter">${issued}</code></p>
-      <button type="button" class="button small" onClick=${() => copyText(issued)}><${Icon} name="copy"/>${t('share.copy')}</button></div>`}
-    ${live.length > 0 && html`<table class="table"><thead><tr><th scope="col">${t('account.tokenName')}</th><th scope="col">${t('account.tokenCreated')}</th>
-      <th scope="col">${t('account.tokenUsed')}</th><th scope="col"><span class="visually-hidden">${t('share.actions')}</span></th></tr></thead>
-      <tbody>${live.map((token) => html`<tr key=${token.id}><td><strong>${token.name}</strong> <code class="muted">${token.prefix}…</code></td>
-        <td>${date(token.created_at)}</td><td>${token.last_used_at ? ago(token.last_used_at) : t('account.never')}</td>
-        <td class="actions"><button type="button" class="button small danger-text" onClick=${() => revoke(token)}>${t('share.revoke')}</button></td></tr>`)}</tbody></table>`}
-    <form class="set-new" onSubmit=${create}>
-      <label class="visually-hidden" for="token-name">${t('account.tokenName')}</label>
-      <input id="token-name" name="name" maxlength="100" placeholder=${t('account.tokenPlaceholder')}/>
-      <button type="submit" class="button small primary">${t('account.newToken')}</button></form>
-  </section>`;
 }
