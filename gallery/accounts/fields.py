@@ -42,8 +42,9 @@ class SenderName(fields.String):
         super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        name = " ".join(super()._deserialize(value, attr, data, **kwargs).split())
-        if _CONTROL.search(name) or any(c in name for c in "<>\""):
+        raw = super()._deserialize(value, attr, data, **kwargs)
+        name = " ".join(raw.split())
+        if _CONTROL.search(raw) or any(c in name for c in "<>\""):
             raise ValidationError("One line of text, without < > or quotes.")
         if not name:
             raise ValidationError("Give a name or leave it empty.")

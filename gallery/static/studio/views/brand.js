@@ -50,9 +50,8 @@ export function BrandView({ me, onChange }) {
       onChange(saved); setValues(initial(saved)); setBrand(await get('/me/brand'));
       toast(t('brand.saved'));
     } catch (e) {
-      const found = fieldErrors(e);
-      const nested = (e.fields && e.fields.branding) || {};
-      for (const [name, messages] of Object.entries(nested)) found[name] = [].concat(messages).join(' ');
+      const found = {};  // the API names brand fields branding.<name>
+      for (const [name, message] of Object.entries(fieldErrors(e))) found[name.replace(/^branding\./, '')] = message;
       setErrors(found); toastError(e);
     } finally { setBusy(false); }
   };
