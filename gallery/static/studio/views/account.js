@@ -4,7 +4,9 @@ import { t, LANGUAGES, language } from '../i18n.js';
 import { html, Field, fieldErrors, toast, toastError } from '../ui.js';
 import { Sessions, Tokens } from './account_access.js';
 
-const ZONES = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : ['UTC'];
+// Chromium's list leaves out UTC (and any zone a browser lacks): the account's own zone is always offered.
+const ZONES = ['UTC', ...(typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : []).filter((z) => z !== 'UTC')];
+const zonesWith = (zone) => (zone && !ZONES.includes(zone) ? [zone, ...ZONES] : ZONES);
 
 export function AccountView({ me, onChange, onLanguage }) {
   const [errors, setErrors] = useState({});
@@ -15,7 +17,14 @@ export function AccountView({ me, onChange, onLanguage }) {
       onChange(saved); toast(t('account.saved'));
       if (form) form.reset();
       return saved;
-    } catch (e) { setErrors(fieldErrors(e)); toastError(e); return null; }
+    } catch (e) {
+      const found = {};  // a list's errors come as allowed_origins.<index>: shown on the one field
+      for (const [name, message] of Object.entries(fieldErrors(e))) {
+        const field = name.split('.')[0];
+        found[field] = found[field] ? found[field] + ' ' + message : message;
+      }
+      setErrors(found); toastError(e); return null;
+    }
   };
   const profile = async (event) => {
     event.preventDefault();
@@ -46,7 +55,7 @@ export function AccountView({ me, onChange, onLanguage }) {
           <select id="a-lang" name="locale" value=${language()}>
             ${Object.entries(LANGUAGES).map(([code, name]) => html`<option value=${code} lang=${code}>${name}</option>`)}</select></${Field}>
         <${Field} id="a-zone" label=${t('account.timezone')} error=${errors.timezone}>
-          <select id="a-zone" name="timezone" value=${me.timezone}>${ZONES.map((z) => html`<option value=${z}>${z}</option>`)}</select></${Field}>
+          <select id="a-zone" name="timezone" value=${me.timezone}>${zonesWith(me.timezone).map((z) => html`<option value=${z}>${z}</option>`)}</select></${Field}>
       </div>
       <div class="form-actions"><button type="submit" class="button primary">${t('common.save')}</button></div>
     </form>
@@ -67,7 +76,8 @@ export function AccountView({ me, onChange, onLanguage }) {
     <form class="form panel" onSubmit=${origins}>
       <h2>${t('account.origins')}</h2>
       <${Field} id="a-origins" label=${t('account.originsLabel')} error=${errors.allowed_origins} hint=${t('account.originsHint')}>
-        <textarea id="a-origins" name="origins" rows="3" placeholder="https://www.example.com">${(me.allowed_origins || []).join('\n')}</textarea></${Field}>
+        <textarea id="a-origins" name="origins" rows="3" placeholder="https://www.example.com"
+          value=${(me.allowed_origins || []).join('\n')}></textarea></${Field}>
       <div class="form-actions"><button type="submit" class="button">${t('common.save')}</button></div>
     </form>
     </div>

@@ -61,7 +61,7 @@ export function BrandView({ me, onChange }) {
   const accent = report ? report.accent : brand.accent;
 
   return html`<div class="page">
-    <header class="page-head"><h1>${t('brand.title')}</h1><p class="muted">${t('brand.lead')}</p></header>
+    <header class="page-head"><div><h1>${t('brand.title')}</h1><p class="muted lead">${t('brand.lead')}</p></div></header>
     <div class="brand-layout">
       <div class="stack">
         <${Logo} brand=${brand} onBrand=${setBrand}/>

@@ -8,7 +8,7 @@ import { html } from '../ui.js';
 const LABELS = { instagram: 'Instagram', facebook: 'Facebook', pinterest: 'Pinterest', tiktok: 'TikTok', youtube: 'YouTube', vimeo: 'Vimeo', linkedin: 'LinkedIn' };
 export const NETWORKS = Object.keys(LABELS);
 const STYLESHEET = (document.getElementById('app').dataset.static || '/static/') + 'page/gallery.css';
-const TILES = ['#c9b9a6', '#8f9a8c', '#d8cfc4', '#6f7d86', '#b49a86', '#a7b3a0', '#e2d6c8', '#7e8a80', '#cbbfb0'];
+const TILES = ['#c9b9a6', '#8f9a8c', '#d8cfc4', '#6f7d86', '#b49a86', '#a7b3a0', '#e2d6c8', '#7e8a80'];
 
 const esc = (text) => String(text ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
 const isWeb = (url) => /^https?:\/\/[^\s/]+/i.test(url || '');
@@ -28,13 +28,13 @@ function page({ studio, logo, accent, email, phone, website, socials, words }) {
 <link rel="stylesheet" href="${esc(STYLESHEET)}">
 <style>:root{--accent:${hex(accent)};--accent-ink:#ffffff}body{pointer-events:none}</style></head><body>
 <header class="topbar"><span class="studio">${mark}</span></header>
-<section class="hero hero-plain"><div class="hero-text"><h1>Kari &amp; Ola</h1>
+<section class="hero hero-plain"><div class="hero-text" style="padding:16px 18px"><h1>Kari &amp; Ola</h1>
 <p class="hero-meta">2026-06-20 · ${name}</p></div></section>
 <div class="toolbar"><button class="button primary small" type="button" tabindex="-1">${esc(words.favourites)}</button>
 <button class="button small" type="button" tabindex="-1">${esc(words.download)}</button></div>
-<div style="display:grid;grid-template-columns:repeat(3,1fr);gap:4px;padding:0 4px">${tiles}</div>
-<p class="panel"><a>${esc(words.link)}</a></p>
-<footer class="studio-footer"><p class="studio-footer-name">${logo ? `<img class="studio-logo" src="${esc(logo)}" alt="" height="40"> ` : ''}${name}</p>
+<div style="display:grid;grid-template-columns:repeat(4,1fr);gap:4px;padding:0 4px">${tiles}</div>
+<p class="panel" style="margin:12px auto"><a>${esc(words.link)}</a></p>
+<footer class="studio-footer" style="margin-top:12px"><p class="studio-footer-name">${logo ? `<img class="studio-logo" src="${esc(logo)}" alt="" height="40"> ` : ''}${name}</p>
 <ul class="contact">${contact}</ul></footer></body></html>`;
 }
 
