@@ -42,7 +42,7 @@ export function AccountView({ me, onChange, onLanguage }) {
     const list = event.target.origins.value.split(/\s+/).map((s) => s.trim()).filter(Boolean);
     save({ allowed_origins: list });
   };
-  return html`<div class="page narrow">
+  return html`<div class="page narrow account">
     <header class="page-head"><h1>${t('account.title')}</h1></header>
     <div class="stack">
     <form class="form panel" onSubmit=${profile}>
