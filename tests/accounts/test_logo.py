@@ -150,3 +150,15 @@ def test_the_logo_routes_refuse_malformed_and_unauthorised_requests(app, make_ph
     # Unknown studios and hostile ids answer 404, never 500.
     for bad in ("nobody", "x" * 300, "..%2f..%2fetc", "%27%20OR%201=1"):
         assert anonymous.get(f"/api/v1/logos/{bad}").status_code in (400, 404)
+
+
+@pytest.mark.parametrize("content_type, body", [
+    ("multipart/form-data", b"garbage"),
+    ("multipart/form-data; boundary=xyz", b"--xyz\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nabc"),
+    ("multipart/form-data; boundary=", b"--\r\n"),
+    ("image/svg+xml", b"<svg/>"),
+])
+def test_a_malformed_multipart_body_answers_4xx(make_photographer, content_type, body):
+    _, api = make_photographer()
+    answer = api.put("/api/v1/me/logo", data=body, headers={"Content-Type": content_type})
+    assert 400 <= answer.status_code < 500 and answer.mimetype == "application/problem+json"
