@@ -42,7 +42,8 @@ def test_brand_logo_accent_contact_social_and_sender_reach_the_client(studio, ap
     # Logo: uploaded, re-encoded by the server, shown in the studio and in the preview at once.
     page.set_input_files("#b-logo", files=[{"name": "logo.png", "mimeType": "image/png", "buffer": logo_png()}])
     page.wait_for_selector("img.logo-current")
-    assert page.locator("img.logo-current").evaluate("img => img.complete && img.naturalWidth") == 480
+    page.wait_for_function("() => { const i = document.querySelector('img.logo-current');"
+                           " return i && i.complete && i.naturalWidth === 480; }")  # re-encoded, same size
     preview.locator("header .studio-logo").wait_for()
 
     # A file that is not a picture: the server's reason on the field, nothing replaced.
