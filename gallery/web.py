@@ -29,6 +29,7 @@ def healthz():
 
 def _blueprints():
     from gallery.accounts.api import blp as accounts
+    from gallery.accounts.brand_api import blp as brand
     from gallery.clients.api import blp as clients
     from gallery.clients.transfer_api import blp as client_transfer
     from gallery.retention.directory_api import blp as client_directory
@@ -62,7 +63,8 @@ def _blueprints():
     from gallery.studio.pages import blp as studio
     from gallery.inbox.api import blp as inbox
 
-    return [health, probes, accounts, client_data, client_directory, client_transfer, clients, galleries, photos, uploads_resume, files, share_links, share,
+    return [health, probes, accounts, brand, client_data, client_directory, client_transfer, clients, galleries, photos,
+            uploads_resume, files, share_links, share,
             selections, share_downloads, activity, store, store_share, store_catalogue, pages, retention,
             retention_links, retention_program, analytics, share_access, comment_replies, share_lists, store_buyer,
             download_options, gallery_app, photo_bulk, gallery_summaries, favourite_lists, studio, inbox]

@@ -1,5 +1,6 @@
 from marshmallow import Schema, fields, validate
 
+from gallery.accounts.fields import Origin, SenderName, SocialLink, WebUrl
 from gallery.core.schemas import Email, Locale, Password, Text, Timezone
 
 
@@ -17,19 +18,27 @@ class LoginSchema(Schema):
 
 
 class BrandingSchema(Schema):
-    logo_url = fields.Url(validate=validate.Length(max=500), allow_none=True)
-    accent_color = fields.String(validate=validate.Regexp(r"^#[0-9a-fA-F]{6}$"), allow_none=True)
+    """What the studio shows its clients (merged key by key by PATCH /me; null removes a key)."""
+
+    logo_url = WebUrl(allow_none=True, metadata={
+        "description": "A logo kept elsewhere (http or https); an uploaded logo (PUT /me/logo) replaces it."})
+    accent_color = fields.String(validate=validate.Regexp(r"^#[0-9a-fA-F]{6}$", error="A colour as #rrggbb."),
+                                 allow_none=True, metadata={
+        "description": "#rrggbb; clients see it darkened when it would not read (GET /brand/accent tells)."})
+    sender_name = SenderName(allow_none=True, metadata={
+        "description": "The name the studio's mail comes from (default: the studio's name)."})
     contact_email = Email(allow_none=True)
-    contact_phone = fields.String(validate=validate.Length(max=40), allow_none=True)
-    website = fields.Url(validate=validate.Length(max=500), allow_none=True)
-    # Social profiles shown on the client page (full https:// addresses).
-    instagram = fields.Url(validate=validate.Length(max=500), allow_none=True)
-    facebook = fields.Url(validate=validate.Length(max=500), allow_none=True)
-    pinterest = fields.Url(validate=validate.Length(max=500), allow_none=True)
-    tiktok = fields.Url(validate=validate.Length(max=500), allow_none=True)
-    youtube = fields.Url(validate=validate.Length(max=500), allow_none=True)
-    vimeo = fields.Url(validate=validate.Length(max=500), allow_none=True)
-    linkedin = fields.Url(validate=validate.Length(max=500), allow_none=True)
+    contact_phone = fields.String(allow_none=True, validate=validate.Regexp(
+        r"^\+?[0-9][0-9 ().\-/]{2,38}$", error="A phone number: digits, spaces, + ( ) - . /"))
+    website = WebUrl(allow_none=True)
+    # Social profiles shown on the client page: a full address on the network, or @handle.
+    instagram = SocialLink("instagram", allow_none=True)
+    facebook = SocialLink("facebook", allow_none=True)
+    pinterest = SocialLink("pinterest", allow_none=True)
+    tiktok = SocialLink("tiktok", allow_none=True)
+    youtube = SocialLink("youtube", allow_none=True)
+    vimeo = SocialLink("vimeo", allow_none=True)
+    linkedin = SocialLink("linkedin", allow_none=True)
 
 
 class PhotographerSchema(Schema):
@@ -39,9 +48,9 @@ class PhotographerSchema(Schema):
     timezone = Timezone()
     locale = Locale()
     branding = fields.Nested(BrandingSchema)
-    allowed_origins = fields.List(
-        fields.Url(schemes={"http", "https"}, validate=validate.Length(max=200)), validate=validate.Length(max=20)
-    )
+    allowed_origins = fields.List(Origin(), validate=validate.Length(max=20), metadata={
+        "description": "Origins of your own website allowed to call the API from a browser (CORS), e.g. "
+                       "https://www.example.com: https (http only for localhost), no path."})
     created_at = fields.DateTime(dump_only=True)
 
 
@@ -104,3 +113,50 @@ class SignOutEverywhereSchema(Schema):
 class SignOutEverywhereResultSchema(Schema):
     sessions_ended = fields.Integer()
     tokens_revoked = fields.Integer()
+
+
+class SocialSchema(Schema):
+    network = fields.String()
+    label = fields.String(metadata={"description": "The network's own name, e.g. TikTok."})
+    url = fields.String()
+
+
+class BrandSchema(Schema):
+    """The studio as its clients see it: on the client page, in the share API and in every mail."""
+
+    studio_name = fields.String()
+    sender_name = fields.String(metadata={"description": "The From name of the studio's mail."})
+    logo_url = fields.String(allow_none=True)
+    logo_uploaded = fields.Boolean()
+    email = fields.String(allow_none=True, metadata={"description": "Contact address (default: the account's)."})
+    phone = fields.String(allow_none=True)
+    website = fields.String(allow_none=True)
+    website_label = fields.String(allow_none=True)
+    socials = fields.List(fields.Nested(SocialSchema))
+    accent = fields.String(metadata={"description": "The accent clients see: the chosen one, darkened if needed."})
+    accent_ink = fields.String(metadata={"description": "The text colour on accent buttons."})
+    chosen = fields.String(allow_none=True, metadata={"description": "The accent the photographer chose."})
+    adjusted = fields.Boolean(metadata={"description": "True when the chosen accent was darkened to read."})
+
+
+class AccentQuerySchema(Schema):
+    colour = fields.String(required=True, validate=validate.Regexp(
+        r"^#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})$", error="A colour as #rrggbb."))
+
+
+class AccentReportSchema(Schema):
+    chosen = fields.String(metadata={"description": "The colour asked about, as #rrggbb."})
+    accent = fields.String(metadata={"description": "What clients see: darkened in its own hue until it reads."})
+    accent_ink = fields.String()
+    adjusted = fields.Boolean(metadata={"description": "True when the colour does not read as it is (a warning)."})
+    contrast = fields.Float(metadata={"description": "Contrast of the chosen colour against the page (WCAG 2)."})
+    accent_contrast = fields.Float(metadata={"description": "Contrast of the colour clients see."})
+    minimum = fields.Float(metadata={"description": "The contrast required (4.5:1, WCAG AA)."})
+    background = fields.String(metadata={"description": "The page background the accent must read on."})
+
+
+class LogoFormSchema(Schema):
+    """Documents the multipart body of PUT /me/logo."""
+
+    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary", "description":
+                      "PNG, JPEG or WebP, at most 2 MB, 32 to 6000 px a side (SVG is not accepted)."})

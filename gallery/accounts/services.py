@@ -94,13 +94,21 @@ def revoke_token(photographer: Photographer, token_id: str) -> ApiToken:
 
 
 def update_profile(photographer: Photographer, changes: dict) -> Photographer:
-    from gallery.accounts.credentials import change_password
+    """Apply a PATCH of /me. `branding` is merged key by key (a null removes the key), so a screen that edits
+    the contact never drops the accent or the uploaded logo; the origins are kept once each, in order."""
+    from gallery.accounts.credentials import change_password, require_scope
 
     password = changes.pop("password", None)
     current_password = changes.pop("current_password", None)
     revoke_tokens = changes.pop("revoke_tokens", False)
     if password:
         change_password(photographer, current_password, password, revoke_tokens=revoke_tokens)
+    if "allowed_origins" in changes:
+        require_scope("account")  # who may call the API from a browser is a credential setting
+        changes["allowed_origins"] = list(dict.fromkeys(changes["allowed_origins"] or []))
+    if "branding" in changes:
+        merged = {**(photographer.branding or {}), **(changes.pop("branding") or {})}
+        photographer.branding = {key: value for key, value in merged.items() if value is not None}
     for key, value in changes.items():
         setattr(photographer, key, value)
     return photographer

@@ -21,6 +21,7 @@ from jinja2 import TemplateNotFound
 from markupsafe import Markup, escape
 
 from gallery.core import clock
+from gallery.core.colours import readable_accent
 from gallery.core.locales import LANGUAGES as core_languages, language_or_default
 
 LANGUAGES = tuple(core_languages)
@@ -32,7 +33,6 @@ _UTF8_QP = charset.Charset("utf-8")
 _UTF8_QP.header_encoding = charset.SHORTEST
 _UTF8_QP.body_encoding = charset.QP
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
-_HEX_COLOUR = re.compile(r"^#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
 DEFAULT_ACCENT = "#222222"
 
 
@@ -48,8 +48,9 @@ def display_name(name: str | None, limit: int = 78) -> str:
 
 @dataclass(frozen=True)
 class Brand:
-    """Who a mail is from: the studio's name (the From display name; the address stays the platform's,
-    for SPF and DKIM), where replies go, and what the header shows."""
+    """Who a mail is from: the studio's sender name, else its name (the From display name; the address stays
+    the platform's, for SPF and DKIM), where replies go, and what the header shows. Built from the studio's
+    brand by gallery.accounts.branding.mail_brand."""
 
     name: str
     reply_to: str | None = None
@@ -57,30 +58,18 @@ class Brand:
     accent: str | None = None
     phone: str | None = None
     website: str | None = None
+    sender_name: str | None = None
     extra: dict = field(default_factory=dict)
 
     @property
     def accent_colour(self) -> str:
-        """The accent as #rrggbb, darkened until white text on it reads (WCAG contrast 4.5:1)."""
-        match = _HEX_COLOUR.match((self.accent or "").strip())
-        if not match:
-            return DEFAULT_ACCENT
-        digits = match.group(1)
-        if len(digits) == 3:
-            digits = "".join(c * 2 for c in digits)
-        rgb = [int(digits[i:i + 2], 16) for i in (0, 2, 4)]
-        while _contrast_with_white(rgb) < 4.5:
-            rgb = [int(c * 0.9) for c in rgb]
-        return "#" + "".join(f"{c:02x}" for c in rgb)
+        """The accent as #rrggbb, kept readable by the one rule the client page uses (gallery.core.colours)."""
+        return readable_accent(self.accent, default=DEFAULT_ACCENT)
 
-
-def _contrast_with_white(rgb: list[int]) -> float:
-    def channel(c: int) -> float:
-        c = c / 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    luminance = 0.2126 * channel(rgb[0]) + 0.7152 * channel(rgb[1]) + 0.0722 * channel(rgb[2])
-    return 1.05 / (luminance + 0.05)
+    @property
+    def from_name(self) -> str:
+        """The From display name: the studio's sender name for mail, else its name."""
+        return display_name(self.sender_name) or self.name
 
 
 def platform_address() -> tuple[str, str]:
@@ -150,12 +139,12 @@ def build(*, to: str, to_name: str | None, subject: str, text: str, html: str | 
         message = _text_part(text, "plain")
         del message["MIME-Version"]
     message["MIME-Version"] = "1.0"
-    message["From"] = _mailbox((brand.name if brand else None) or platform_name, sender)
+    message["From"] = _mailbox((brand.from_name if brand else None) or platform_name, sender)
     message["To"] = _mailbox(to_name, to)
     if reply_to:
         message["Reply-To"] = _mailbox(None, reply_to)
     elif brand and brand.reply_to:
-        message["Reply-To"] = _mailbox(brand.name, brand.reply_to)
+        message["Reply-To"] = _mailbox(brand.from_name, brand.reply_to)
     message["Subject"] = _header_text(display_name(subject, limit=300))
     message["Date"] = format_datetime(clock.now())
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "gallery.local")

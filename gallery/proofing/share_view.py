@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from sqlalchemy import Integer, bindparam, func, select, tuple_
 
+from gallery.accounts.branding import contact, public_branding
 from gallery.core.pagination import Page, decode_cursor, page_of
 from gallery.core.queries import prebuilt
 from gallery.engagement.services import record_event
 from gallery.extensions import db
-from gallery.galleries.models import Gallery, Photo, Rendition
+from gallery.galleries.models import Photo, Rendition
 from gallery.proofing.favourites import get_list, selection_state
 from gallery.proofing.models import DEFAULT_LIST_NAME, Favourite, FavouriteList
-from gallery.sharing.access import ShareAccess, contact_of
+from gallery.sharing.access import ShareAccess
 from gallery.sharing.visibility import (get_visible_photo, permissions, sized_renditions, visible_in,
                                         visible_photos, visible_sets)
 
@@ -40,9 +41,9 @@ def renditions_of(access: ShareAccess, photo_ids: list[str], rows, purpose: str 
 def share_view(access: ShareAccess) -> dict:
     """GET /share/{token}: the gallery as this link sees it; records gallery_viewed."""
     gallery = access.gallery
-    contact = contact_of(gallery)
+    photographer = gallery.photographer
     view = {"id": gallery.id, "title": gallery.title, "role": access.role, "locked": access.locked,
-            "photographer": {**contact, "branding": _public_branding(gallery)}}
+            "photographer": {**contact(photographer), "branding": public_branding(photographer)}}
     if access.locked:
         return view  # the title and the studio, nothing else until the password is given
     cover = None
@@ -60,12 +61,6 @@ def share_view(access: ShareAccess) -> dict:
                  client_id=access.client_id, visitor_id=access.visitor_id,
                  payload={"role": access.role, "link": access.link.id})  # visits per link in the studio
     return view
-
-
-def _public_branding(gallery: Gallery) -> dict:
-    return {k: v for k, v in (gallery.photographer.branding or {}).items() if k in
-            {"logo_url", "primary_color", "accent_color", "font", "contact_email", "contact_phone", "phone", "website",
-             "instagram", "facebook", "pinterest", "tiktok", "youtube", "vimeo", "linkedin"}}
 
 
 PAGE_PHOTO_COLUMNS = (Photo.id, Photo.set_id, Photo.original_filename, Photo.width, Photo.height,

@@ -7,6 +7,7 @@ from flask import Response, redirect, render_template, request
 from flask_smorest import Blueprint
 from marshmallow import ValidationError
 
+from gallery.accounts.branding import contact
 from gallery.accounts.auth import current_photographer, photographer_required
 from gallery.errors import Problem
 from gallery.core.transaction import commit
@@ -94,7 +95,7 @@ def referral_landing(code):
 
     referral = referrals.find(code)
     photographer = db.session.get(Photographer, referral.photographer_id)
-    website = (photographer.branding or {}).get("website")
+    website = contact(photographer)["website"]
     parts = urlsplit(website) if isinstance(website, str) else None
     destination = host = None
     if parts is not None and parts.scheme in {"http", "https"} and parts.hostname:

@@ -13,7 +13,7 @@ from gallery.clients.models import Client
 from gallery.engagement.services import record_event
 from gallery.extensions import db
 from gallery import mail
-from gallery.accounts.branding import mail_brand
+from gallery.accounts.branding import contact, mail_brand
 from gallery.galleries.models import Gallery, Photo, Rendition
 from gallery.sharing.models import ShareLink
 from gallery.retention import content, mail_facts, offers, schedule, tokens, words
@@ -127,7 +127,7 @@ def _target(message, client: Recipient, photographer: Photographer, now: datetim
         return guest_url(message.visitor_id, now)  # never the client's own link
     link = gallery_url(message.gallery_id, client.id, now)
     if link is None and message.rule in ("anniversary", "dormant", "loyalty", "campaign", "referral"):
-        link = (photographer.branding or {}).get("website") or None
+        link = contact(photographer)["website"]
     if link is None and message.rule != "campaign":
         raise NothingToSay("no gallery or website to link to")
     return link

@@ -30,6 +30,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import bindparam, select
 
 from gallery.accounts.auth import bearer_token
+from gallery.accounts.branding import contact
 from gallery.core import clock, transaction
 from gallery.core.keyring import itsdangerous_keys
 from gallery.core.queries import prebuilt
@@ -134,17 +135,8 @@ def _load(purpose: str, token: str | None, max_age: int) -> dict | None:
     return memo[key]
 
 
-def contact_of(gallery: Gallery) -> dict:
-    """The photographer's contact, shown whenever a client is turned away."""
-    photographer = gallery.photographer
-    branding = photographer.branding or {}
-    return {"studio_name": photographer.studio_name,
-            "email": branding.get("contact_email") or photographer.email,
-            "phone": branding.get("contact_phone") or branding.get("phone"), "website": branding.get("website")}
-
-
 def _gone(gallery: Gallery, detail: str) -> Problem:
-    return Problem(410, detail, contact=contact_of(gallery))
+    return Problem(410, detail, contact=contact(gallery.photographer))
 
 
 def link_state_problem(link: ShareLink, gallery: Gallery) -> Problem | None:

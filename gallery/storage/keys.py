@@ -12,3 +12,8 @@ def rendition_key(gallery_id: str, photo_id: str, name: str, fmt: str) -> str:
 
 def gallery_prefixes(gallery_id: str) -> list[str]:
     return [f"originals/{gallery_id}/", f"renditions/{gallery_id}/"]
+
+
+def logo_key(photographer_id: str, version: str) -> str:
+    """A studio's uploaded logo (re-encoded as PNG by us; `version` is a digest of those bytes)."""
+    return f"brand/{photographer_id}/logo-{version}.png"

@@ -18,10 +18,11 @@ from flask import Response, current_app, request
 from flask_smorest import Blueprint
 from PIL import Image, ImageOps
 
+from gallery.accounts.branding import studio_brand
 from gallery.errors import Problem
 from gallery.sharing.access import find_link, link_state_problem, resolve_share
 from gallery.storage import ObjectNotFound, get_storage
-from gallery.web_client import brand, services
+from gallery.web_client import services
 
 blp = Blueprint("gallery_app", __name__, description="The gallery as an installable web app (manifest, icons, "
                                                      "service worker)")
@@ -45,13 +46,13 @@ def manifest(token):
     """The gallery's web app manifest: its title as the name, icons from its cover, scoped to /g/{token}."""
     link, gallery, access = _open(token)
     photographer = services.photographer_of(gallery)
-    colours = brand.colours(photographer)
+    accent = studio_brand(photographer)["accent"]
     scope = f"/g/{token}"
     body = {
         "id": scope, "name": f"{gallery.title} · {photographer.studio_name}"[:120], "short_name": gallery.title[:30],
         "description": gallery.description[:300] if gallery.description else photographer.studio_name,
         "start_url": scope, "scope": scope, "display": "standalone", "orientation": "any",
-        "background_color": "#ffffff", "theme_color": colours["accent"],
+        "background_color": "#ffffff", "theme_color": accent,
         "icons": [{"src": f"{scope}/icon-{size}.png", "sizes": f"{size}x{size}", "type": "image/png",
                    "purpose": "any"} for size in ICON_SIZES]
                  + [{"src": f"{scope}/icon-512.png", "sizes": "512x512", "type": "image/png", "purpose": "maskable"}],
@@ -77,11 +78,12 @@ def icon(token, size):
                 source = b"".join(get_storage().iter_range(rendition.storage_key))
             except ObjectNotFound:
                 source = None
-    etag = hashlib.sha256(f"{size}:{hashlib.sha256(source).hexdigest() if source else ''}:"
-                          f"{brand.colours(services.photographer_of(gallery))['accent']}".encode()).hexdigest()[:32]
+    accent = studio_brand(services.photographer_of(gallery))["accent"]
+    etag = hashlib.sha256(f"{size}:{hashlib.sha256(source).hexdigest() if source else ''}:{accent}".encode()
+                          ).hexdigest()[:32]
     if request.if_none_match.contains(etag):
         return Response(status=304, headers={"ETag": f'"{etag}"'})
-    png = _icon_png(source, size, brand.colours(services.photographer_of(gallery))["accent"])
+    png = _icon_png(source, size, accent)
     return Response(png, mimetype="image/png", headers={"ETag": f'"{etag}"',
                                                          "Cache-Control": f"private, max-age={ICON_MAX_AGE}"})
 

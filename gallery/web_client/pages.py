@@ -8,11 +8,12 @@ from flask import make_response, render_template, request
 from flask_babel import force_locale
 from flask_smorest import Blueprint
 
+from gallery.accounts import branding
 from gallery.errors import Problem
 from gallery.proofing.models import DEFAULT_LIST_NAME
 from gallery.sharing.links import page_url
-from gallery.sharing.access import contact_of, find_link, link_state_problem, resolve_share
-from gallery.web_client import brand, i18n, services
+from gallery.sharing.access import find_link, link_state_problem, resolve_share
+from gallery.web_client import i18n, services
 from gallery.web_client.strings import script_strings
 
 blp = Blueprint("pages", __name__, description="The client gallery page (HTML for browsers and link-preview crawlers)")
@@ -70,7 +71,7 @@ def _render(token: str, photo_id: str | None = None):
     language, explicit = i18n.share_language(request, link, gallery)
     if problem is not None:
         return _page("page/expired.html", 410, language=language, explicit=explicit, photographer=photographer,
-                     gallery=gallery, detail=problem.detail, contact=contact_of(gallery),
+                     gallery=gallery, detail=problem.detail, contact=branding.contact(photographer),
                      reason=services.gone_reason(link, gallery))
     access = resolve_share(token, require_unlocked=False)
     with force_locale(language):
@@ -94,7 +95,7 @@ def _render(token: str, photo_id: str | None = None):
 
 
 def _page(template: str, status: int, *, language: str, photographer, explicit: bool = False, **context):
-    studio = brand.brand_of(photographer)
+    studio = branding.studio_brand(photographer)
     # The studio's colours as one inline rule, allowed by its hash (the policy allows no other inline style).
     brand_css = f":root{{--accent:{studio['accent']};--accent-ink:{studio['accent_ink']}}}" if studio else ""
     with force_locale(language):

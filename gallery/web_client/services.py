@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from sqlalchemy import select
 
+from gallery.accounts.branding import logo_origin
 from gallery.accounts.models import Photographer
 from gallery.extensions import db
 from gallery.galleries.models import Gallery, Photo, Rendition
@@ -131,8 +132,6 @@ def content_security_policy(photographer: Photographer | None, style_hashes: lis
         if url:
             parts = urlsplit(url)
             image_sources.append(f"{parts.scheme}://{parts.netloc}")
-    from gallery.web_client.brand import logo_origin
-
     if logo_origin(photographer):
         image_sources.append(logo_origin(photographer))
     if settings.storage_backend == "s3" and not settings.s3_endpoint_url and settings.s3_bucket:

@@ -11,7 +11,7 @@ from PIL import Image
 
 from gallery.core import clock
 from gallery.extensions import db
-from gallery.web_client.brand import contrast, readable_accent
+from gallery.core.colours import contrast, readable_accent
 
 BRANDING = {"accent_color": "#f5d142", "contact_email": "hello@northlight.example", "contact_phone": "+47 912 34 567",
             "website": "https://www.northlight.example", "instagram": "https://instagram.com/northlight",

@@ -11,6 +11,7 @@ import { HomeView } from './views/home.js';
 import { MessagesView } from './views/messages.js';
 import { StoreView } from './views/store.js';
 import { ClientsView } from './views/clients.js';
+import { BrandView } from './views/brand.js';
 
 // The sidebar's sections, one line each: the route name, its icon, its label's key, and the view.
 // `props` are what the view gets besides `me` and `parts` (the route's path segments).
@@ -20,6 +21,7 @@ const SECTIONS = [
   { name: 'clients', icon: 'people', label: 'nav.clients', view: ClientsView },
   { name: 'messages', icon: 'chat', label: 'nav.messages', view: MessagesView },
   { name: 'store', icon: 'cart', label: 'store.nav', view: StoreView },
+  { name: 'brand', icon: 'palette', label: 'nav.brand', view: BrandView, props: 'account' },
   { name: 'account', icon: 'user', label: 'nav.account', view: AccountView, props: 'account' },
 ];
 

@@ -7,6 +7,7 @@ export const AREAS = [
   'messages',
   'store',
   'clients',
+  'settings',
 ];
 let lang = 'en';
 let catalog = {};

@@ -39,6 +39,7 @@ const ICONS = {
   alert: 'M12 3 2 20h20zM12 9v5M12 17h.01',
   clock: 'M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18zM12 7v5l3 3',
   image: 'M4 5h16v14H4zM4 15l4-4 5 5 3-3 4 4M15 9h.01',
+  palette: 'M12 3a9 9 0 1 0 0 18c1.1 0 1.6-.8 1.6-1.6 0-.9-.7-1.3-.7-2.1 0-.8.7-1.3 1.5-1.3H17a4 4 0 0 0 4-4C21 6.6 17 3 12 3zM7.5 11h.01M10 7h.01M14.5 7h.01M17 11h.01',
 };
 
 export function Icon({ name, size = 18, label }) {

@@ -1,9 +1,12 @@
-import { useEffect, useState } from 'preact/hooks';
-import { get, patch, post, del } from '../api.js';
-import { t, LANGUAGES, language, date, ago } from '../i18n.js';
-import { html, Field, Icon, fieldErrors, toast, toastError, copyText, confirmAction } from '../ui.js';
+import { useState } from 'preact/hooks';
+import { patch } from '../api.js';
+import { t, LANGUAGES, language } from '../i18n.js';
+import { html, Field, fieldErrors, toast, toastError } from '../ui.js';
+import { Sessions, Tokens } from './account_access.js';
 
-const ZONES = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : ['UTC'];
+// Chromium's list leaves out UTC (and any zone a browser lacks): the account's own zone is always offered.
+const ZONES = ['UTC', ...(typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : []).filter((z) => z !== 'UTC')];
+const zonesWith = (zone) => (zone && !ZONES.includes(zone) ? [zone, ...ZONES] : ZONES);
 
 export function AccountView({ me, onChange, onLanguage }) {
   const [errors, setErrors] = useState({});
@@ -14,7 +17,14 @@ export function AccountView({ me, onChange, onLanguage }) {
       onChange(saved); toast(t('account.saved'));
       if (form) form.reset();
       return saved;
-    } catch (e) { setErrors(fieldErrors(e)); toastError(e); return null; }
+    } catch (e) {
+      const found = {};  // a list's errors come as allowed_origins.<index>: shown on the one field
+      for (const [name, message] of Object.entries(fieldErrors(e))) {
+        const field = name.split('.')[0];
+        found[field] = found[field] ? found[field] + ' ' + message : message;
+      }
+      setErrors(found); toastError(e); return null;
+    }
   };
   const profile = async (event) => {
     event.preventDefault();
@@ -32,7 +42,7 @@ export function AccountView({ me, onChange, onLanguage }) {
     const list = event.target.origins.value.split(/\s+/).map((s) => s.trim()).filter(Boolean);
     save({ allowed_origins: list });
   };
-  return html`<div class="page narrow">
+  return html`<div class="page narrow account">
     <header class="page-head"><h1>${t('account.title')}</h1></header>
     <div class="stack">
     <form class="form panel" onSubmit=${profile}>
@@ -45,7 +55,7 @@ export function AccountView({ me, onChange, onLanguage }) {
           <select id="a-lang" name="locale" value=${language()}>
             ${Object.entries(LANGUAGES).map(([code, name]) => html`<option value=${code} lang=${code}>${name}</option>`)}</select></${Field}>
         <${Field} id="a-zone" label=${t('account.timezone')} error=${errors.timezone}>
-          <select id="a-zone" name="timezone" value=${me.timezone}>${ZONES.map((z) => html`<option value=${z}>${z}</option>`)}</select></${Field}>
+          <select id="a-zone" name="timezone" value=${me.timezone}>${zonesWith(me.timezone).map((z) => html`<option value=${z}>${z}</option>`)}</select></${Field}>
       </div>
       <div class="form-actions"><button type="submit" class="button primary">${t('common.save')}</button></div>
     </form>
@@ -61,46 +71,15 @@ export function AccountView({ me, onChange, onLanguage }) {
       </div>
       <div class="form-actions"><button type="submit" class="button">${t('account.changePassword')}</button></div>
     </form>
+    <${Sessions}/>
     <${Tokens}/>
     <form class="form panel" onSubmit=${origins}>
       <h2>${t('account.origins')}</h2>
       <${Field} id="a-origins" label=${t('account.originsLabel')} error=${errors.allowed_origins} hint=${t('account.originsHint')}>
-        <textarea id="a-origins" name="origins" rows="3" placeholder="https://www.example.com">${(me.allowed_origins || []).join('\n')}</textarea></${Field}>
+        <textarea id="a-origins" name="origins" rows="3" placeholder="https://www.example.com"
+          value=${(me.allowed_origins || []).join('\n')}></textarea></${Field}>
       <div class="form-actions"><button type="submit" class="button">${t('common.save')}</button></div>
     </form>
     </div>
   </div>`;
-}
-
-function Tokens() {
-  const [tokens, setTokens] = useState([]);
-  const [issued, setIssued] = useState(null);
-  const load = () => get('/auth/tokens').then((r) => setTokens(r.items)).catch(toastError);
-  useEffect(() => { load(); }, []);
-  const create = async (event) => {
-    event.preventDefault();
-    const name = event.target.name.value.trim();
-    if (!name) return;
-    try { const token = await post('/auth/tokens', { name }); setIssued(token.token); event.target.reset(); load(); } catch (e) { toastError(e); }
-  };
-  const revoke = async (token) => {
-    if (!(await confirmAction({ title: t('account.revokeTitle', { name: token.name }), message: t('account.revokeText'), confirm: t('share.revoke') }))) return;
-    try { await del(`/auth/tokens/${token.id}`); load(); } catch (e) { toastError(e); }
-  };
-  const live = tokens.filter((token) => !token.revoked_at);
-  return html`<section class="form panel">
-    <h2>${t('account.tokens')}</h2>
-    <p class="muted">${t('account.tokensText')}</p>
-    ${issued && html`<div class="notice" role="status"><p>${t('account.tokenOnce')}<br/><code class="filter">${issued}</code></p>
-      <button type="button" class="button small" onClick=${() => copyText(issued)}><${Icon} name="copy"/>${t('share.copy')}</button></div>`}
-    ${live.length > 0 && html`<table class="table"><thead><tr><th scope="col">${t('account.tokenName')}</th><th scope="col">${t('account.tokenCreated')}</th>
-      <th scope="col">${t('account.tokenUsed')}</th><th scope="col"><span class="visually-hidden">${t('share.actions')}</span></th></tr></thead>
-      <tbody>${live.map((token) => html`<tr key=${token.id}><td><strong>${token.name}</strong> <code class="muted">${token.prefix}…</code></td>
-        <td>${date(token.created_at)}</td><td>${token.last_used_at ? ago(token.last_used_at) : t('account.never')}</td>
-        <td class="actions"><button type="button" class="button small danger-text" onClick=${() => revoke(token)}>${t('share.revoke')}</button></td></tr>`)}</tbody></table>`}
-    <form class="set-new" onSubmit=${create}>
-      <label class="visually-hidden" for="token-name">${t('account.tokenName')}</label>
-      <input id="token-name" name="name" maxlength="100" placeholder=${t('account.tokenPlaceholder')}/>
-      <button type="submit" class="button small primary">${t('account.newToken')}</button></form>
-  </section>`;
 }
