@@ -127,6 +127,7 @@ def run(size: int, sink: SmtpSink) -> float:
     app = create_app({"env": "testing", "database_url": BASE_URL, "secret_key": "bench-secret-key-" + "x" * 32,
                       "mail_dir": tempfile.mkdtemp(prefix="bench-mail-"), "public_base_url": "https://bench.example",
                       "redis_url": REDIS_URL, "mail_backend": "smtp", "smtp_host": "127.0.0.1",
+                      "database_statement_timeout": 0,  # the bulk load runs for minutes on a busy machine
                       "smtp_port": sink.port})
     mail_queue = Queue("mail", connection=Redis.from_url(REDIS_URL))
     with app.app_context():
