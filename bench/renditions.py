@@ -245,9 +245,17 @@ def main() -> None:
           "can reach a lower ratio", flush=True)
 
     print("# ceiling, ms per photo (median of the rounds): decode | resizes | encodes", flush=True)
-    for side, parts in stages(photos, max(2, args.rounds // 2)).items():
+    parts_of = stages(photos, max(2, args.rounds // 2))
+    for side, parts in parts_of.items():
         print(f"#   {side:<7} " + " | ".join(f"{stage} {runs.median:6.1f}" for stage, runs in parts.items())
               + f" | sum {sum(runs.median for runs in parts.values()):6.1f}", flush=True)
+    ours_parts, set_ms = parts_of["ours"], cpu["pyvips"].median * 1000
+    floor_ms = ours_parts["decode"].median + ours_parts["encode"].median
+    print(f"BENCH renditions_ceiling_decode_encode {floor_ms / set_ms:.2f} ratio_to_pyvips (our decode + our encodes of "
+          f"the same files alone: {floor_ms:.0f} ms of pyvips' {set_ms:.0f} ms)", flush=True)
+    print(f"BENCH renditions_ceiling_with_resize {(floor_ms + ours_parts['resize'].median) / set_ms:.2f} "
+          "ratio_to_pyvips (decode + our resizes + encodes: what any pipeline with these decoder, resampler and "
+          "encoder settings costs at least)", flush=True)
     quality(photos[:args.quality_photos], MARK_TEXT)
     load_footer()
 

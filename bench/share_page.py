@@ -283,7 +283,9 @@ def main() -> None:
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: make system-packages (Debian package wrk)")
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    import gallery  # noqa: F401  (first: tests/ holds a `packaging` test package that would shadow PyPI's)
+
+    sys.path.append(str(Path(__file__).resolve().parent.parent / "tests"))
     from conftest import ensure_postgres_database
 
     machine_header("share_page")

@@ -5,7 +5,8 @@ against the same bytes sent over loopback HTTP by a bare socket with sendfile(2)
 server can reach here; and the gunicorn worker's peak RSS growth while streaming (target: < 50 MB).
 Then (bench/lib/zipload.py) the time to the first byte of the 2 GB zip on local storage and from an S3
 server (moto's, over HTTP), with the CRC-32 recorded at upload vs computed in the first zip request, and
-the share page's p99 while ten zips stream from S3, under gthread and sync workers.
+the share page's p99 while ten zips stream from S3: on the same gunicorn pool, on a pool of their own, and on
+that pool at a lower CPU priority. BENCH_ZIP_LOAD_ONLY=1 skips the throughput part.
 Files are random bytes under bench/out/zip/ (made once, reused).
 """
 from __future__ import annotations
@@ -138,6 +139,12 @@ def main() -> None:
     settings = {"env": "testing", "database_url": f"sqlite:///{OUT / 'bench.db'}", "secret_key": SECRET,
                 "storage_dir": str(storage), "mail_dir": str(OUT / "mail"), "redis_url": ""}
     token = setup_app(settings, paths)
+    if os.environ.get("BENCH_ZIP_LOAD_ONLY"):
+        from bench.lib import zipload
+
+        zipload.run(settings, paths, token, OUT)
+        load_footer()
+        return
     cat = ["cat", *map(str, paths)]
     with Gunicorn(settings, workers=1, extra_args=["--timeout", "600"]) as server:
         url = f"{server.base}/api/v1/share/{token}/download.zip"

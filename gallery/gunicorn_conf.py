@@ -45,6 +45,12 @@ loglevel = os.environ.get("GALLERY_WEB_LOG_LEVEL", "info")
 forwarded_allow_ips = ""
 secure_scheme_headers: dict[str, str] = {}
 proc_name = "gallery-web"
+# A pool that serves only long streams (nginx's zip location pointed at a second `gallery serve`) can run its
+# workers at a lower CPU priority, 0 to 19 as nice(1): when the machine is busy the share page's pool gets the
+# processor first and the zips take what is left, a little slower, instead of stretching every page's latency.
+nice = _int("GALLERY_WEB_NICE", 0)
+if not 0 <= nice <= 19:
+    raise SystemExit(f"configuration error: GALLERY_WEB_NICE: expected 0 to 19, got {nice}")
 
 # Metrics from every worker are summed through files in one directory (prometheus_client multiprocess).
 use_multiprocess_metrics()
@@ -55,3 +61,8 @@ def on_starting(server):
 
     prepare_directory(os.environ["PROMETHEUS_MULTIPROC_DIR"])
 
+
+
+def post_fork(server, worker):
+    if nice:
+        os.nice(nice)

@@ -31,7 +31,7 @@ class Gunicorn:
             [str(VENV_BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{self.port}", "--log-level",
              "warning", *(extra_args or []), "wsgi:app"], cwd=ROOT, env=env)
         self.base = f"http://127.0.0.1:{self.port}"
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # a busy machine takes a while to import the app
         while True:
             try:
                 urllib.request.urlopen(self.base + "/healthz", timeout=2).read()

@@ -14,26 +14,34 @@ _MAX_MARK_PIXELS = 25_000_000
 
 
 def apply_watermark(picture: Image.Image, mark: Watermark) -> Image.Image:
-    """A copy of `picture` (RGB) with the mark centred at the mark's opacity."""
+    """A copy of `picture` (RGB) with the mark centred at the mark's opacity.
+
+    Only the mark's own box is blended (a paste through the mark's alpha, which over an opaque picture is the
+    same "over" composite): the rest of the picture is copied as it is, not converted to RGBA and back."""
+    colours, alpha, position = _placed_mark(mark, picture.size)
+    out = picture.copy()
+    out.paste(colours, position, alpha)
+    return out
+
+
+@lru_cache(maxsize=32)
+def _placed_mark(mark: Watermark, size: tuple[int, int]) -> tuple[Image.Image, Image.Image, tuple[int, int]]:
+    """The mark scaled for a picture of `size`: its colours, its alpha times the opacity, and where it goes
+    (kept: the photos of a gallery share a handful of sizes)."""
     drawn = _decode_mark(mark.png) if mark.png else _draw_text(mark.text)
-    layer = _centred_layer(drawn, picture.size)
-    alpha = layer.getchannel("A").point(lambda a: round(a * mark.opacity))
-    layer.putalpha(alpha)
-    out = picture.convert("RGBA")
-    out.alpha_composite(layer)
-    return out.convert("RGB")
+    scaled, position = _scaled(drawn, size)
+    alpha = scaled.getchannel("A").point(lambda a: round(a * mark.opacity))
+    colours = scaled.convert("RGB") if scaled.mode == "RGBA" else scaled
+    return colours, alpha, position
 
 
-def _centred_layer(mark: Image.Image, size: tuple[int, int]) -> Image.Image:
+def _scaled(mark: Image.Image, size: tuple[int, int]) -> tuple[Image.Image, tuple[int, int]]:
     width = max(1, round(size[0] * _MARK_WIDTH))
     height = max(1, round(mark.height * width / mark.width))
     if height > size[1] * 0.8:  # a tall mark on a wide picture: fit the height instead
         height = max(1, round(size[1] * 0.8))
         width = max(1, round(mark.width * height / mark.height))
-    mark = mark.resize((width, height), Image.Resampling.LANCZOS)
-    layer = Image.new("RGBA", size, (0, 0, 0, 0))
-    layer.paste(mark, ((size[0] - width) // 2, (size[1] - height) // 2))
-    return layer
+    return mark.resize((width, height), Image.Resampling.LANCZOS), ((size[0] - width) // 2, (size[1] - height) // 2)
 
 
 @lru_cache(maxsize=8)

@@ -31,9 +31,7 @@ RENDITION_LINK_TTL = 60 * 60 * 24 * 7
 def gallery_url(gallery_id: str | None, client_id: str | None, now: datetime) -> str | None:
     """The client's share link to this gallery (or, without one, to their newest gallery)."""
     stmt = (select(ShareLink.token).join(Gallery, Gallery.id == ShareLink.gallery_id)
-            .where(ShareLink.role == "client", ShareLink.revoked_at.is_(None),
-                   (ShareLink.expires_at.is_(None)) | (ShareLink.expires_at > now))
-            .order_by(ShareLink.created_at.desc()).limit(1))
+            .where(*_live_client_link(now)).order_by(ShareLink.created_at.desc(), ShareLink.id.desc()).limit(1))
     if gallery_id:
         stmt = stmt.where(ShareLink.gallery_id == gallery_id)
     elif client_id:
@@ -42,6 +40,12 @@ def gallery_url(gallery_id: str | None, client_id: str | None, now: datetime) ->
         return None
     token = db.session.scalar(stmt)
     return page_url(token) if token else None
+
+
+def _live_client_link(now: datetime) -> tuple:
+    """Which links a mail may point a client to: a client link, not revoked, not expired."""
+    return (ShareLink.role == "client", ShareLink.revoked_at.is_(None),
+            (ShareLink.expires_at.is_(None)) | (ShareLink.expires_at > now))
 
 
 def guest_url(visitor_id: str, now: datetime) -> str | None:
@@ -125,7 +129,12 @@ def _target(message, client: Recipient, photographer: Photographer, now: datetim
         return tokens.url("survey", message.id)
     if message.visitor_id:
         return guest_url(message.visitor_id, now)  # never the client's own link
-    link = gallery_url(message.gallery_id, client.id, now)
+    known = getattr(message, "_client_links", None)  # prefetch's look-up for the whole chunk
+    if known is not None and (message.gallery_id or client.id):
+        token = known[0].get(message.gallery_id) if message.gallery_id else known[1].get(client.id)
+        link = page_url(token) if token else None
+    else:
+        link = gallery_url(message.gallery_id, client.id, now)
     if link is None and message.rule in ("anniversary", "dormant", "loyalty", "campaign", "referral"):
         link = contact(photographer)["website"]
     if link is None and message.rule != "campaign":
@@ -133,16 +142,22 @@ def _target(message, client: Recipient, photographer: Photographer, now: datetim
     return link
 
 
-def render(message, client: Recipient, photographer: Photographer, now: datetime) -> tuple[str, str, str]:
-    """(subject, text, html) of `message` in the client's language."""
+_UNKNOWN = object()
+
+
+def render(message, client: Recipient, photographer: Photographer, now: datetime, *, target=_UNKNOWN,
+           favourites: list[str] | None = None, locale: str | None = None) -> tuple[str, str, str]:
+    """(subject, text, html) of `message` in the client's language. `target`, `favourites` and `locale` are what
+    `deliver` already looked up for this message (the preview leaves them to be looked up here)."""
     gallery = db.session.get(Gallery, message.gallery_id) if message.gallery_id else None
-    locale = _language(message, client)
+    locale = locale or _language(message, client)
     tz = schedule.zone(client.timezone)
-    favourites = []
-    if message.rule == "favourites":
+    if message.rule != "favourites":
+        favourites = []
+    elif favourites is None:
         favourites = mail_facts.unordered_favourites(client.id)
-        if not favourites:
-            raise NothingToSay("every favourite is ordered")
+    if message.rule == "favourites" and not favourites:
+        raise NothingToSay("every favourite is ordered")
     with force_locale(locale):
         offer = message.context.get("issued_offer")
         offer_until = datetime.fromisoformat(offer["valid_until"]).astimezone(tz).date() if offer else None
@@ -156,7 +171,8 @@ def render(message, client: Recipient, photographer: Photographer, now: datetime
                "favourites_count": len(favourites) or None,
                "cart_lines": mail_facts.cart_lines(client.id, message.gallery_id)
                if message.rule == "abandoned_cart" else []}
-        target = _target(message, client, photographer, now)
+        if target is _UNKNOWN:
+            target = _target(message, client, photographer, now)
         said = words.words_for(message, ctx, locale, link=target, offer_text=offer_text)
         # Pictures load from their own (untracked) URL; only following the link counts as a click.
         photos = [{"src": p["url"], "href": _tracked(message.id, target or p["url"])}
@@ -173,24 +189,44 @@ def render(message, client: Recipient, photographer: Photographer, now: datetime
     return said["subject"], text, html
 
 
-def prefetch(message_ids: list[str]) -> list:
-    """The messages, with their clients, galleries and studios loaded in a few queries and held by the
+def prefetch(message_ids: list[str], now: datetime | None = None) -> list:
+    """The messages, with their clients, galleries, studios and campaigns loaded in a few queries and held by the
     messages' `_prefetched` (the identity map holds unchanged objects weakly), so each message's look-ups
-    are answered from memory."""
-    from gallery.retention.models import Message
+    are answered from memory; with `now`, also each gallery's client link (as gallery_url finds it)."""
+    from gallery.retention.models import Campaign, Message
 
     if not message_ids:
         return []
     messages = list(db.session.scalars(select(Message).where(Message.id.in_(message_ids)).order_by(Message.id)))
     held = []
+    campaign_ids = {(m.context or {}).get("campaign_id") for m in messages if m.rule == "campaign"}
     for model, ids in ((Client, {m.client_id for m in messages}), (Gallery, {m.gallery_id for m in messages}),
-                       (Photographer, {m.photographer_id for m in messages})):
+                       (Photographer, {m.photographer_id for m in messages}), (Campaign, campaign_ids)):
         ids.discard(None)
         if ids:
             held.extend(db.session.scalars(select(model).where(model.id.in_(ids))))
+    links = None
+    if now is not None:
+        links = (_newest_links(ShareLink.gallery_id, {m.gallery_id for m in messages if m.gallery_id}, now),
+                 _newest_links(Gallery.client_id, {m.client_id for m in messages if m.client_id and not m.gallery_id},
+                               now))
     for message in messages:
         message._prefetched = held
+        if links is not None:
+            message._client_links = links
     return messages
+
+
+def _newest_links(key, values: set[str], now: datetime) -> dict[str, str]:
+    """gallery_url for many galleries (key ShareLink.gallery_id) or clients (Gallery.client_id) in one query:
+    the newest live client link of each."""
+    if not values:
+        return {}
+    rows = db.session.execute(
+        select(key, ShareLink.token).join(Gallery, Gallery.id == ShareLink.gallery_id)
+        .where(key.in_(values), *_live_client_link(now))
+        .order_by(ShareLink.created_at, ShareLink.id)).all()
+    return dict(rows)  # the newest wins
 
 
 def _language(message, client: Recipient) -> str:
@@ -203,10 +239,13 @@ def deliver(message, now: datetime) -> bool:
     False when the message has nothing left to say: it is suppressed with the reason, and nothing is issued."""
     photographer = db.session.get(Photographer, message.photographer_id)
     client = recipient_of(message, photographer)
+    favourites = None
     try:
-        if message.rule == "favourites" and not mail_facts.unordered_favourites(client.id):
-            raise NothingToSay("every favourite is ordered")
-        _target(message, client, photographer, now)
+        if message.rule == "favourites":
+            favourites = mail_facts.unordered_favourites(client.id)
+            if not favourites:
+                raise NothingToSay("every favourite is ordered")
+        target = _target(message, client, photographer, now)
     except NothingToSay as reason:
         message.status, message.status_reason = "suppressed", str(reason)[:200]
         return False
@@ -217,14 +256,15 @@ def deliver(message, now: datetime) -> bool:
         message.coupon_code = issued.get("code")
         if message.rule == "anniversary":
             offers.reopen_gallery_for_offer(message, datetime.fromisoformat(issued["valid_until"]))
-    subject, text, html = render(message, client, photographer, now)
+    language = _language(message, client)
+    subject, text, html = render(message, client, photographer, now, target=target, favourites=favourites,
+                                 locale=language)
     headers = {"X-Gallery-Message": message.id}
     if message.category != "transactional":
         unsubscribe = tokens.url("unsubscribe", message.id)
         headers["List-Unsubscribe"] = f"<{unsubscribe}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         headers["Precedence"] = "bulk"
-    language = _language(message, client)
     mail.queue_rendered(mail.Rendered(subject, text, html), kind=f"retention/{message.rule}", to=client.email,
                         to_name=client.name, language=language, brand=mail_brand(photographer), headers=headers,
                         photographer_id=message.photographer_id)

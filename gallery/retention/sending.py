@@ -18,7 +18,7 @@ from gallery.core.transaction import commit
 from gallery.engagement.models import Event
 from gallery.extensions import db
 from gallery.galleries.models import Gallery
-from gallery.retention import schedule
+from gallery.retention import schedule, words
 from gallery.retention.delivery import deliver, prefetch
 from gallery.retention.models import Message, RetentionRule, Unsubscribe
 from gallery.retention.planners import SUPERSEDED_BY
@@ -149,8 +149,8 @@ def deliver_claimed(message_ids: list[str], now: datetime) -> tuple[int, int]:
         chunk = message_ids[start:start + RENDER_CHUNK]
         attempted = _mark_attempts(chunk)
         try:
-            with db.session.no_autoflush:  # the chunk's rows go out together at the commit
-                queued = sum(1 for message in prefetch(attempted) if deliver(message, now))
+            with db.session.no_autoflush, words.wordings_remembered():  # the chunk's rows go out together
+                queued = sum(1 for message in prefetch(attempted, now) if deliver(message, now))
             commit()
             sent += queued
             continue

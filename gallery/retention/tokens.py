@@ -5,6 +5,8 @@ edited link fails the HMAC check; unsubscribe links must keep working for years 
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
@@ -15,7 +17,13 @@ PURPOSES = ("unsubscribe", "open", "click", "survey")
 
 
 def _serializer(purpose: str) -> URLSafeSerializer:
-    return URLSafeSerializer(itsdangerous_keys(), salt=f"retention.{purpose}")
+    return _serializer_for(tuple(itsdangerous_keys()), purpose)
+
+
+@lru_cache(maxsize=32)
+def _serializer_for(keys: tuple[str, ...], purpose: str) -> URLSafeSerializer:
+    """One serializer per key set and purpose (a mail signs four links; building them each time was a cost)."""
+    return URLSafeSerializer(list(keys), salt=f"retention.{purpose}")
 
 
 def sign(purpose: str, value) -> str:

@@ -2,6 +2,10 @@
 client's language, or the translated default (retention.content)."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Iterator
+
 from flask_babel import force_locale, gettext as _
 from sqlalchemy import select
 
@@ -48,6 +52,31 @@ def placeholder_values(ctx: dict, *, link: str | None, offer_text: str | None) -
     }
 
 
+_REMEMBERED: ContextVar[dict | None] = ContextVar("retention_wordings", default=None)
+
+
+@contextmanager
+def wordings_remembered() -> Iterator[None]:
+    """Inside the block each studio's wording of a rule in a language is read once (a chunk of mails being
+    rendered asks for the same few again and again)."""
+    token = _REMEMBERED.set({})
+    try:
+        yield
+    finally:
+        _REMEMBERED.reset(token)
+
+
+def _custom_wording(photographer_id: str, rule: str, locale: str) -> RuleWording | None:
+    remembered, key = _REMEMBERED.get(), (photographer_id, rule, locale)
+    if remembered is not None and key in remembered:
+        return remembered[key]
+    custom = db.session.scalar(select(RuleWording).where(RuleWording.photographer_id == photographer_id,
+                                                         RuleWording.rule == rule, RuleWording.locale == locale))
+    if remembered is not None:
+        remembered[key] = custom
+    return custom
+
+
 def words_for(message, ctx: dict, locale: str, *, link: str | None, offer_text: str | None) -> dict:
     """{subject, paragraphs, button} for `message` in `locale`."""
     values = placeholder_values(ctx, link=link, offer_text=offer_text)
@@ -62,9 +91,7 @@ def words_for(message, ctx: dict, locale: str, *, link: str | None, offer_text: 
         words = wording.render(texts, values)
         words["button"] = words.get("button") or _("Open your gallery")
         return words
-    custom = db.session.scalar(select(RuleWording).where(RuleWording.photographer_id == message.photographer_id,
-                                                         RuleWording.rule == message.rule,
-                                                         RuleWording.locale == locale))
+    custom = _custom_wording(message.photographer_id, message.rule, locale)
     default = content.texts(message.rule, ctx)
     if custom is None:
         return default
