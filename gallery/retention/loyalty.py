@@ -18,6 +18,7 @@ from gallery.errors import Problem
 from gallery.extensions import db
 from gallery.galleries.models import Gallery
 from gallery.core.ids import new_id
+from gallery.core.pagination import keyset, page_of
 from gallery.retention import schedule
 from gallery.retention.models import ClientTier, LoyaltyTier
 from gallery.store import perks as store_perks
@@ -29,6 +30,25 @@ MAX_TIERS = 10
 def list_tiers(photographer_id: str) -> list[LoyaltyTier]:
     return list(db.session.scalars(select(LoyaltyTier).where(LoyaltyTier.photographer_id == photographer_id)
                                    .order_by(LoyaltyTier.rank, LoyaltyTier.id)))
+
+
+def with_counts(photographer_id: str, tiers: list[LoyaltyTier]) -> list[LoyaltyTier]:
+    """Each tier with how many clients hold it now (`clients`), in one query."""
+    counts = dict(db.session.execute(select(ClientTier.tier_id, func.count()).where(
+        ClientTier.photographer_id == photographer_id).group_by(ClientTier.tier_id)).all())
+    for tier in tiers:
+        tier.clients = int(counts.get(tier.id, 0))
+    return tiers
+
+
+def clients_of(photographer_id: str, tier_id: str, *, cursor=None, limit=50):
+    """The clients holding a tier, by name: [{id, name, email, since}] and the next cursor."""
+    tier = get_owned(LoyaltyTier, tier_id, detail="No such tier.", photographer_id=photographer_id)
+    stmt = (select(Client.id, Client.name, Client.email, ClientTier.since)
+            .join(ClientTier, ClientTier.client_id == Client.id)
+            .where(ClientTier.tier_id == tier.id, Client.photographer_id == photographer_id))
+    rows = db.session.execute(keyset(stmt, keys=[Client.name, Client.id], cursor=cursor, limit=limit)).all()
+    return page_of([row._asdict() for row in rows], limit, lambda last: [last["name"], last["id"]])
 
 
 def _check(data: dict, photographer_id: str, tier_id: str | None = None) -> None:
