@@ -7,11 +7,15 @@ import { AuthView } from './views/auth.js';
 import { GalleriesView } from './views/galleries.js';
 import { GalleryView } from './views/gallery.js';
 import { AccountView } from './views/account.js';
+import { LoyaltyView } from './views/loyalty.js';
+import { MetricsView } from './views/metrics.js';
 
 // The sidebar's sections, one line each: the route name, its icon, its label's key, and the view.
 // `props` are what the view gets besides `me` and `parts` (the route's path segments).
 const SECTIONS = [
   { name: 'galleries', icon: 'galleries', label: 'nav.galleries', view: GalleriesView },
+  { name: 'loyalty', icon: 'star', label: 'nav.loyalty', view: LoyaltyView },
+  { name: 'metrics', icon: 'activity', label: 'nav.metrics', view: MetricsView },
   { name: 'account', icon: 'user', label: 'nav.account', view: AccountView, props: 'account' },
 ];
 

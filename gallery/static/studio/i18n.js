@@ -3,6 +3,7 @@
 export const LANGUAGES = { en: 'English', nb: 'Norsk bokmål', pl: 'Polski', hr: 'Hrvatski', id: 'Bahasa Indonesia' };
 // One line per area: an area's screens own their catalog, so keys never collide across areas (tests/studio/test_i18n.py).
 export const AREAS = [
+  'loyalty',
 ];
 let lang = 'en';
 let catalog = {};
