@@ -89,14 +89,16 @@ def delete_tier(photographer_id: str, tier_id: str) -> None:
     db.session.flush()
 
 
-def _stats():
+def _stats(clients=None):
+    """Lifetime spend and sessions per client (of `clients`, a SELECT of ids, when given: a sweep sums the few
+    clients touched since the last one, not every order and gallery of every studio)."""
     spend = (select(Order.client_id, func.sum(Order.total).label("spend"))
-             .where(Order.status.in_(PAID_STATUSES), Order.client_id.is_not(None))
-             .group_by(Order.client_id).subquery())
+             .where(Order.status.in_(PAID_STATUSES), Order.client_id.is_not(None)))
     sessions = (select(Gallery.client_id, func.count(Gallery.id).label("sessions"))
-                .where(Gallery.status != "draft", Gallery.client_id.is_not(None))
-                .group_by(Gallery.client_id).subquery())
-    return spend, sessions
+                .where(Gallery.status != "draft", Gallery.client_id.is_not(None)))
+    if clients is not None:
+        spend, sessions = spend.where(Order.client_id.in_(clients)), sessions.where(Gallery.client_id.in_(clients))
+    return spend.group_by(Order.client_id).subquery(), sessions.group_by(Gallery.client_id).subquery()
 
 
 def touched_since(since: datetime):
@@ -112,7 +114,7 @@ def touched_since(since: datetime):
 def qualifying(photographer_id: str | None = None, clients=None):
     """(client_id, photographer_id, tier_id, rank, timezone) for every tier each client reaches
     (of `clients`, a SELECT of client ids, when given)."""
-    spend, sessions = _stats()
+    spend, sessions = _stats(clients)
     spent = func.coalesce(spend.c.spend, 0)
     held = func.coalesce(sessions.c.sessions, 0)
     stmt = (select(Client.id.label("client_id"), Client.photographer_id, Client.timezone,
@@ -160,9 +162,9 @@ def recompute(now: datetime | None = None, photographer_id: str | None = None,
         table = ClientTier.__table__
         db.session.execute(table.update().where(table.c.client_id == bindparam("b_client_id"))
                            .values(tier_id=bindparam("b_tier_id"), since=bindparam("b_since")), moved)
-    # Clients who reach no tier any more hold none.
-    reached = qualifying(photographer_id).with_only_columns(Client.id).where(Client.id == ClientTier.client_id)
-    gone = delete(ClientTier).where(~reached.exists())
+    # Clients who reach no tier any more hold none (an anti-join on the clients that reach one, of those touched).
+    reached = qualifying(photographer_id, clients).with_only_columns(Client.id)
+    gone = delete(ClientTier).where(ClientTier.client_id.not_in(reached))
     if photographer_id:
         gone = gone.where(ClientTier.photographer_id == photographer_id)
     if clients is not None:
