@@ -31,7 +31,8 @@ REDIS_URL = os.environ.get("GALLERY_BENCH_REDIS_URL", "redis://127.0.0.1:6379/5"
 NOW = datetime(2026, 1, 15, 8, 30, tzinfo=UTC)  # 09:30 in Oslo
 EVENTS_PER_CLIENT = 10
 REPEATS = {10_000: 5, 100_000: 5, 1_000_000: 3}  # first and repeat sweep, from the same loaded studio
-DELIVERY_SAMPLE = 1000  # delivery runs on parallel mail workers: a sample gives the rate per process
+# Delivery runs on parallel mail workers: a sample gives the rate per process (0: skip it).
+DELIVERY_SAMPLE = int(os.environ.get("GALLERY_BENCH_DELIVERY_SAMPLE", "1000"))
 
 
 LOAD = [
@@ -203,14 +204,18 @@ def run(size: int, sink: SmtpSink):
                       "smtp_port": sink.port})
     mail_queue = Queue("mail", connection=Redis.from_url(REDIS_URL))
     with app.app_context():
-        db.drop_all()
-        db.create_all()
-        started = time.perf_counter()
-        _bulk_load(size)
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("SET statement_timeout = 0"))
-            conn.execute(text("VACUUM ANALYZE"))
-        print(f"BENCH sweep_load_{_label(size)} {time.perf_counter() - started:.1f} s", flush=True)
+        if os.environ.get("GALLERY_BENCH_REUSE"):  # the studio of this size is loaded already: start over from it
+            db.session.execute(text("DELETE FROM loyalty_client_tiers"))
+            _reset()
+        else:
+            db.drop_all()
+            db.create_all()
+            started = time.perf_counter()
+            _bulk_load(size)
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text("SET statement_timeout = 0"))
+                conn.execute(text("VACUUM ANALYZE"))
+            print(f"BENCH sweep_load_{_label(size)} {time.perf_counter() - started:.1f} s", flush=True)
         # Defining tiers places every client at once, silently (as the API does); later sweeps mail moves up.
         from gallery.retention.loyalty import recompute
 
@@ -246,6 +251,10 @@ def run(size: int, sink: SmtpSink):
               f"suppressed {result.suppressed}, rescheduled {result.rescheduled}; repeat planned {again.planned}, "
               f"enqueued {again.enqueued}", flush=True)
         mail_queue.empty()  # the bench delivers below, in this process
+        if not DELIVERY_SAMPLE:
+            db.session.remove()
+            db.engine.dispose()
+            return first, cpu_runs
         from gallery.mail.delivery import deliver_due
 
         claimed = list(db.session.scalars(db.select(Message.id).where(Message.status == "sending")

@@ -162,9 +162,11 @@ def recompute(now: datetime | None = None, photographer_id: str | None = None,
         table = ClientTier.__table__
         db.session.execute(table.update().where(table.c.client_id == bindparam("b_client_id"))
                            .values(tier_id=bindparam("b_tier_id"), since=bindparam("b_since")), moved)
-    # Clients who reach no tier any more hold none (an anti-join on the clients that reach one, of those touched).
-    reached = qualifying(photographer_id, clients).with_only_columns(Client.id)
-    gone = delete(ClientTier).where(ClientTier.client_id.not_in(reached))
+    # Clients who reach no tier any more hold none (NOT EXISTS: an anti-join, which NOT IN over a million ids
+    # is not once they outgrow work_mem).
+    reached = (qualifying(photographer_id, clients).with_only_columns(Client.id)
+               .where(Client.id == ClientTier.client_id))
+    gone = delete(ClientTier).where(~reached.exists())
     if photographer_id:
         gone = gone.where(ClientTier.photographer_id == photographer_id)
     if clients is not None:
