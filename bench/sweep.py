@@ -24,12 +24,15 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from bench.lib.mail_support import SmtpSink, ensure_database, load  # noqa: E402
+from bench.lib.report import Runs, load_average  # noqa: E402
 
 BASE_URL = os.environ.get("GALLERY_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench_sweep")
 REDIS_URL = os.environ.get("GALLERY_BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
 NOW = datetime(2026, 1, 15, 8, 30, tzinfo=UTC)  # 09:30 in Oslo
 EVENTS_PER_CLIENT = 10
-DELIVERY_SAMPLE = 1000  # delivery runs on parallel mail workers: a sample gives the rate per process
+REPEATS = {10_000: 5, 100_000: 5, 1_000_000: 3}  # first and repeat sweep, from the same loaded studio
+# Delivery runs on parallel mail workers: a sample gives the rate per process (0: skip it).
+DELIVERY_SAMPLE = int(os.environ.get("GALLERY_BENCH_DELIVERY_SAMPLE", "1000"))
 
 
 LOAD = [
@@ -105,6 +108,7 @@ def _bulk_load(size: int) -> None:
     indexes = list(Event.__table__.indexes)
     with db.engine.begin() as conn:
         conn.execute(text("SET LOCAL synchronous_commit = off"))
+        conn.execute(text("SET LOCAL statement_timeout = 0"))  # a bulk import, not a request: no 30 s limit
         for index in indexes:
             index.drop(conn)
         for statement in LOAD:
@@ -114,7 +118,77 @@ def _bulk_load(size: int) -> None:
             index.create(conn)
 
 
-def run(size: int, sink: SmtpSink) -> float:
+def _backend_cpu() -> float:
+    """CPU seconds the database backend of this session has used (the server runs on this machine; parallel
+    query workers, if any, are not counted)."""
+    from gallery.extensions import db
+
+    pid = db.session.scalar(text("SELECT pg_backend_pid()"))
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _timed(work):
+    """(result, wall s, this process's CPU s, the database backend's CPU s)."""
+    before_db, before_cpu, started = _backend_cpu(), time.process_time(), time.perf_counter()
+    result = work()
+    wall, cpu = time.perf_counter() - started, time.process_time() - before_cpu
+    return result, wall, cpu, _backend_cpu() - before_db
+
+
+class _Statements:
+    """With GALLERY_BENCH_STATEMENTS=1: the statements of one sweep by time spent (where a sweep's time goes)."""
+
+    def __init__(self):
+        from collections import defaultdict
+
+        self.spent: dict = defaultdict(lambda: [0, 0.0])
+
+    def __enter__(self):
+        from sqlalchemy import event
+
+        from gallery.extensions import db
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            context._bench_started = time.perf_counter()
+
+        def after(conn, cursor, statement, parameters, context, executemany):
+            entry = self.spent[" ".join(statement.split())[:150]]
+            entry[0] += 1
+            entry[1] += time.perf_counter() - context._bench_started
+
+        self.hooks = [(db.engine, "before_cursor_execute", before), (db.engine, "after_cursor_execute", after)]
+        for target, name, hook in self.hooks:
+            event.listen(target, name, hook)
+        return self
+
+    def __exit__(self, *exc):
+        from sqlalchemy import event
+
+        for target, name, hook in self.hooks:
+            event.remove(target, name, hook)
+        for statement, (count, spent) in sorted(self.spent.items(), key=lambda kv: -kv[1][1])[:12]:
+            print(f"#     {spent:6.2f} s {count:5d}x {statement}", flush=True)
+
+
+def _reset() -> None:
+    """Back to the state before the first sweep: no messages, the campaign scheduled again (tiers are as placed:
+    the sweep moves none), vacuumed as the freshly loaded table was."""
+    from gallery.extensions import db
+
+    db.session.execute(text("DELETE FROM retention_messages"))
+    db.session.execute(text("UPDATE retention_campaigns SET status = 'scheduled', planned_at = NULL, recipients = 0"))
+    db.session.commit()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("SET statement_timeout = 0"))
+        conn.execute(text("VACUUM ANALYZE retention_messages"))
+
+
+def run(size: int, sink: SmtpSink):
     from gallery import create_app
     from gallery.extensions import db
     from redis import Redis
@@ -131,13 +205,18 @@ def run(size: int, sink: SmtpSink) -> float:
                       "smtp_port": sink.port})
     mail_queue = Queue("mail", connection=Redis.from_url(REDIS_URL))
     with app.app_context():
-        db.drop_all()
-        db.create_all()
-        started = time.perf_counter()
-        _bulk_load(size)
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("VACUUM ANALYZE"))
-        print(f"BENCH sweep_load_{_label(size)} {time.perf_counter() - started:.1f} s", flush=True)
+        if os.environ.get("GALLERY_BENCH_REUSE"):  # the studio of this size is loaded already: start over from it
+            db.session.execute(text("DELETE FROM loyalty_client_tiers"))
+            _reset()
+        else:
+            db.drop_all()
+            db.create_all()
+            started = time.perf_counter()
+            _bulk_load(size)
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text("SET statement_timeout = 0"))
+                conn.execute(text("VACUUM ANALYZE"))
+            print(f"BENCH sweep_load_{_label(size)} {time.perf_counter() - started:.1f} s", flush=True)
         # Defining tiers places every client at once, silently (as the API does); later sweeps mail moves up.
         from gallery.retention.loyalty import recompute
 
@@ -145,17 +224,38 @@ def run(size: int, sink: SmtpSink) -> float:
         placed = len(recompute(NOW))
         db.session.commit()
         print(f"# tier placement of {placed} clients: {time.perf_counter() - started:.2f} s", flush=True)
-        started = time.perf_counter()
-        result = sweep(NOW)
-        first = time.perf_counter() - started
-        started = time.perf_counter()
-        again = sweep(NOW)
-        second = time.perf_counter() - started
-        print(f"BENCH sweep_{_label(size)} {first:.2f} s", flush=True)
-        print(f"BENCH sweep_repeat_{_label(size)} {second:.2f} s", flush=True)
+        first, repeat = Runs(), Runs()
+        cpu_runs = {"first": Runs(), "repeat": Runs(), "first_db": Runs(), "repeat_db": Runs()}
+        repeats = int(os.environ.get("GALLERY_BENCH_REPEATS") or REPEATS.get(size, 1))
+        for run_number in range(repeats):
+            if run_number:
+                mail_queue.empty()
+                _reset()
+            print(f"# run {run_number + 1}: load average {load_average()}", flush=True)
+            if run_number == 0 and os.environ.get("GALLERY_BENCH_STATEMENTS"):
+                with _Statements():
+                    sweep(NOW)
+                _reset()
+            result, wall, py_cpu, db_cpu = _timed(lambda: sweep(NOW))
+            first.add(wall), cpu_runs["first"].add(py_cpu), cpu_runs["first_db"].add(db_cpu)
+            again, wall, py_cpu, db_cpu = _timed(lambda: sweep(NOW))
+            repeat.add(wall), cpu_runs["repeat"].add(py_cpu), cpu_runs["repeat_db"].add(db_cpu)
+            print(f"#   first {first.values[-1]:.2f} s (CPU: this process {cpu_runs['first'].values[-1]:.2f} s, database "
+                  f"{cpu_runs['first_db'].values[-1]:.2f} s), repeat {repeat.values[-1]:.2f} s (CPU {cpu_runs['repeat'].values[-1]:.2f}"
+                  f" s + {cpu_runs['repeat_db'].values[-1]:.2f} s)", flush=True)
+        label = _label(size)
+        first.report(f"sweep_{label}", "s")
+        repeat.report(f"sweep_repeat_{label}", "s")
+        for name, runs in cpu_runs.items():
+            print(f"#   CPU {name.replace('_db', ' (database backend)')}: {runs.spread('s')}", flush=True)
         print(f"# {size} clients: planned {result.planned}, handed to mail workers {result.enqueued}, "
-              f"suppressed {result.suppressed}; repeat planned {again.planned}, enqueued {again.enqueued}", flush=True)
+              f"suppressed {result.suppressed}, rescheduled {result.rescheduled}; repeat planned {again.planned}, "
+              f"enqueued {again.enqueued}", flush=True)
         mail_queue.empty()  # the bench delivers below, in this process
+        if not DELIVERY_SAMPLE:
+            db.session.remove()
+            db.engine.dispose()
+            return first, cpu_runs
         from gallery.mail.delivery import deliver_due
 
         claimed = list(db.session.scalars(db.select(Message.id).where(Message.status == "sending")
@@ -180,7 +280,7 @@ def run(size: int, sink: SmtpSink) -> float:
               f"message: render {render_cpu / sent * 1000:.1f} ms, send {smtp_cpu / sent * 1000:.1f} ms", flush=True)
         db.session.remove()
         db.engine.dispose()
-    return first
+    return first, cpu_runs
 
 
 def _label(size: int) -> str:
@@ -194,17 +294,21 @@ def main() -> None:
     machine_header("sweep")
     ensure_database(BASE_URL)
     sink = SmtpSink()
-    times = {}
+    times, cpus = {}, {}
     try:
         for size in sizes:
-            times[size] = run(size, sink)
+            times[size], cpus[size] = run(size, sink)
     finally:
         sink.stop()
     print(f"# load average at end {load()}", flush=True)
     for small, large in zip(sizes, sizes[1:]):
-        ratio = times[large] / times[small]
+        # Growth on the least disturbed runs (min), in wall time and in CPU (this process plus the database).
+        ratio = times[large].min / times[small].min
         print(f"BENCH sweep_growth_{_label(small)}_to_{_label(large)} {ratio:.2f} x vs linear "
               f"{large / small:.2f} x ratio {ratio / (large / small):.2f}", flush=True)
+        used = {n: cpus[n]["first"].min + cpus[n]["first_db"].min for n in (small, large)}
+        print(f"#   in CPU (this process + database, min): {used[small]:.2f} s -> {used[large]:.2f} s, "
+              f"{used[large] / used[small]:.2f} x", flush=True)
     from bench.lib.report import load_footer
 
     load_footer()

@@ -159,3 +159,11 @@ def results(campaign: Campaign) -> dict:
     return {"recipients": planned, "delivered": delivered, "opened": opened, "clicked": clicked,
             "visited": int(visited), "orders": order_count, "revenue": revenue,
             "attribution_days": campaign.attribution_days}
+
+
+def all_results(photographer_id: str, limit: int = 50) -> list[dict]:
+    """The results of the studio's campaigns that went out (planned or cancelled after), newest first."""
+    gone = db.session.scalars(select(Campaign).where(Campaign.photographer_id == photographer_id,
+                                                     Campaign.planned_at.is_not(None))
+                              .order_by(Campaign.send_on.desc(), Campaign.id.desc()).limit(limit))
+    return [{"id": c.id, "name": c.name, "status": c.status, "send_on": c.send_on, **results(c)} for c in gone]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import exists, func, or_, select
 
+from gallery import mail
+from gallery.accounts.branding import mail_brand
 from gallery.core import clock
 from gallery.core.pagination import paginate
 from gallery.core.scoping import get_owned
@@ -57,7 +59,36 @@ def list_followups(photographer_id: str, *, status=None, cursor=None, limit=50):
     stmt = select(FollowUp).where(FollowUp.photographer_id == photographer_id)
     if status:
         stmt = stmt.where(FollowUp.status == status)
-    return paginate(stmt, db.session, keys=[FollowUp.id], cursor=cursor, limit=limit, descending=True)
+    page = paginate(stmt, db.session, keys=[FollowUp.id], cursor=cursor, limit=limit, descending=True)
+    with_clients(page.items)
+    return page
+
+
+def with_clients(followups: list[FollowUp]) -> list[FollowUp]:
+    """Each follow-up with its client's name and address (`client_name`, `client_email`), in one query."""
+    ids = {f.client_id for f in followups if f.client_id}
+    found = {row.id: row for row in db.session.execute(
+        select(Client.id, Client.name, Client.email).where(Client.id.in_(ids)))} if ids else {}
+    for followup in followups:
+        row = found.get(followup.client_id or "")
+        followup.client_name, followup.client_email = (row.name, row.email) if row else (None, None)
+    return followups
+
+
+def reply(photographer, followup_id: str, subject: str, body: str) -> FollowUp:
+    """Write to the client through the mail outbox (their language, the studio's brand; replies come back to the
+    studio's address) and keep the reply in the follow-up's log."""
+    followup = get_followup(photographer.id, followup_id)
+    client = db.session.get(Client, followup.client_id) if followup.client_id else None
+    if client is None or not client.email:
+        raise Problem(422, "This follow-up has no client with an email address to reply to.",
+                      errors={"body": ["No address to write to."]})
+    mail.queue("followup_reply", to=client.email, to_name=client.name, language=client.locale,
+               context={"subject_text": subject, "body": body}, brand=mail_brand(photographer),
+               photographer_id=photographer.id)
+    _log(followup, "reply", f"{subject}\n\n{body}")
+    db.session.flush()
+    return with_clients([followup])[0]
 
 
 def _log(followup: FollowUp, kind: str, text: str) -> None:

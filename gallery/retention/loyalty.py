@@ -18,6 +18,7 @@ from gallery.errors import Problem
 from gallery.extensions import db
 from gallery.galleries.models import Gallery
 from gallery.core.ids import new_id
+from gallery.core.pagination import keyset, page_of
 from gallery.retention import schedule
 from gallery.retention.models import ClientTier, LoyaltyTier
 from gallery.store import perks as store_perks
@@ -29,6 +30,25 @@ MAX_TIERS = 10
 def list_tiers(photographer_id: str) -> list[LoyaltyTier]:
     return list(db.session.scalars(select(LoyaltyTier).where(LoyaltyTier.photographer_id == photographer_id)
                                    .order_by(LoyaltyTier.rank, LoyaltyTier.id)))
+
+
+def with_counts(photographer_id: str, tiers: list[LoyaltyTier]) -> list[LoyaltyTier]:
+    """Each tier with how many clients hold it now (`clients`), in one query."""
+    counts = dict(db.session.execute(select(ClientTier.tier_id, func.count()).where(
+        ClientTier.photographer_id == photographer_id).group_by(ClientTier.tier_id)).all())
+    for tier in tiers:
+        tier.clients = int(counts.get(tier.id, 0))
+    return tiers
+
+
+def clients_of(photographer_id: str, tier_id: str, *, cursor=None, limit=50):
+    """The clients holding a tier, by name: [{id, name, email, since}] and the next cursor."""
+    tier = get_owned(LoyaltyTier, tier_id, detail="No such tier.", photographer_id=photographer_id)
+    stmt = (select(Client.id, Client.name, Client.email, ClientTier.since)
+            .join(ClientTier, ClientTier.client_id == Client.id)
+            .where(ClientTier.tier_id == tier.id, Client.photographer_id == photographer_id))
+    rows = db.session.execute(keyset(stmt, keys=[Client.name, Client.id], cursor=cursor, limit=limit)).all()
+    return page_of([row._asdict() for row in rows], limit, lambda last: [last["name"], last["id"]])
 
 
 def _check(data: dict, photographer_id: str, tier_id: str | None = None) -> None:
@@ -69,14 +89,16 @@ def delete_tier(photographer_id: str, tier_id: str) -> None:
     db.session.flush()
 
 
-def _stats():
+def _stats(clients=None):
+    """Lifetime spend and sessions per client (of `clients`, a SELECT of ids, when given: a sweep sums the few
+    clients touched since the last one, not every order and gallery of every studio)."""
     spend = (select(Order.client_id, func.sum(Order.total).label("spend"))
-             .where(Order.status.in_(PAID_STATUSES), Order.client_id.is_not(None))
-             .group_by(Order.client_id).subquery())
+             .where(Order.status.in_(PAID_STATUSES), Order.client_id.is_not(None)))
     sessions = (select(Gallery.client_id, func.count(Gallery.id).label("sessions"))
-                .where(Gallery.status != "draft", Gallery.client_id.is_not(None))
-                .group_by(Gallery.client_id).subquery())
-    return spend, sessions
+                .where(Gallery.status != "draft", Gallery.client_id.is_not(None)))
+    if clients is not None:
+        spend, sessions = spend.where(Order.client_id.in_(clients)), sessions.where(Gallery.client_id.in_(clients))
+    return spend.group_by(Order.client_id).subquery(), sessions.group_by(Gallery.client_id).subquery()
 
 
 def touched_since(since: datetime):
@@ -92,7 +114,7 @@ def touched_since(since: datetime):
 def qualifying(photographer_id: str | None = None, clients=None):
     """(client_id, photographer_id, tier_id, rank, timezone) for every tier each client reaches
     (of `clients`, a SELECT of client ids, when given)."""
-    spend, sessions = _stats()
+    spend, sessions = _stats(clients)
     spent = func.coalesce(spend.c.spend, 0)
     held = func.coalesce(sessions.c.sessions, 0)
     stmt = (select(Client.id.label("client_id"), Client.photographer_id, Client.timezone,
@@ -140,8 +162,10 @@ def recompute(now: datetime | None = None, photographer_id: str | None = None,
         table = ClientTier.__table__
         db.session.execute(table.update().where(table.c.client_id == bindparam("b_client_id"))
                            .values(tier_id=bindparam("b_tier_id"), since=bindparam("b_since")), moved)
-    # Clients who reach no tier any more hold none.
-    reached = qualifying(photographer_id).with_only_columns(Client.id).where(Client.id == ClientTier.client_id)
+    # Clients who reach no tier any more hold none (NOT EXISTS: an anti-join, which NOT IN over a million ids
+    # is not once they outgrow work_mem).
+    reached = (qualifying(photographer_id, clients).with_only_columns(Client.id)
+               .where(Client.id == ClientTier.client_id))
     gone = delete(ClientTier).where(~reached.exists())
     if photographer_id:
         gone = gone.where(ClientTier.photographer_id == photographer_id)

@@ -172,6 +172,14 @@ def campaign_audience(campaign_id):
     return segments.audience(_me().id, campaign.segment or {})
 
 
+@blp.get("/metrics/campaigns")
+@photographer_required
+@blp.response(200, s.CampaignMetricsListSchema)
+def campaign_metrics():
+    """Every campaign that went out (newest first, at most 50) with its results."""
+    return {"items": campaigns.all_results(_me().id)}
+
+
 @blp.get("/retention/campaigns/<campaign_id>/results")
 @photographer_required
 @blp.response(200, s.CampaignResultsSchema)
@@ -186,8 +194,17 @@ def campaign_results(campaign_id):
 @photographer_required
 @blp.response(200, s.TierListSchema)
 def list_tiers():
-    """Your loyalty tiers."""
-    return {"items": loyalty.list_tiers(_me().id)}
+    """Your loyalty tiers, each with how many clients hold it."""
+    return {"items": loyalty.with_counts(_me().id, loyalty.list_tiers(_me().id))}
+
+
+@blp.get("/loyalty/tiers/<tier_id>/clients")
+@photographer_required
+@blp.arguments(s.TierClientQuerySchema, location="query")
+@blp.response(200, s.TierClientPageSchema)
+def tier_clients(args, tier_id):
+    """The clients holding a tier, by name, with when they reached it."""
+    return loyalty.clients_of(_me().id, tier_id, **args)
 
 
 @blp.post("/loyalty/tiers")
@@ -249,6 +266,25 @@ def list_followups(args):
     return followups.list_followups(_me().id, **args)
 
 
+@blp.get("/retention/followups/<followup_id>")
+@photographer_required
+@blp.response(200, s.FollowUpSchema)
+def get_followup(followup_id):
+    """One follow-up with its log of notes and replies."""
+    return followups.with_clients([followups.get_followup(_me().id, followup_id)])[0]
+
+
+@blp.post("/retention/followups/<followup_id>/reply")
+@photographer_required
+@blp.arguments(s.FollowUpReplySchema)
+@blp.response(200, s.FollowUpSchema)
+def reply_to_followup(payload, followup_id):
+    """Write to the client (their language, your studio's name; they answer to your address); kept in the log."""
+    followup = followups.reply(_me(), followup_id, payload["subject"], payload["body"])
+    db.session.commit()
+    return followup
+
+
 @blp.post("/retention/followups")
 @photographer_required
 @blp.arguments(s.FollowUpSchema)
@@ -258,7 +294,7 @@ def open_complaint(payload):
     followup = followups.open_complaint(_me().id, payload.get("client_id"), payload["comment"],
                                         payload.get("gallery_id"))
     db.session.commit()
-    return followup
+    return followups.with_clients([followup])[0]
 
 
 @blp.patch("/retention/followups/<followup_id>")
@@ -269,4 +305,4 @@ def act_on_followup(payload, followup_id):
     """Add a note (a call, a reply) and/or resolve (true) or reopen (false)."""
     followup = followups.act(_me().id, followup_id, **payload)
     db.session.commit()
-    return followup
+    return followups.with_clients([followup])[0]

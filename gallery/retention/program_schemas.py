@@ -111,6 +111,7 @@ class TierSchema(Schema):
     early_access = fields.Boolean(load_default=False)
     rank = fields.Integer(validate=validate.Range(min=0, max=100), load_default=0,
                           metadata={"description": "Higher ranks are better tiers."})
+    clients = fields.Integer(dump_only=True, metadata={"description": "Clients holding the tier now (in lists)."})
 
 
 class TierListSchema(Schema):
@@ -133,9 +134,41 @@ class FollowUpSchema(Schema):
     score = fields.Integer(dump_only=True, allow_none=True)
     comment = fields.String(required=True, validate=validate.Length(min=1, max=5000))
     status = fields.String(dump_only=True, metadata={"description": " | ".join(FOLLOWUP_STATUSES)})
+    client_name = fields.String(dump_only=True, allow_none=True)
+    client_email = fields.String(dump_only=True, allow_none=True)
     log = fields.List(fields.Dict(), dump_only=True)
     created_at = fields.DateTime(dump_only=True)
     resolved_at = fields.DateTime(dump_only=True, allow_none=True)
+
+
+class TierClientSchema(Schema):
+    id = fields.String()
+    name = fields.String()
+    email = fields.String(allow_none=True)
+    since = fields.DateTime(allow_none=True, metadata={"description": "When the client reached the tier."})
+
+
+class TierClientQuerySchema(PageArgsSchema):
+    pass
+
+
+TierClientPageSchema = page_schema(TierClientSchema, "TierClientPage")
+
+
+class FollowUpReplySchema(Schema):
+    subject = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    body = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+
+
+class CampaignMetricsSchema(CampaignResultsSchema):
+    id = fields.String()
+    name = fields.String()
+    status = fields.String()
+    send_on = fields.Date(allow_none=True)
+
+
+class CampaignMetricsListSchema(Schema):
+    items = fields.List(fields.Nested(CampaignMetricsSchema))
 
 
 class FollowUpActSchema(Schema):

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from tests.retention.simulation_pacing import Offer, pace
+
 # (timezone, locale): each has exactly one simulated sweep in its local 09:00-11:00 per day.
 PROFILES = [("Europe/Oslo", "nb"), ("Europe/Warsaw", "pl"), ("Europe/Zagreb", "hr"), ("Asia/Jakarta", "id"),
             ("America/New_York", "en")]
@@ -141,9 +143,25 @@ def generate(seed: int, clients: int, start: date, end: date) -> tuple[list, lis
                     t += timedelta(days=rng.randrange(90, 500))
                     events.append(SimEvent(t, "gallery_viewed", client, gallery))
         sim_clients.append(client)
+    _crowd_the_campaign_day(random.Random(seed + 1), sim_clients, galleries)
     end_at = datetime.combine(end, time(23, 59), tzinfo=UTC)
     events = sorted((e for e in events if e.ts < end_at), key=lambda e: e.ts)
     return sim_clients, galleries, events
+
+
+def _crowd_the_campaign_day(rng: random.Random, clients: list, galleries: list) -> None:
+    """Some clients the campaign reaches have their own dates whose greetings fall on its morning (a birthday), or
+    on it and the two mornings after (a birthday, an anniversary, a wedding): under the daily cap the more relevant
+    greeting goes first, and the campaign waits a day, or waits until its occasion has passed."""
+    first_due = CAMPAIGN["send_on"] + timedelta(days=14)  # a greeting goes 14 days before the date
+    for client in clients:
+        if not any(g.client is client and g.event_type in CAMPAIGN["event_types"] for g in galleries):
+            continue
+        roll = rng.random()
+        kinds = ("birthday", "anniversary", "wedding") if roll < 0.3 else ("birthday",) if roll < 0.7 else ()
+        for offset, kind in enumerate(kinds):
+            day = first_due + timedelta(days=offset)
+            client.dates.append((kind, day.replace(year=rng.randrange(1975, 2000))))
 
 
 def sweep_instants(start: date, end: date) -> list[datetime]:
@@ -231,55 +249,94 @@ class Expectation:
         return any(after < e.ts <= until and e.kind in kinds for e in self.by_client.get(c.key, []))
 
     def date_rule(self, due: date, c: SimClient, available: datetime, grace=3):
-        """A date rule: planned by a sweep on UTC date due-1 .. due+grace, sent in the next local window."""
+        """A date rule: planned by a sweep on UTC date due-1 .. due+grace, sent in the next local window.
+        Returns (planned, first morning) or None."""
         plan = self.first_sweep(available, (due - timedelta(days=1), due + timedelta(days=grace)))
         if plan is None:
             return None
-        return self.window_sweep(max(plan, self.midnight(due, c.tz)), c.tz)
+        send = self.window_sweep(max(plan, self.midnight(due, c.tz)), c.tz)
+        return None if send is None else (plan, send)
 
     def expected(self) -> dict[str, tuple[datetime, SimClient]]:
+        """Every message and the instant it must leave; marketing mail under the daily cap."""
         out: dict[str, tuple[datetime, SimClient]] = {}
+        offers: list[Offer] = []
 
         def add(key, rule, c, send):
             if send is not None and send.date() <= self.end and self.eligible(rule, c, send):
                 out[key] = (send, c)
-                return True
-            return False
 
-        expiries: dict[int, list[tuple[datetime, datetime]]] = {g.key: [] for g in self.galleries}
-        for g in self.galleries:  # (expires_at, from when it applies)
-            if g.expires:
-                expiries[g.key].append((g.expires, g.published))
-        # anniversaries of a gallery's shoot; a sent offer reopens an expired gallery for 30 days
-        for g in sorted(self.galleries, key=lambda g: g.shoot):
+        def offer(key, rule, c, first, due_at, planned, **checks):
+            if first is not None:
+                offers.append(Offer(key, rule, c, first, due_at, planned, **checks))
+
+        # anniversaries of a gallery's shoot, and of a client's own dates (not covered by a gallery that day)
+        for g in self.galleries:
             if g.event_type not in ANNIVERSARY_TYPES:
                 continue
             for year in range(g.shoot.year + 1, self.end.year + 2):
                 due = yearly(g.shoot, year) - timedelta(days=14)
-                send = self.date_rule(due, g.client, g.published)
-                if add(f"anniversary:g:{g.id}:{year}", "anniversary", g.client, send) and g.expires:
-                    current = expiries[g.key][-1][0]
-                    if current < send + timedelta(days=30):
-                        expiries[g.key].append((send + timedelta(days=30), send))
+                planned = self.date_rule(due, g.client, g.published)
+                if planned:
+                    offer(f"anniversary:g:{g.id}:{year}", "anniversary", g.client, planned[1],
+                          self.midnight(due, g.client.tz), planned[0])
         for c in self.clients:
-            for n, (kind, original) in enumerate(c.dates):
-                if kind not in DATE_KINDS:
+            for kind, original in c.dates:
+                if kind not in DATE_KINDS or any(g.client is c and g.shoot == original and g.event_type in
+                                                 ANNIVERSARY_TYPES for g in self.galleries):
                     continue
-                covered = any(g.client is c and g.shoot == original and g.event_type in ANNIVERSARY_TYPES
-                              for g in self.galleries)
                 for year in range(original.year + 1, self.end.year + 2):
                     due = yearly(original, year) - timedelta(days=14)
-                    if covered:
+                    planned = self.date_rule(due, c, c.created)
+                    if planned:  # nothing to link to (no gallery yet): no mail
+                        offer(f"anniversary:d:{c.date_ids[(kind, original)]}:{year}", "anniversary", c, planned[1],
+                              self.midnight(due, c.tz), planned[0], order=1,
+                              says_something=lambda moment, c=c: self.has_gallery(c, moment))
+        for c in self.clients:
+            mine = self.by_client.get(c.key, [])
+            for rule, kinds, superseded, lag in (
+                    ("favourites", {"favourited"}, {"favourited"}, timedelta(days=5)),
+                    ("reorder", {"order_paid"}, {"order_placed"}, timedelta(days=30)),
+                    ("abandoned_cart", {"cart_updated"}, {"cart_updated", "order_placed"}, timedelta(hours=24))):
+                for e in mine:
+                    if e.kind not in kinds:
                         continue
-                    send = self.date_rule(due, c, c.created)
-                    if send is None or not self.has_gallery(c, send):
-                        continue  # nothing to link to: no mail
-                    out_key = f"anniversary:d:{c.date_ids[(kind, original)]}:{year}"
-                    add(out_key, "anniversary", c, send)
+                    def acted(moment, c=c, e=e, superseded=superseded):
+                        return self.acted(c, superseded, e.ts, moment)
+
+                    # the photos decide: a prompt with every favourite ordered has nothing to say
+                    says = ((lambda moment, c=c: bool(self.unordered_favourites(c, moment)))
+                            if rule == "favourites" else (lambda moment: True))
+                    offer(f"{rule}:{c.id}:{e.ts.isoformat()}", rule, c, self.window_sweep(e.ts + lag, c.tz),
+                          e.ts + lag, e.ts + lag, superseded=acted, says_something=says)
+            self.loyalty(c, offer)
+            self.campaign(c, offer)
+            for e in (e for e in mine if e.kind in ENGAGEMENT):
+                due = add_months(e.ts.date(), 12)
+                planned = self.date_rule(due, c, e.ts)
+                if planned:
+                    offer(f"dormant:{c.id}:{e.ts.date().isoformat()}", "dormant", c, planned[1],
+                          self.midnight(due, c.tz), planned[0],
+                          superseded=lambda moment, c=c, e=e: self.acted(c, ENGAGEMENT, e.ts, moment))
+        sent = pace(offers, self.consents, self.window_sweep, self.end)
+        self.offers = offers
+        out.update({o.key: (sent[o.key], o.client) for o in offers if o.key in sent})
+
+        # expiry reminders: a sent anniversary offer reopens an expired gallery for 30 days
+        expiries: dict[int, list[tuple[datetime, datetime]]] = {g.key: [] for g in self.galleries}
+        for g in self.galleries:  # (expires_at, from when it applies)
+            if not g.expires:
+                continue
+            expiries[g.key].append((g.expires, g.published))
+            for year in range(g.shoot.year + 1, self.end.year + 2):
+                send = sent.get(f"anniversary:g:{g.id}:{year}")
+                if send and expiries[g.key][-1][0] < send + timedelta(days=30):
+                    expiries[g.key].append((send + timedelta(days=30), send))
         for g in self.galleries:
             c = g.client
             due = g.published.date() + timedelta(days=7)
-            add(f"followup:{g.id}", "followup", c, self.date_rule(due, c, g.published))
+            planned = self.date_rule(due, c, g.published)
+            add(f"followup:{g.id}", "followup", c, planned and planned[1])
             engaged = [e.ts for e in self.by_client.get(c.key, []) if e.gallery is g and e.kind in ENGAGEMENT]
             for n, (expires, since) in enumerate(expiries[g.key]):
                 until = expiries[g.key][n + 1][1] if n + 1 < len(expiries[g.key]) else None
@@ -295,34 +352,10 @@ class Expectation:
                     if send is None or send >= expires or (until and send >= until):
                         continue
                     add(f"expiry:{g.id}:{expires.date()}:{days}:{c.id}", "expiry", c, send)
-        for c in self.clients:
-            mine = self.by_client.get(c.key, [])
-            for rule, kinds, superseded, lag in (
-                    ("favourites", {"favourited"}, {"favourited"}, timedelta(days=5)),
-                    ("reorder", {"order_paid"}, {"order_placed"}, timedelta(days=30)),
-                    ("abandoned_cart", {"cart_updated"}, {"cart_updated", "order_placed"}, timedelta(hours=24))):
-                for e in mine:
-                    if e.kind not in kinds:
-                        continue
-                    send = self.window_sweep(e.ts + lag, c.tz)
-                    if send is None or self.acted(c, superseded, e.ts, send):
-                        continue
-                    if rule == "favourites" and not self.unordered_favourites(c, send):
-                        continue  # the photos decide: every favourite is ordered
-                    add(f"{rule}:{c.id}:{e.ts.isoformat()}", rule, c, send)
-            self.loyalty(c, add)
-            self.campaign(c, add)
-            engagement = [e for e in mine if e.kind in ENGAGEMENT]
-            for e in engagement:
-                due = add_months(e.ts.date(), 12)
-                send = self.date_rule(due, c, e.ts)
-                if send is None or self.acted(c, ENGAGEMENT, e.ts, send):
-                    continue
-                add(f"dormant:{c.id}:{e.ts.date().isoformat()}", "dormant", c, send)
         return out
 
-    def loyalty(self, c: SimClient, add) -> None:
-        """A move up a tier is mailed from the first sweep that sees the session that reached it."""
+    def loyalty(self, c: SimClient, offer) -> None:
+        """A move up a tier is planned by the first sweep that sees the session that reached it."""
         published = sorted(g.published for g in self.galleries if g.client is c)
         held = 0
         for moment in published:
@@ -334,10 +367,10 @@ class Expectation:
             rank = max((rank for _, needed, rank in TIERS if sessions >= needed), default=0)
             if rank > held:
                 name = next(name for name, _, r in TIERS if r == rank)
-                add(f"loyalty:{c.id}:{c.tier_ids[name]}", "loyalty", c, self.window_sweep(seen, c.tz))
+                offer(f"loyalty:{c.id}:{c.tier_ids[name]}", "loyalty", c, self.window_sweep(seen, c.tz), seen, seen)
                 held = rank
 
-    def campaign(self, c: SimClient, add) -> None:
+    def campaign(self, c: SimClient, offer) -> None:
         """Planned on the first sweep of the day before its date, for clients the segment reaches then;
         sent in their local morning of the date (if they still consent)."""
         send_on = CAMPAIGN["send_on"]
@@ -346,5 +379,6 @@ class Expectation:
                      for g in self.galleries)
         if not member or c.created > plan or not self.consents(c, plan):
             return
-        send = self.window_sweep(max(plan, self.midnight(send_on, c.tz)), c.tz)
-        add(f"campaign:{c.campaign_id}:{c.id}", "campaign", c, send)
+        due_at = self.midnight(send_on, c.tz)
+        offer(f"campaign:{c.campaign_id}:{c.id}", "campaign", c, self.window_sweep(max(plan, due_at), c.tz), due_at,
+              plan)

@@ -20,6 +20,7 @@ from gallery.store.models import Order, OrderItem
 from gallery.retention import campaigns, loyalty
 from gallery.retention.models import Message, Unsubscribe
 from gallery.retention.sweep import sweep
+from tests.retention.simulation_pacing import CAP
 from tests.retention.simulation import (CAMPAIGN, CATEGORY, PHOTOS_PER_GALLERY, TIERS, Expectation, generate,
                                        sweep_instants)
 
@@ -128,8 +129,8 @@ def _actions(photographer, sim_clients, sim_galleries, sim_events):
 def test_years_of_sweeps_send_exactly_what_the_rules_define(app, make_photographer, smtp_server, monkeypatch):
     import dataclasses
 
-    # The rules alone, one for one: the daily cap on marketing mail has its own tests (test_pacing.py).
-    monkeypatch.setitem(app.config, "GALLERY", dataclasses.replace(app.config["GALLERY"], marketing_mails_per_day=0))
+    # The rules under the daily cap on marketing mail, as a studio runs them.
+    monkeypatch.setitem(app.config, "GALLERY", dataclasses.replace(app.config["GALLERY"], marketing_mails_per_day=CAP))
     photographer, _ = make_photographer(studio_name="Nordlys Foto")
     sim_clients, sim_galleries, sim_events = generate(7, CLIENTS, START, END)
     with clock.frozen(datetime.combine(START, datetime.min.time(), tzinfo=UTC)):
@@ -151,7 +152,8 @@ def test_years_of_sweeps_send_exactly_what_the_rules_define(app, make_photograph
             db.session.commit()
             sweep(moment)
 
-    expected = Expectation(sim_clients, sim_galleries, sim_events, sweeps, END).expected()
+    expectation = Expectation(sim_clients, sim_galleries, sim_events, sweeps, END)
+    expected = expectation.expected()
     sent = {m.dedupe_key: m for m in db.session.scalars(select(Message).where(Message.status == "sent"))}
     assert len(expected) > 300, "the generated studio should exercise the rules"
     assert {k.split(":")[0] for k in expected} == set(CATEGORY)
@@ -168,6 +170,8 @@ def test_years_of_sweeps_send_exactly_what_the_rules_define(app, make_photograph
         assert message.locale == sim_client.locale
         assert by_client[message.client_id] is sim_client
 
+    _assert_the_daily_cap(expectation, sent, by_client)
+
     # Every mail reached the SMTP server once, with the headers its category calls for.
     received = smtp_server.wait_for(len(sent))
     assert len(received) == len(sent)
@@ -183,3 +187,34 @@ def test_years_of_sweeps_send_exactly_what_the_rules_define(app, make_photograph
         else:
             assert mail["List-Unsubscribe"].startswith("<http://gallery.test/u/")
             assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+OUTCOMES = {"occasion passed": {"occasion passed"}, "no consent": {"no marketing consent", "unsubscribed"},
+            "client acted since": {"client acted since"}, "nothing to say": {"every favourite is ordered",
+                                                                              "no gallery or website to link to"}}
+
+
+def _assert_the_daily_cap(expectation, sent, by_client):
+    """Never more than the cap of marketing mail a client a day; what lost a morning to a more relevant mail
+    waited a day, and went, or was dropped for its rule's reason."""
+    per_day: dict = {}
+    for message in sent.values():
+        if message.category == "marketing":
+            day = (message.client_id, message.sent_at.astimezone(ZoneInfo(by_client[message.client_id].tz)).date())
+            per_day[day] = per_day.get(day, 0) + 1
+    assert max(per_day.values()) <= CAP
+    waited = [offer for offer in expectation.offers if any(o == "waits a day" for _, o in offer.history)]
+    assert len(waited) >= 5, "the generated studio should put the cap to work"
+    outcomes = {offer.history[-1][1] for offer in waited}
+    assert {"sent", "occasion passed"} <= outcomes, outcomes
+    stored = {m.dedupe_key: m for m in db.session.scalars(
+        select(Message).where(Message.dedupe_key.in_([offer.key for offer in waited])))}
+    for offer in waited:
+        message, (moment, outcome) = stored[offer.key], offer.history[-1]
+        if outcome == "sent":
+            assert message.status == "sent" and message.sent_at == moment, offer.key
+        elif outcome == "waits a day":  # still waiting when the simulation ends
+            assert message.status == "queued", offer.key
+        else:
+            assert message.status == "suppressed" and message.status_reason in OUTCOMES[outcome], \
+                (offer.key, message.status_reason, offer.history)

@@ -12,6 +12,8 @@ import { MessagesView } from './views/messages.js';
 import { StoreView } from './views/store.js';
 import { ClientsView } from './views/clients.js';
 import { BrandView } from './views/brand.js';
+import { LoyaltyView } from './views/loyalty.js';
+import { MetricsView } from './views/metrics.js';
 
 // The sidebar's sections, one line each: the route name, its icon, its label's key, and the view.
 // `props` are what the view gets besides `me` and `parts` (the route's path segments).
@@ -20,6 +22,8 @@ const SECTIONS = [
   { name: 'galleries', icon: 'galleries', label: 'nav.galleries', view: GalleriesView },
   { name: 'clients', icon: 'people', label: 'nav.clients', view: ClientsView },
   { name: 'messages', icon: 'chat', label: 'nav.messages', view: MessagesView },
+  { name: 'loyalty', icon: 'star', label: 'nav.loyalty', view: LoyaltyView },
+  { name: 'metrics', icon: 'activity', label: 'nav.metrics', view: MetricsView },
   { name: 'store', icon: 'cart', label: 'store.nav', view: StoreView },
   { name: 'brand', icon: 'palette', label: 'nav.brand', view: BrandView, props: 'account' },
   { name: 'account', icon: 'user', label: 'nav.account', view: AccountView, props: 'account' },

@@ -8,6 +8,7 @@ export const AREAS = [
   'store',
   'clients',
   'settings',
+  'loyalty',
 ];
 let lang = 'en';
 let catalog = {};
