@@ -40,7 +40,7 @@ def _check_wording(texts: dict, default_locale: str) -> dict:
     errors, cleaned = {}, {}
     for locale, words in texts.items():
         try:
-            cleaned[locale] = wording.check(words)
+            cleaned[locale] = wording.check(words, "campaign")
         except wording.WordingError as error:
             errors.update({f"wording.{locale}.{field}": messages for field, messages in error.errors.items()})
     if not errors and texts and default_locale not in cleaned:

@@ -44,7 +44,7 @@ def render_preview(photographer, client_id: str, *, rule: str | None = None, cam
         context["issued_offer"] = sample_offer(offer)
     if words:
         try:
-            context["preview_words"] = wording.check(words)
+            context["preview_words"] = wording.check(words, rule)
         except wording.WordingError as error:
             raise Problem(422, "The text cannot be used: " + str(error), errors=error.errors) from None
     gallery_id = db.session.scalar(select(Gallery.id).where(Gallery.client_id == client.id, Gallery.status != "draft")

@@ -15,7 +15,7 @@ from gallery.retention import campaigns, followups, loyalty, preview, segments, 
 from gallery.retention import program_schemas as s
 from gallery.retention.models import ClientTier
 from gallery.retention.schedule import zone
-from gallery.retention.wording import PLACEHOLDERS
+from gallery.retention.wording import PLACEHOLDERS, placeholders_for
 
 blp = Blueprint("retention_program", __name__, url_prefix="/api/v1",
                 description="Your own mail texts, campaigns to segments, loyalty tiers and follow-ups")
@@ -35,8 +35,9 @@ def _studio_today():
 @photographer_required
 @blp.response(200, s.WordingListSchema)
 def list_wording():
-    """Your texts per rule and language, and every placeholder a text may use."""
-    return {"placeholders": PLACEHOLDERS, "wordings": words.list_wordings(_me().id)}
+    """Your texts per rule and language, every placeholder, and which placeholders each rule's mail fills."""
+    applies = {rule: sorted(placeholders_for(rule)) for rule in (*s.WORDED_RULES, "campaign")}
+    return {"placeholders": PLACEHOLDERS, "wordings": words.list_wordings(_me().id), "applies": applies}
 
 
 @blp.get("/retention/wording/<rule>/<locale>")

@@ -32,6 +32,8 @@ class WordingListSchema(Schema):
     placeholders = fields.Dict(keys=fields.String(), values=fields.String(),
                                metadata={"description": "Every placeholder a text may use, with what it holds."})
     wordings = fields.List(fields.Nested(WordingSchema))
+    applies = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), metadata={
+        "description": "Per rule (and `campaign`), the placeholders its mail fills; a text using another is refused."})
 
 
 class PreviewRequestSchema(Schema):

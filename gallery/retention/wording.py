@@ -15,7 +15,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 # name -> what it holds (documented in the API and shown in the studio's editor).
 PLACEHOLDERS: dict[str, str] = {
     "client_name": "The client's full name.",
-    "client_first_name": "The first word of the client's name.",
+    "client_first_name": "The client's first name (both first names for a couple, \"Ingrid & Jonas\").",
     "studio_name": "Your studio's name.",
     "occasion": "What the mail is about, in the client's language (wedding anniversary, first birthday, ...).",
     "years": "Years since the occasion (anniversaries).",
@@ -30,6 +30,19 @@ PLACEHOLDERS: dict[str, str] = {
     "cart_items": "What is in the cart, as a list (abandoned cart).",
     "tier_name": "The client's loyalty tier.",
 }
+# Placeholders only some mails fill; every other placeholder applies to every mail.
+ONLY_FOR: dict[str, tuple[str, ...]] = {
+    "occasion": ("anniversary",), "years": ("anniversary",), "days_left": ("expiry",),
+    "favourites_count": ("favourites",), "cart_items": ("abandoned_cart",), "tier_name": ("loyalty",),
+}
+
+
+def placeholders_for(rule: str | None) -> dict[str, str]:
+    """The placeholders a mail of `rule` ("campaign" for campaigns) fills; None: every placeholder."""
+    return {name: text for name, text in PLACEHOLDERS.items()
+            if rule is None or name not in ONLY_FOR or rule in ONLY_FOR[name]}
+
+
 MAX_SUBJECT = 300
 MAX_BODY = 5000
 MAX_BUTTON = 100
@@ -47,7 +60,7 @@ class WordingError(ValueError):
         self.errors = errors
 
 
-def _problems(source: str) -> list[str]:
+def _problems(source: str, rule: str | None) -> list[str]:
     try:
         tree = _env.parse(source)
     except TemplateSyntaxError as error:
@@ -58,12 +71,15 @@ def _problems(source: str) -> list[str]:
             problems.append(f"{type(node).__name__} is not allowed: use only {{{{ placeholder }}}} and "
                             "{% if placeholder %}...{% endif %}.")
         elif isinstance(node, nodes.Name) and node.name not in PLACEHOLDERS:
-            problems.append(f"Unknown placeholder {node.name!r}; known: {', '.join(sorted(PLACEHOLDERS))}.")
+            problems.append(f"Unknown placeholder {node.name!r}; known: {', '.join(sorted(placeholders_for(rule)))}.")
+        elif isinstance(node, nodes.Name) and node.name not in placeholders_for(rule):
+            problems.append(f"The placeholder {node.name!r} does not apply to this mail (it has nothing to fill it "
+                            f"with); this mail can use: {', '.join(sorted(placeholders_for(rule)))}.")
     return sorted(set(problems))
 
 
-def check(texts: dict) -> dict:
-    """Validate {subject, body, button?}; returns the cleaned texts or raises WordingError."""
+def check(texts: dict, rule: str | None = None) -> dict:
+    """Validate {subject, body, button?} of a mail of `rule` (placeholders that apply to it only); returns the cleaned texts or raises WordingError."""
     errors: dict[str, list[str]] = {}
     limits = {"subject": MAX_SUBJECT, "body": MAX_BODY, "button": MAX_BUTTON}
     cleaned = {}
@@ -82,7 +98,7 @@ def check(texts: dict) -> dict:
         if field != "body" and ("\n" in value or "\r" in value):
             errors[field] = ["One line only."]
             continue
-        if problems := _problems(value):
+        if problems := _problems(value, rule):
             errors[field] = problems
             continue
         cleaned[field] = value.strip()

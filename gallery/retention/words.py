@@ -39,11 +39,24 @@ def occasion_name(ctx: dict) -> str:
     return _("a year since your photo session")
 
 
+_JOINERS = {"&", "+", "and", "og", "i", "dan", "und"}
+
+
+def first_name(name: str) -> str:
+    """The name a mail greets by: the first word, or both first names of a couple ("Ingrid & Jonas Berg" ->
+    "Ingrid & Jonas")."""
+    parts = name.split()
+    for k, part in enumerate(parts[1:-1], start=1):
+        if part.lower() in _JOINERS:
+            return " ".join(parts[:k + 2])
+    return parts[0] if parts else ""
+
+
 def placeholder_values(ctx: dict, *, link: str | None, offer_text: str | None) -> dict:
     name = ctx.get("client_name") or ""
     offer = ctx.get("issued_offer") or {}
     return {
-        "client_name": name, "client_first_name": name.split()[0] if name.split() else "",
+        "client_name": name, "client_first_name": first_name(name),
         "studio_name": ctx.get("studio"), "occasion": occasion_name(ctx), "years": ctx.get("years"),
         "gallery_title": ctx.get("gallery_title"), "gallery_link": link, "expiry_date": ctx.get("expires_local"),
         "days_left": ctx.get("days_left"), "offer": offer_text, "offer_code": offer.get("code"),
@@ -140,7 +153,7 @@ def default_wording(rule: str, locale: str) -> dict:
 
 def put_wording(photographer_id: str, rule: str, locale: str, texts: dict) -> RuleWording:
     try:
-        cleaned = wording.check(texts)
+        cleaned = wording.check(texts, rule)
     except wording.WordingError as error:
         raise Problem(422, "The text cannot be used: " + str(error), errors=error.errors) from None
     row = db.session.scalar(select(RuleWording).where(RuleWording.photographer_id == photographer_id,

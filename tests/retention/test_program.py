@@ -53,6 +53,31 @@ def test_unknown_placeholders_are_named(app, photographer_api):
     assert "client_first_name" in listed["placeholders"] and "offer_code" in listed["placeholders"]
 
 
+def test_each_mail_offers_only_the_placeholders_it_fills_and_refuses_the_others(app, photographer_api):
+    applies = photographer_api.get("/api/v1/retention/wording").json["applies"]
+    assert "years" in applies["anniversary"] and "cart_items" not in applies["anniversary"]
+    assert "cart_items" in applies["abandoned_cart"] and "days_left" in applies["expiry"]
+    assert not {"cart_items", "days_left", "favourites_count", "years", "occasion"} & set(applies["campaign"])
+    assert "client_first_name" in applies["campaign"] and "offer_code" in applies["campaign"]
+    body = _problem(photographer_api.put("/api/v1/retention/wording/anniversary/en",
+                                         json={"subject": "Hi", "body": "In your cart: {{ cart_items }}"}), 422)
+    assert "'cart_items' does not apply to this mail" in body["errors"]["body"][0]
+    assert photographer_api.put("/api/v1/retention/wording/abandoned_cart/en",
+                                json={"subject": "Hi", "body": "In your cart: {{ cart_items }}"}).status_code == 200
+    body = _problem(photographer_api.post("/api/v1/retention/campaigns", json={
+        "name": "x", "wording": {"en": {"subject": "Only {{ days_left }} days", "body": "x"}}}), 422)
+    assert "does not apply" in body["errors"]["wording.en.subject"][0]
+
+
+@pytest.mark.parametrize("name, first", [("Ingrid & Jonas", "Ingrid & Jonas"), ("Kari & Ola Nordmann", "Kari & Ola"),
+                                         ("Anna i Piotr Nowak", "Anna i Piotr"), ("Kari Nordmann", "Kari"),
+                                         ("Cher", "Cher"), ("", "")])
+def test_a_couple_is_greeted_by_both_first_names(app, name, first):
+    from gallery.retention.words import first_name
+
+    assert first_name(name) == first
+
+
 def test_own_words_are_previewed_with_a_real_client_sent_as_a_test_and_used_by_the_sweep(app, studio, smtp_server):
     photographer, api, client, gallery = studio(locale="en")
     text = {"subject": "{{ client_first_name }}, it's {{ occasion }}!",

@@ -20,6 +20,11 @@ def _full_shot(studio, name):
     studio.page.screenshot(path=str(ARTIFACTS / f"studio-{name}-full-{studio.lang}.png"), full_page=True)
 
 
+def _language_name(page, code):
+    """A language's name in the studio's language, as the editor says it in sentences."""
+    return page.evaluate("c => new Intl.DisplayNames([document.documentElement.lang], {type: 'language'}).of(c)", code)
+
+
 def _fill(page, selector, text):
     page.fill(selector, "")
     page.fill(selector, text)
@@ -66,7 +71,7 @@ def test_rules_own_words_in_two_languages_preview_error_test_send_and_reset(stud
     page.wait_for_selector(".preview-subject:has-text('Kari, it is your wedding anniversary!')")
     frame.locator("text=Remember Kari & Ola").wait_for()
     page.click(f"button.primary:has-text({studio.t('messages.save')!r})")
-    studio.toast(studio.t("messages.saved", language="English"))
+    studio.toast(studio.t("messages.saved", language=_language_name(page, "en")))
 
     # An unknown placeholder: the server's error next to the field, live and on save; nothing stored.
     _fill(page, "#w-subject", "Hi {{ first_name }}")
@@ -85,7 +90,7 @@ def test_rules_own_words_in_two_languages_preview_error_test_send_and_reset(stud
     _fill(page, "#w-body", "Snart er det {{ occasion }}.")
     page.wait_for_selector(".preview-subject:has-text('Gratulerer, Kari!')")
     page.click(f"button.primary:has-text({studio.t('messages.save')!r})")
-    studio.toast(studio.t("messages.saved", language="Norsk bokmål"))
+    studio.toast(studio.t("messages.saved", language=_language_name(page, "nb")))
     page.evaluate("scrollTo(0, 0)")
     studio.shot("messages-words")
 
@@ -223,4 +228,46 @@ def test_campaign_reach_follows_filters_schedule_cancel_and_results_after_the_sw
     studio.open("messages/campaigns")
     page.wait_for_selector("table.campaigns td:has-text('Autumn minis')")
     studio.shot("campaigns")
+    assert studio.errors == []
+
+
+def test_a_campaign_keeps_what_was_typed_when_saved_straight_away(studio, app, make_photographer, retention_audience):
+    """Typed text is the form's state at once: a tag typed and saved without leaving the field is stored; the
+    editor offers only the placeholders a campaign fills, says the mail greets on its own, and names the
+    language in the studio's language."""
+    from gallery.retention.models import Campaign
+
+    photographer, api = make_photographer(email="lys@studio.example", studio_name="Lys Studio", locale=studio.lang)
+    retention_audience(photographer)
+    campaign_id = api.post("/api/v1/retention/campaigns", json={"name": "Autumn minis"}).json["id"]
+    page = studio.page
+    studio.login("lys@studio.example")
+    studio.open("messages/campaigns")
+    page.wait_for_selector(f"label[for=campaign-name]:visible:has-text({studio.t('messages.campaignName')!r})")
+    studio.open(f"messages/campaigns/{campaign_id}")
+    page.wait_for_selector("#c-subject")
+    english = _language_name(page, "en")
+    page.wait_for_selector(f"#c-words:text-is({studio.t('messages.wordsIn', language=english)!r})")
+    page.wait_for_selector(".greeting-note")
+    page.wait_for_selector("button.ph:has(code:text-is('client_first_name'))")
+    names = page.locator("button.ph code").all_inner_texts()
+    assert "offer_code" in names and not {"cart_items", "days_left", "favourites_count", "years"} & set(names)
+
+    page.click("button.chip[lang=en]")
+    _fill(page, "#c-subject", "Autumn minis")
+    _fill(page, "#c-body", "Book a slot.")
+    page.click("#seg-tags")
+    page.keyboard.type("vip, family")  # the comma and space stay as typed while the filter follows
+    assert page.input_value("#seg-tags") == "vip, family"
+    _fill(page, "#seg-min", "12.5")
+    page.click(f".form-actions.sticky button:has-text({studio.t('messages.save')!r})")
+    studio.toast(studio.t("messages.campaignSaved"))
+    db.session.expire_all()
+    campaign = db.session.get(Campaign, campaign_id)
+    assert campaign.segment == {"tags": ["vip", "family"], "min_spend": 1250}
+    page.reload()
+    page.wait_for_function("document.querySelector('#seg-tags')?.value === 'vip, family'")
+    assert page.input_value("#seg-min") == "12.5"
+    studio.axe("campaign saved straight away")
+    _full_shot(studio, "campaign-typed-saved")
     assert studio.errors == []

@@ -1,11 +1,11 @@
 // One campaign: the mail per language (or the default language for everyone else), the segment with its live
 // reach, an optional offer code per recipient, the schedule, cancel, and the results once it has gone out.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { get, patch } from '../api.js';
 import { t, LANGUAGES } from '../i18n.js';
 import { html, Icon, Spinner, fieldErrors, toast, toastError } from '../ui.js';
 import { PreviewPane, WordsFields, usePlaceholders } from './messages_editor.js';
-import { LanguageChips, wordsBody } from './messages_words.js';
+import { LanguageChips, languageName, wordsBody } from './messages_words.js';
 import { Reach, SegmentFilters } from './messages_segment.js';
 import { CampaignStatus } from './messages_campaigns.js';
 import { OfferFields, ResultsPanel, SchedulePanel } from './messages_results.js';
@@ -26,7 +26,7 @@ function split(errors, prefix) {
 }
 
 export function CampaignView({ id }) {
-  const placeholders = usePlaceholders();
+  const placeholders = usePlaceholders('campaign');
   const [campaign, setCampaign] = useState(null);
   const [form, setForm] = useState(null);
   const [locale, setLocale] = useState('en');
@@ -34,8 +34,9 @@ export function CampaignView({ id }) {
   const [liveErrors, setLiveErrors] = useState({});
   const [filterErrors, setFilterErrors] = useState({});
   const [dirty, setDirty] = useState(false);
+  const latest = useRef(null);  // the form as last changed, so Save sends it even before a re-render
 
-  const take = (saved) => { setCampaign(saved); setForm(formOf(saved)); setDirty(false); };
+  const take = (saved) => { setCampaign(saved); latest.current = formOf(saved); setForm(latest.current); setDirty(false); };
   useEffect(() => {
     get(`/retention/campaigns/${id}`).then((saved) => { take(saved); setLocale(saved.default_locale); })
       .catch((e) => { toastError(e); location.hash = '#/messages/campaigns'; });
@@ -44,10 +45,11 @@ export function CampaignView({ id }) {
 
   // A campaign that has gone out (planned, or cancelled after) keeps its texts: they are what was sent.
   const editable = campaign.status === 'draft' || campaign.status === 'scheduled' || (campaign.status === 'cancelled' && !campaign.planned_at);
-  const change = (key, value) => { setForm({ ...form, [key]: value }); setDirty(true); };
+  const change = (key, value) => { latest.current = { ...latest.current, [key]: value }; setForm(latest.current); setDirty(true); };
   const words = form.wording[locale] || { subject: '', body: '', button: '' };
-  const setWords = (next) => change('wording', { ...form.wording, [locale]: next });
+  const setWords = (next) => change('wording', { ...latest.current.wording, [locale]: next });
   const save = async () => {
+    const form = latest.current;
     const wording = Object.fromEntries(Object.entries(form.wording).filter(([, w]) => written(w)).map(([code, w]) => [code, wordsBody(w)]));
     try {
       const saved = await patch(`/retention/campaigns/${id}`, { ...form, wording });
@@ -83,9 +85,9 @@ export function CampaignView({ id }) {
     <${LanguageChips} current=${locale} onPick=${(code) => { setLocale(code); setLiveErrors({}); }} marks=${marks}/>
     <div class="editor-layout">
       <section class="panel" aria-labelledby="c-words">
-        <h2 id="c-words">${t('messages.wordsIn', { language: LANGUAGES[locale] })}</h2>
-        <p class="muted small">${locale === form.default_locale ? t('messages.isDefault') : t('messages.otherLanguage', { language: LANGUAGES[form.default_locale] })}</p>
-        <fieldset class="plain" disabled=${!editable}><legend class="visually-hidden">${t('messages.wordsIn', { language: LANGUAGES[locale] })}</legend>
+        <h2 id="c-words">${t('messages.wordsIn', { language: languageName(locale) })}</h2>
+        <p class="muted small">${locale === form.default_locale ? t('messages.isDefault') : t('messages.otherLanguage', { language: languageName(form.default_locale) })}</p>
+        <fieldset class="plain" disabled=${!editable} aria-labelledby="c-words">
           <${WordsFields} id="c" value=${words} onChange=${setWords} errors=${wordErrors} placeholders=${placeholders} readOnly=${!editable}/></fieldset>
       </section>
       ${previewable ? html`<${PreviewPane} request=${request} deps=${[campaign.id]} onErrors=${(fields) => setLiveErrors(written(words) ? fields : {})}/>`
@@ -100,10 +102,10 @@ export function CampaignView({ id }) {
         <${Reach} segment=${form.segment} onErrors=${(fields) => setFilterErrors(fields)}/></section>`}
     </div>
     <${OfferFields} form=${form} change=${change} errors=${errors} disabled=${!editable}/>
+    <${SchedulePanel} campaign=${campaign} save=${dirty ? save : null} onChanged=${take}/>
+    <${ResultsPanel} campaign=${campaign}/>
     ${editable && html`<div class="form-actions sticky">
       ${dirty && html`<span class="muted small">${t('messages.unsaved')}</span>`}
       <button type="button" class="button primary" onClick=${save}>${t('messages.save')}</button></div>`}
-    <${SchedulePanel} campaign=${campaign} save=${dirty ? save : null} onChanged=${take}/>
-    <${ResultsPanel} campaign=${campaign}/>
   </div>`;
 }

@@ -23,7 +23,7 @@ export function CampaignsView() {
   };
   return html`<div class="stack">
     <form class="set-new campaign-new" onSubmit=${create}>
-      <label class="visually-hidden" for="campaign-name">${t('messages.campaignName')}</label>
+      <label class="label" for="campaign-name">${t('messages.campaignName')}</label>
       <input id="campaign-name" name="name" maxlength="200" placeholder=${t('messages.campaignPlaceholder')}
         aria-invalid=${error ? 'true' : undefined} aria-describedby=${error ? 'campaign-name-error' : undefined}/>
       <button type="submit" class="button primary"><${Icon} name="plus"/>${t('messages.newCampaign')}</button>

@@ -5,14 +5,17 @@ import { get, post, query } from '../api.js';
 import { t } from '../i18n.js';
 import { html, Field, Icon, Spinner, fieldErrors, toast, toastError } from '../ui.js';
 
+// The placeholders the server says a rule's mail ("campaign" for campaigns) fills, with their descriptions.
 let placeholderCache = null;
-export function usePlaceholders() {
-  const [list, setList] = useState(placeholderCache || {});
+export function usePlaceholders(rule) {
+  const [answer, setAnswer] = useState(placeholderCache);
   useEffect(() => {
     if (placeholderCache) return;
-    get('/retention/wording').then((r) => { placeholderCache = r.placeholders; setList(r.placeholders); }).catch(toastError);
+    get('/retention/wording').then((r) => { placeholderCache = r; setAnswer(r); }).catch(toastError);
   }, []);
-  return list;
+  if (!answer) return {};
+  const names = (answer.applies || {})[rule] || Object.keys(answer.placeholders);
+  return Object.fromEntries(names.map((name) => [name, answer.placeholders[name]]));
 }
 
 // The server's description is English; the studio's catalog has each placeholder in five languages.
@@ -47,9 +50,10 @@ export function WordsFields({ id, value, onChange, errors = {}, placeholders, re
     <${Field} id=${`${id}-subject`} label=${t('messages.subject')} error=${errors.subject}>
       <input id=${`${id}-subject`} ref=${refs.subject} value=${value.subject || ''} maxlength="300" onInput=${set('subject')}
         onFocus=${focus('subject')} aria-invalid=${errors.subject ? 'true' : undefined} aria-describedby=${described('subject')}/></${Field}>
+    <p class="notice greeting-note" id=${`${id}-greeting`}>${t('messages.greetingNote', { name: 'Ingrid & Jonas' })}</p>
     <${Field} id=${`${id}-body`} label=${t('messages.body')} error=${errors.body} hint=${t('messages.bodyHint')}>
       <textarea id=${`${id}-body`} ref=${refs.body} rows="9" maxlength="5000" value=${value.body || ''} onInput=${set('body')}
-        onFocus=${focus('body')} aria-invalid=${errors.body ? 'true' : undefined} aria-describedby=${described('body')}></textarea></${Field}>
+        onFocus=${focus('body')} aria-invalid=${errors.body ? 'true' : undefined} aria-describedby=${[`${id}-greeting`, described('body')].filter(Boolean).join(' ')}></textarea></${Field}>
     <${Field} id=${`${id}-button`} label=${t('messages.button')} error=${errors.button} hint=${t('messages.buttonHint')}>
       <input id=${`${id}-button`} ref=${refs.button} value=${value.button || ''} maxlength="100" onInput=${set('button')}
         onFocus=${focus('button')} aria-invalid=${errors.button ? 'true' : undefined} aria-describedby=${described('button')}/></${Field}>
@@ -113,7 +117,8 @@ export function PreviewPane({ request, onErrors, deps }) {
         setProblem(Object.keys(errors).length ? t('messages.previewWaits') : e.message); onErrors && onErrors(errors);
       } finally { if (!stale) setBusy(false); }
     }, 450);
-    return () => { stale = true; clearTimeout(timer); };
+    // A superseded request is dropped and must not leave the spinner on (its `finally` skips a stale one).
+    return () => { stale = true; clearTimeout(timer); setBusy(false); };
   }, [clientId, JSON.stringify(request), ...(deps || [])]);
   const test = async () => {
     try {

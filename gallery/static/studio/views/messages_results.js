@@ -20,14 +20,14 @@ export function OfferFields({ form, change, errors, disabled }) {
       onChange=${(e) => change('offer', e.target.checked ? { percent_off: 10, valid_days: 30 } : null)}/>${t('messages.offerOn')}</label>
     ${offer && html`<div class="row">
       <div class=${'field' + (errors['offer.percent_off'] ? ' invalid' : '')}><label for="c-percent">${t('messages.percentOff')}</label>
-        <input id="c-percent" type="number" min="1" max="100" value=${offer.percent_off ?? ''} disabled=${disabled} onChange=${set('percent_off')}/>${err('percent_off')}</div>
+        <input id="c-percent" type="number" min="1" max="100" value=${offer.percent_off ?? ''} disabled=${disabled} onInput=${set('percent_off')}/>${err('percent_off')}</div>
       <div class=${'field' + (errors['offer.valid_days'] ? ' invalid' : '')}><label for="c-valid">${t('messages.validDays')}</label>
-        <input id="c-valid" type="number" min="1" max="365" value=${offer.valid_days ?? ''} disabled=${disabled} onChange=${set('valid_days')}/>${err('valid_days')}</div>
+        <input id="c-valid" type="number" min="1" max="365" value=${offer.valid_days ?? ''} disabled=${disabled} onInput=${set('valid_days')}/>${err('valid_days')}</div>
     </div>
     <p class="muted small">${t('messages.offerHint')}</p>`}
     <div class="field narrow-field"><label for="c-window">${t('messages.window')}</label>
       <input id="c-window" type="number" min="1" max="90" value=${form.attribution_days} disabled=${disabled}
-        onChange=${(e) => change('attribution_days', Number(e.target.value))}/>
+        onInput=${(e) => change('attribution_days', Number(e.target.value))}/>
       <p class="hint">${t('messages.windowHint')}</p></div>
   </section>`;
 }
@@ -57,7 +57,7 @@ export function SchedulePanel({ campaign, save, onChanged }) {
     ${status === 'cancelled' && html`<p class="status-line" role="status">${t('messages.isCancelled')}</p>`}
     ${(status === 'draft' || status === 'scheduled' || (status === 'cancelled' && !campaign.planned_at)) && html`<div class="schedule-row">
       <div class=${'field' + (error ? ' invalid' : '')}><label for="c-day">${t('messages.sendOn')}</label>
-        <input id="c-day" type="date" value=${day} min=${localDay(0)} onChange=${(e) => setDay(e.target.value)}
+        <input id="c-day" type="date" value=${day} min=${localDay(0)} onInput=${(e) => setDay(e.target.value)}
           aria-describedby=${error ? 'c-day-error' : 'c-day-hint'}/>
         ${error ? html`<p class="error" id="c-day-error" role="alert">${error}</p>` : html`<p class="hint" id="c-day-hint">${t('messages.morningHint')}</p>`}</div>
       <button type="button" class="button primary" onClick=${schedule}>${status === 'scheduled' ? t('messages.reschedule') : t('messages.scheduleIt')}</button>

@@ -13,6 +13,19 @@ function months() {
   return Array.from({ length: 12 }, (_, i) => [i + 1, format.format(new Date(2024, i, 15))]);
 }
 
+// A text input that commits on every keystroke (so a Save straight after typing has it) while keeping what is
+// typed as typed: "vip, " or "12." must not be rewritten mid-word by the parsed value coming back.
+const sameValue = (a, b) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+function DraftInput({ value, format, parse, onCommit, ...rest }) {
+  const [text, setText] = useState(format(value));
+  useEffect(() => { if (!sameValue(parse(text), value)) setText(format(value)); }, [JSON.stringify(value)]);
+  return html`<input ...${rest} value=${text} onInput=${(e) => { setText(e.target.value); onCommit(parse(e.target.value)); }}/>`;
+}
+const asMoney = { format: (v) => (v != null ? String(v / 100) : ''), parse: (s) => (s === '' || Number.isNaN(Number(s)) ? undefined : Math.round(Number(s) * 100)) };
+const asWhole = { format: (v) => (v != null ? String(v) : ''), parse: (s) => (s === '' || Number.isNaN(Number(s)) ? undefined : Number(s)) };
+const asTags = { format: (v) => (v || []).join(', '), parse: (s) => { const list = s.split(',').map((x) => x.trim()).filter(Boolean); return list.length ? list : undefined; } };
+const asText = { format: (v) => v || '', parse: (s) => s || undefined };
+
 // value: the API's segment object; onChange(next) with empty filters dropped; errors: {filter: message}.
 export function SegmentFilters({ value, onChange, errors = {}, disabled }) {
   const [tiers, setTiers] = useState([]);
@@ -27,7 +40,6 @@ export function SegmentFilters({ value, onChange, errors = {}, disabled }) {
     const list = value[key] || [];
     set(key, list.includes(item) ? list.filter((x) => x !== item) : [...list, item]);
   };
-  const money = (key) => (event) => set(key, event.target.value === '' ? undefined : Math.round(Number(event.target.value) * 100));
   const whole = (key) => (event) => set(key, event.target.value === '' ? undefined : Number(event.target.value));
   const err = (key) => errors[key] && html`<p class="error" id=${'seg-' + key + '-error'} role="alert">${errors[key]}</p>`;
   const described = (key) => (errors[key] ? 'seg-' + key + '-error' : undefined);
@@ -39,16 +51,16 @@ export function SegmentFilters({ value, onChange, errors = {}, disabled }) {
         <input type="checkbox" checked=${(value.event_types || []).includes(type)} onChange=${() => toggle('event_types', type)}/>${t('event.' + type)}</label>`)}</div></div>
     <div class="row">
       <div class="field"><label for="seg-after">${t('messages.f.shootAfter')}</label>
-        <input id="seg-after" type="date" value=${value.last_shoot_after || ''} onChange=${(e) => set('last_shoot_after', e.target.value)}/></div>
+        <${DraftInput} id="seg-after" type="date" value=${value.last_shoot_after} ...${asText} onCommit=${(v) => set('last_shoot_after', v)}/></div>
       <div class="field"><label for="seg-before">${t('messages.f.shootBefore')}</label>
-        <input id="seg-before" type="date" value=${value.last_shoot_before || ''} onChange=${(e) => set('last_shoot_before', e.target.value)}/></div>
+        <${DraftInput} id="seg-before" type="date" value=${value.last_shoot_before} ...${asText} onCommit=${(v) => set('last_shoot_before', v)}/></div>
     </div>
     <div class="row">
       <div class=${'field' + (errors.min_spend ? ' invalid' : '')}><label for="seg-min">${t('messages.f.minSpend')}</label>
-        <input id="seg-min" type="number" min="0" step="1" value=${value.min_spend != null ? value.min_spend / 100 : ''} onChange=${money('min_spend')}
+        <${DraftInput} id="seg-min" type="number" min="0" step="1" value=${value.min_spend} ...${asMoney} onCommit=${(v) => set('min_spend', v)}
           aria-describedby=${described('min_spend')}/>${err('min_spend')}</div>
       <div class=${'field' + (errors.max_spend ? ' invalid' : '')}><label for="seg-max">${t('messages.f.maxSpend')}</label>
-        <input id="seg-max" type="number" min="0" step="1" value=${value.max_spend != null ? value.max_spend / 100 : ''} onChange=${money('max_spend')}
+        <${DraftInput} id="seg-max" type="number" min="0" step="1" value=${value.max_spend} ...${asMoney} onCommit=${(v) => set('max_spend', v)}
           aria-describedby=${described('max_spend')}/>${err('max_spend')}</div>
     </div>
     <div class="row">
@@ -57,7 +69,7 @@ export function SegmentFilters({ value, onChange, errors = {}, disabled }) {
           <option value="">${t('messages.f.any')}</option><option value="yes">${t('messages.f.orderedYes')}</option>
           <option value="no">${t('messages.f.orderedNo')}</option></select></div>
       <div class=${'field' + (errors.dormant_months ? ' invalid' : '')}><label for="seg-dormant">${t('messages.f.dormant')}</label>
-        <input id="seg-dormant" type="number" min="1" max="120" value=${value.dormant_months ?? ''} onChange=${whole('dormant_months')}
+        <${DraftInput} id="seg-dormant" type="number" min="1" max="120" value=${value.dormant_months} ...${asWhole} onCommit=${(v) => set('dormant_months', v)}
           aria-describedby=${described('dormant_months')}/>${err('dormant_months')}</div>
     </div>
     <div class="row">
@@ -65,8 +77,8 @@ export function SegmentFilters({ value, onChange, errors = {}, disabled }) {
         <select id="seg-month" value=${value.important_date_month ?? ''} onChange=${whole('important_date_month')}>
           <option value="">${t('messages.f.any')}</option>${months().map(([n, name]) => html`<option key=${n} value=${n}>${name}</option>`)}</select></div>
       <div class="field"><label for="seg-tags">${t('messages.f.tags')}</label>
-        <input id="seg-tags" value=${(value.tags || []).join(', ')} placeholder=${t('messages.f.tagsHint')}
-          onChange=${(e) => set('tags', e.target.value.split(',').map((s) => s.trim()).filter(Boolean))}/></div>
+        <${DraftInput} id="seg-tags" value=${value.tags} placeholder=${t('messages.f.tagsHint')} ...${asTags}
+          onCommit=${(v) => set('tags', v)}/></div>
     </div>
     <div class="field"><span class="label" id="seg-langs">${t('messages.f.languages')}</span>
       <div class="chips tight" role="group" aria-labelledby="seg-langs">${Object.entries(LANGUAGES).map(([code, name]) => html`<label key=${code} class="check chip-check">

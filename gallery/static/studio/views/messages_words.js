@@ -13,6 +13,14 @@ export function wordsBody(words) {
   return body;
 }
 
+// A language's name in the studio's language, for sentences ("Tekst på engelsk"); the chips keep each
+// language's own name.
+export function languageName(code) {
+  try {
+    return new Intl.DisplayNames([language()], { type: 'language' }).of(code) || LANGUAGES[code];
+  } catch { return LANGUAGES[code]; }
+}
+
 export function LanguageChips({ current, onPick, marks = {} }) {
   return html`<div class="chips lang-chips" role="group" aria-label=${t('messages.language')}>
     ${Object.entries(LANGUAGES).map(([code, name]) => html`<button key=${code} type="button" lang=${code}
@@ -22,7 +30,7 @@ export function LanguageChips({ current, onPick, marks = {} }) {
 }
 
 export function RuleWordsView({ rule, me }) {
-  const placeholders = usePlaceholders();
+  const placeholders = usePlaceholders(rule);
   const [locale, setLocale] = useState(LANGUAGES[language()] ? language() : 'en');
   const [stored, setStored] = useState({});  // locale -> the server's text {subject, body, button, custom, updated_at}
   const [drafts, setDrafts] = useState({});  // locale -> edited text (only once edited)
@@ -52,7 +60,7 @@ export function RuleWordsView({ rule, me }) {
       const row = await put(`/retention/wording/${rule}/${locale}`, wordsBody(value));
       setStored({ ...stored, [locale]: { ...row, custom: true } });
       setDrafts({ ...drafts, [locale]: undefined }); setLocaleErrors({});
-      toast(t('messages.saved', { language: LANGUAGES[locale] }));
+      toast(t('messages.saved', { language: languageName(locale) }));
     } catch (e) {
       const fields = fieldErrors(e);
       setLocaleErrors(fields);
@@ -60,14 +68,14 @@ export function RuleWordsView({ rule, me }) {
     } finally { setBusy(false); }
   };
   const reset = async () => {
-    const ok = await confirmAction({ title: t('messages.resetTitle'), message: t('messages.resetText', { language: LANGUAGES[locale] }),
+    const ok = await confirmAction({ title: t('messages.resetTitle'), message: t('messages.resetText', { language: languageName(locale) }),
       confirm: t('messages.reset') });
     if (!ok) return;
     try {
       if (current && current.custom) await del(`/retention/wording/${rule}/${locale}`);
       setDrafts({ ...drafts, [locale]: undefined }); setLocaleErrors({});
       await load(locale);
-      toast(t('messages.resetDone', { language: LANGUAGES[locale] }));
+      toast(t('messages.resetDone', { language: languageName(locale) }));
     } catch (e) { toastError(e); }
   };
 
@@ -81,7 +89,7 @@ export function RuleWordsView({ rule, me }) {
     <${LanguageChips} current=${locale} onPick=${setLocale} marks=${marks}/>
     <div class="editor-layout">
       <section class="panel" aria-labelledby="words-title">
-        <div class="section-head"><h2 id="words-title">${t('messages.wordsIn', { language: LANGUAGES[locale] })}</h2>
+        <div class="section-head"><h2 id="words-title">${t('messages.wordsIn', { language: languageName(locale) })}</h2>
           ${current && current.custom && current.updated_at && html`<span class="muted small">${t('messages.changed', { when: dateTime(current.updated_at) })}</span>`}</div>
         ${!current ? html`<${Spinner}/>` : html`<div class="form">
           ${!current.custom && !draft && html`<p class="notice"><${Icon} name="alert"/><span>${t('messages.defaultNotice')}</span></p>`}
