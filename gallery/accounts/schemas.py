@@ -1,6 +1,6 @@
 from marshmallow import Schema, fields, validate
 
-from gallery.core.schemas import Email, Locale, Password, Text, Timezone
+from gallery.core.schemas import Email, Locale, Password, Text, Timestamp, Timezone
 
 
 class SignupSchema(Schema):
@@ -42,7 +42,7 @@ class PhotographerSchema(Schema):
     allowed_origins = fields.List(
         fields.Url(schemes={"http", "https"}, validate=validate.Length(max=200)), validate=validate.Length(max=20)
     )
-    created_at = fields.DateTime(dump_only=True)
+    created_at = Timestamp(dump_only=True)
 
 
 class PhotographerUpdateSchema(PhotographerSchema):
@@ -71,9 +71,9 @@ class TokenSchema(Schema):
     id = fields.String()
     name = fields.String()
     prefix = fields.String()
-    created_at = fields.DateTime()
-    last_used_at = fields.DateTime(allow_none=True)
-    revoked_at = fields.DateTime(allow_none=True)
+    created_at = Timestamp()
+    last_used_at = Timestamp(allow_none=True)
+    revoked_at = Timestamp(allow_none=True)
     scopes = fields.Function(lambda token: (token.scopes or "").split())
 
 
@@ -87,8 +87,8 @@ class TokenListSchema(Schema):
 
 class LoginSessionSchema(Schema):
     id = fields.String()
-    created_at = fields.DateTime()
-    last_seen_at = fields.DateTime()
+    created_at = Timestamp()
+    last_seen_at = Timestamp()
     user_agent = fields.String(allow_none=True)
     current = fields.Boolean()
 

@@ -61,7 +61,7 @@ def put_wording(texts, rule, locale):
     """Your own subject, body and button for one rule's mail in one language (placeholders checked)."""
     _rule_and_locale(rule, locale)
     row = words.put_wording(_me().id, rule, locale, texts)
-    db.session.commit()
+    db.session.flush()
     return row
 
 
@@ -71,7 +71,6 @@ def put_wording(texts, rule, locale):
 def delete_wording(rule, locale):
     """Back to the default, translated text for that rule and language."""
     words.delete_wording(_me().id, rule, locale)
-    db.session.commit()
 
 
 @blp.post("/retention/wording/preview")
@@ -119,7 +118,7 @@ def list_campaigns(args):
 def create_campaign(data):
     """A draft campaign: name, segment filters, texts per language, optional offer."""
     campaign = campaigns.create_campaign(_me().id, data)
-    db.session.commit()
+    db.session.flush()
     return campaign
 
 
@@ -138,7 +137,7 @@ def get_campaign(campaign_id):
 def update_campaign(changes, campaign_id):
     """Change a campaign that has not gone out yet."""
     campaign = campaigns.update_campaign(_me().id, campaign_id, changes)
-    db.session.commit()
+    db.session.flush()
     return campaign
 
 
@@ -149,7 +148,7 @@ def update_campaign(changes, campaign_id):
 def schedule_campaign(payload, campaign_id):
     """Send on a date: each client receives it in their own local morning of that day."""
     campaign = campaigns.schedule_campaign(_me().id, campaign_id, payload["send_on"], _studio_today())
-    db.session.commit()
+    db.session.flush()
     return campaign
 
 
@@ -159,7 +158,7 @@ def schedule_campaign(payload, campaign_id):
 def cancel_campaign(campaign_id):
     """Stop a scheduled campaign; messages not yet sent are withdrawn."""
     campaign = campaigns.cancel_campaign(_me().id, campaign_id)
-    db.session.commit()
+    db.session.flush()
     return campaign
 
 
@@ -198,7 +197,7 @@ def create_tier(data):
     """A tier reached by lifetime spend or sessions; clients already there join it without a mail."""
     tier = loyalty.create_tier(_me().id, data)
     loyalty.recompute(photographer_id=_me().id)
-    db.session.commit()
+    db.session.flush()
     return tier
 
 
@@ -210,7 +209,7 @@ def update_tier(changes, tier_id):
     """Change a tier; clients move between tiers at once (no mail)."""
     tier = loyalty.update_tier(_me().id, tier_id, changes)
     loyalty.recompute(photographer_id=_me().id)
-    db.session.commit()
+    db.session.flush()
     return tier
 
 
@@ -221,7 +220,6 @@ def delete_tier(tier_id):
     """Remove a tier; its clients fall back to the next tier they reach."""
     loyalty.delete_tier(_me().id, tier_id)
     loyalty.recompute(photographer_id=_me().id)
-    db.session.commit()
 
 
 @blp.get("/loyalty/clients/<client_id>")
@@ -257,7 +255,7 @@ def open_complaint(payload):
     """Record a complaint to follow up."""
     followup = followups.open_complaint(_me().id, payload.get("client_id"), payload["comment"],
                                         payload.get("gallery_id"))
-    db.session.commit()
+    db.session.flush()
     return followup
 
 
@@ -268,5 +266,5 @@ def open_complaint(payload):
 def act_on_followup(payload, followup_id):
     """Add a note (a call, a reply) and/or resolve (true) or reopen (false)."""
     followup = followups.act(_me().id, followup_id, **payload)
-    db.session.commit()
+    db.session.flush()
     return followup
