@@ -29,7 +29,6 @@ def _login_email_key() -> str:
 
 def _sign_in(photographer) -> None:
     credentials.start_session(photographer)
-    db.session.commit()
     login_user(photographer)
 
 
@@ -74,7 +73,6 @@ def login(payload):
 def logout():
     """End the session: this cookie stops working, even a copy of it taken before."""
     credentials.end_current_session()
-    db.session.commit()
     logout_user()
 
 
@@ -93,7 +91,6 @@ def csrf_token():
 def create_token(payload):
     """Issue a long-lived API token with its scopes; the token is shown only in this response."""
     token, plain = services.issue_token(current_photographer(), payload["name"], payload.get("scopes"))
-    db.session.commit()
     token.token = plain  # transient: dumped once, never stored
     return token
 
@@ -114,7 +111,6 @@ def list_tokens():
 def revoke_token(token_id):
     """Revoke an API token at once."""
     services.revoke_token(current_photographer(), token_id)
-    db.session.commit()
 
 
 @blp.get("/me")
@@ -135,7 +131,7 @@ def update_me(changes):
     The password changes only in a browser session and with `current_password`; every other session ends
     (and every API token too with `revoke_tokens: true`)."""
     photographer = services.update_profile(current_photographer(), changes)
-    db.session.commit()
+    db.session.flush()
     return photographer
 
 
@@ -155,7 +151,6 @@ def list_sessions():
 def end_session(session_id):
     """Sign one browser out."""
     credentials.end_session(current_photographer(), session_id)
-    db.session.commit()
 
 
 @blp.post("/auth/sessions/revoke")
@@ -166,5 +161,5 @@ def end_session(session_id):
 def sign_out_everywhere(payload):
     """Sign out everywhere else: every other session ends, and every API token too with `revoke_tokens`."""
     result = credentials.sign_out_everywhere(current_photographer(), revoke_tokens=payload["revoke_tokens"])
-    db.session.commit()
+    db.session.flush()
     return result

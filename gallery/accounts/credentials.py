@@ -88,7 +88,6 @@ def session_photographer(photographer_id: str) -> Photographer | None:
     now = clock.now()
     if (now - login.last_seen_at).total_seconds() > SEEN_EVERY:
         db.session.execute(update(LoginSession).where(LoginSession.id == login.id).values(last_seen_at=now))
-        db.session.commit()
     g.login_session_id = login.id
     return photographer
 

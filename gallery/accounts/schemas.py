@@ -1,7 +1,7 @@
 from marshmallow import Schema, fields, validate
 
 from gallery.accounts.fields import Origin, SenderName, SocialLink, WebUrl
-from gallery.core.schemas import Email, Locale, Password, Text, Timezone
+from gallery.core.schemas import Email, Locale, Password, Text, Timestamp, Timezone
 
 
 class SignupSchema(Schema):
@@ -51,7 +51,7 @@ class PhotographerSchema(Schema):
     allowed_origins = fields.List(Origin(), validate=validate.Length(max=20), metadata={
         "description": "Origins of your own website allowed to call the API from a browser (CORS), e.g. "
                        "https://www.example.com: https (http only for localhost), no path."})
-    created_at = fields.DateTime(dump_only=True)
+    created_at = Timestamp(dump_only=True)
 
 
 class PhotographerUpdateSchema(PhotographerSchema):
@@ -80,9 +80,9 @@ class TokenSchema(Schema):
     id = fields.String()
     name = fields.String()
     prefix = fields.String()
-    created_at = fields.DateTime()
-    last_used_at = fields.DateTime(allow_none=True)
-    revoked_at = fields.DateTime(allow_none=True)
+    created_at = Timestamp()
+    last_used_at = Timestamp(allow_none=True)
+    revoked_at = Timestamp(allow_none=True)
     scopes = fields.Function(lambda token: (token.scopes or "").split())
 
 
@@ -96,8 +96,8 @@ class TokenListSchema(Schema):
 
 class LoginSessionSchema(Schema):
     id = fields.String()
-    created_at = fields.DateTime()
-    last_seen_at = fields.DateTime()
+    created_at = Timestamp()
+    last_seen_at = Timestamp()
     user_agent = fields.String(allow_none=True)
     current = fields.Boolean()
 

@@ -76,7 +76,6 @@ def token_for(plain: str) -> ApiToken | None:
     # Write last-use at most once a minute, not on every request.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         token.last_used_at = now
-        db.session.commit()
     return token
 
 

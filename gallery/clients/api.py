@@ -14,7 +14,7 @@ blp = Blueprint("clients", __name__, url_prefix="/api/v1/clients", description="
 def create_client(payload):
     """Add a client."""
     client = services.create_client(current_photographer().id, payload)
-    db.session.commit()
+    db.session.flush()
     return client
 
 
@@ -33,7 +33,7 @@ def get_client(client_id):
 def update_client(changes, client_id):
     """Change a client; `important_dates`, when given, replaces the list."""
     client = services.update_client(current_photographer().id, client_id, changes)
-    db.session.commit()
+    db.session.flush()
     return client
 
 
@@ -43,4 +43,3 @@ def update_client(changes, client_id):
 def delete_client(client_id):
     """Delete a client (their galleries stay, unlinked)."""
     services.delete_client(current_photographer().id, client_id)
-    db.session.commit()

@@ -1,7 +1,7 @@
 from marshmallow import Schema, fields, validate
 
 from gallery.clients.models import IMPORTANT_DATE_KINDS
-from gallery.core.schemas import Email, Locale, Text, Timezone
+from gallery.core.schemas import Email, Locale, Text, Timestamp, Timezone
 
 
 class ImportantDateSchema(Schema):
@@ -23,12 +23,12 @@ class ClientSchema(Schema):
         validate=validate.Length(min=1, max=200), allow_none=True,
         metadata={"description": "How consent was given (e.g. 'contract clause 7', 'web form'); required when granting."},
     )
-    consent_given_at = fields.DateTime(dump_only=True)
-    consent_withdrawn_at = fields.DateTime(dump_only=True)
+    consent_given_at = Timestamp(dump_only=True)
+    consent_withdrawn_at = Timestamp(dump_only=True)
     tags = fields.List(fields.String(validate=validate.Length(min=1, max=50)), validate=validate.Length(max=50),
                        load_default=list)
     notes = fields.String(validate=validate.Length(max=5000), allow_none=True)
     important_dates = fields.List(fields.Nested(ImportantDateSchema), validate=validate.Length(max=50),
                                   load_default=list)
-    created_at = fields.DateTime(dump_only=True)
-    updated_at = fields.DateTime(dump_only=True)
+    created_at = Timestamp(dump_only=True)
+    updated_at = Timestamp(dump_only=True)

@@ -13,7 +13,6 @@ from marshmallow import Schema, fields, validate
 from gallery.accounts.auth import current_photographer, photographer_required
 from gallery.clients import csv_format, exports, imports
 from gallery.core.request_guard import body_limit, read_body
-from gallery.core.transaction import commit
 
 blp = Blueprint("client_transfer", __name__, url_prefix="/api/v1/clients",
                 description="Clients as CSV: export, and import from another tool with a preview")
@@ -103,6 +102,4 @@ def preview_import(args):
 def run_import(args):
     """Import every row, or none: any row error answers 422 with the report and writes nothing."""
     me = current_photographer().id
-    report = imports.commit_import(me, imports.plan_import(me, read_body(), **args))
-    commit()
-    return report
+    return imports.commit_import(me, imports.plan_import(me, read_body(), **args))

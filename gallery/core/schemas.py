@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from zoneinfo import available_timezones
 
 from email_validator import EmailNotValidError, validate_email
@@ -47,6 +48,21 @@ class Email(fields.String):
         except EmailNotValidError as error:
             reason = str(error).rstrip(".")
             raise ValidationError(f"Not a valid email address: {reason}.") from None
+
+
+class Timestamp(fields.AwareDateTime):
+    """The API's one timestamp: ISO 8601 in UTC with its offset (`+00:00`), whatever the value in memory holds
+    (another offset, or naive, read as UTC), so an answer never depends on whether the row was re-read.
+
+    Input without an offset is read as UTC; `default_timezone=None` makes the offset required instead."""
+
+    def __init__(self, format: str | None = None, *, default_timezone=UTC, **kwargs):
+        super().__init__(format, default_timezone=default_timezone, **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if isinstance(value, datetime):
+            value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
 
 
 def Text(max_length: int, **kwargs) -> fields.String:  # noqa: N802 - reads like a field class

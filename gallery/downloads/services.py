@@ -229,7 +229,6 @@ def record_zip_download(access: ShareAccess, download: ZipDownload, *, started: 
     activity log has one event per archive started from byte 0 (a resumed range is the same download)."""
     count_download(access)
     if not started:
-        db.session.commit()
         return
     record_event("zip_downloaded", photographer_id=access.gallery.photographer_id, gallery_id=access.gallery.id,
                  client_id=access.client_id, visitor_id=access.visitor_id,

@@ -23,7 +23,7 @@ def list_galleries(args):
 def create_gallery(payload):
     """Create a draft gallery."""
     gallery = services.create_gallery(current_photographer().id, payload)
-    db.session.commit()
+    db.session.flush()
     return gallery
 
 
@@ -42,7 +42,7 @@ def get_gallery(gallery_id):
 def update_gallery(changes, gallery_id):
     """Change a gallery."""
     gallery = services.update_gallery(current_photographer().id, gallery_id, changes)
-    db.session.commit()
+    db.session.flush()
     return gallery
 
 
@@ -52,7 +52,6 @@ def update_gallery(changes, gallery_id):
 def delete_gallery(gallery_id):
     """Delete a gallery with its photos."""
     services.delete_gallery(current_photographer().id, gallery_id)
-    db.session.commit()
 
 
 @blp.post("/<gallery_id>/publish")
@@ -62,7 +61,7 @@ def delete_gallery(gallery_id):
 def publish_gallery(payload, gallery_id):
     """Publish: share links start to work."""
     gallery = services.publish_gallery(current_photographer().id, gallery_id, payload.get("expires_at"))
-    db.session.commit()
+    db.session.flush()
     return gallery
 
 
@@ -73,7 +72,7 @@ def publish_gallery(payload, gallery_id):
 def add_set(payload, gallery_id):
     """Add a set (a named section); appended last unless a position is given."""
     gallery_set = services.add_set(current_photographer().id, gallery_id, payload)
-    db.session.commit()
+    db.session.flush()
     return gallery_set
 
 
@@ -84,7 +83,7 @@ def add_set(payload, gallery_id):
 def update_set(changes, gallery_id, set_id):
     """Rename, reorder or hide a set from guests."""
     gallery_set = services.update_set(current_photographer().id, gallery_id, set_id, changes)
-    db.session.commit()
+    db.session.flush()
     return gallery_set
 
 
@@ -94,4 +93,3 @@ def update_set(changes, gallery_id, set_id):
 def delete_set(gallery_id, set_id):
     """Delete a set; its photos stay in the gallery."""
     services.delete_set(current_photographer().id, gallery_id, set_id)
-    db.session.commit()

@@ -3,7 +3,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from gallery.accounts.auth import current_photographer, photographer_required
-from gallery.core.transaction import commit
+from gallery.core.schemas import Timestamp
 from gallery.galleries import bulk
 
 blp = Blueprint("photo_bulk", __name__, url_prefix="/api/v1/galleries",
@@ -52,7 +52,7 @@ class PhotoOrderResultSchema(Schema):
 
 
 class IndexQuerySchema(Schema):
-    since = fields.AwareDateTime(metadata={"description": "Only photos changed after this instant."})
+    since = Timestamp(default_timezone=None, metadata={"description": "Only photos changed after this instant."})
 
 
 class IndexPhotoSchema(Schema):
@@ -62,7 +62,7 @@ class IndexPhotoSchema(Schema):
     failure_reason = fields.String(allow_none=True)
     set_id = fields.String(allow_none=True)
     hidden_from_guests = fields.Boolean()
-    taken_at = fields.DateTime(allow_none=True)
+    taken_at = Timestamp(allow_none=True)
     width = fields.Integer(allow_none=True)
     height = fields.Integer(allow_none=True)
     color = fields.String(allow_none=True, metadata={"description": "Placeholder colour while the thumb loads."})
@@ -74,7 +74,7 @@ class IndexPhotoSchema(Schema):
 class PhotoIndexSchema(Schema):
     items = fields.List(fields.Nested(IndexPhotoSchema))
     cover_photo_id = fields.String(allow_none=True)
-    as_of = fields.DateTime(metadata={"description": "Pass as `since` to get only what changed after."})
+    as_of = Timestamp(metadata={"description": "Pass as `since` to get only what changed after."})
 
 
 @blp.post("/<gallery_id>/photos/bulk")
@@ -85,7 +85,6 @@ def bulk_change(payload, gallery_id):
     """Move many photos to a set, hide them from guests (or show them), or delete them: all or nothing."""
     result = bulk.bulk_change(current_photographer().id, gallery_id, payload["photo_ids"], payload["action"],
                               payload.get("set_id"))
-    commit()
     return result
 
 
@@ -97,7 +96,6 @@ def order_photos(payload, gallery_id):
     """Sort the gallery (capture time, file name, upload order) or move photos by hand."""
     count = bulk.reorder(current_photographer().id, gallery_id, sort=payload.get("sort"),
                          photo_ids=payload.get("photo_ids"), before=payload.get("before"))
-    commit()
     return {"count": count}
 
 

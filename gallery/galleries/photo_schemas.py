@@ -2,7 +2,7 @@
 from marshmallow import Schema, fields, validate
 
 from gallery.core.pagination import PageArgsSchema
-from gallery.core.schemas import Text, page_schema
+from gallery.core.schemas import Text, Timestamp, page_schema
 from gallery.galleries.models import PHOTO_STATUSES
 
 SHA256 = validate.Regexp(r"^[0-9a-fA-F]{64}$", error="64 hexadecimal characters.")
@@ -28,14 +28,14 @@ class PhotoSchema(Schema):
     bytes = fields.Integer(dump_only=True)
     width = fields.Integer(dump_only=True)
     height = fields.Integer(dump_only=True)
-    taken_at = fields.DateTime(dump_only=True)
+    taken_at = Timestamp(dump_only=True)
     status = fields.String(dump_only=True, metadata={"description": "uploading | processing | ready | failed"})
     failure_reason = fields.String(dump_only=True, metadata={"description": "Why it failed, for the photographer."})
     position = fields.Integer(dump_only=True)
     hidden_from_guests = fields.Boolean(dump_only=True)
     placeholder_color = fields.String(dump_only=True)
     renditions = fields.Method("_renditions", dump_only=True)
-    created_at = fields.DateTime(dump_only=True)
+    created_at = Timestamp(dump_only=True)
 
     def _renditions(self, photo):
         from gallery.galleries.photos import rendition_urls

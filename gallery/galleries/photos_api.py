@@ -86,7 +86,7 @@ def get_photo(gallery_id, photo_id):
 def update_photo(changes, gallery_id, photo_id):
     """Move to a set, reorder, or hide from guests."""
     photo = photos.update_photo(current_photographer().id, gallery_id, photo_id, changes)
-    db.session.commit()
+    db.session.flush()
     return photo
 
 

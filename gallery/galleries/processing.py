@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from gallery.core import clock
+from gallery.core.transaction import commit
 from gallery.extensions import db
 from gallery.galleries.models import Gallery, Photo, Rendition
 from gallery.observability import metrics
@@ -53,7 +54,7 @@ def _timed_out(photo_id: str, error: BaseException) -> Photo | None:
         return _fail(photo, f"Processing this photo took longer than {seconds} seconds, {photo.processing_attempts} "
                             "times; the file may be too large or complex. Try a smaller export.")
     photo.processing_started_at = None  # waiting for the retry, not running
-    db.session.commit()
+    commit()  # before re-raising: the job wrapper rolls a failed job back, and the retry must see this
     log.warning("photo %s timed out (attempt %d); retrying", photo_id, photo.processing_attempts)
     raise error
 
@@ -68,7 +69,7 @@ def _fail(photo: Photo, reason: str) -> Photo:
     photo.status = "failed"
     photo.failure_reason = reason[:500]
     photo.processing_started_at = None
-    db.session.commit()
+    commit()  # each photo's failure stands alone (the reconciler fails several in one run)
     metrics.PHOTOS.labels("failed").inc()
     return photo
 
@@ -102,7 +103,7 @@ def process_photo(photo_id: str) -> Photo | None:
     photo.status = "processing"
     photo.processing_started_at = clock.now()
     photo.processing_attempts = (photo.processing_attempts or 0) + 1
-    db.session.commit()  # the claim: the reconciler knows when this attempt started
+    commit()  # the claim: the reconciler knows when this attempt started
     storage = get_storage()
     settings = current_app.config["GALLERY"]
     try:
@@ -144,7 +145,7 @@ def process_photo(photo_id: str) -> Photo | None:
         photo.placeholder_color = info.placeholder_color
         photo.content_type = f"image/{info.source_format}"  # what it is, not what the client declared
         photo.status, photo.failure_reason, photo.processing_started_at = "ready", None, None
-        db.session.commit()
+        commit()  # the renditions are stored: their rows stand before the next photo (or a later error)
         metrics.PHOTOS.labels("ready").inc()
         return photo
     except Exception as error:  # noqa: BLE001 - sorted into "retry later" and "tell the photographer"
@@ -187,7 +188,7 @@ def reconcile(enqueue_photo, is_queued) -> dict:
             failed.append(photo.id)
             continue
         photo.processing_started_at = None  # back to "waiting in the queue"
-        db.session.commit()
+        commit()  # committed before it is queued again: the worker must see it waiting
         enqueue_photo(photo.id)
         requeued.append(photo.id)
     for photo in unqueued_processing_photos(is_queued):

@@ -1,7 +1,7 @@
 from marshmallow import Schema, fields, validate
 
 from gallery.core.pagination import PageArgsSchema
-from gallery.core.schemas import Text, page_schema
+from gallery.core.schemas import Text, Timestamp, page_schema
 from gallery.galleries.models import DOWNLOAD_SIZES, EVENT_TYPES, GALLERY_STATUSES
 
 
@@ -28,8 +28,8 @@ class GallerySchema(Schema):
     shoot_date = fields.Date(allow_none=True)
     status = fields.String(validate=validate.OneOf(["draft", "archived"]),
                            metadata={"description": "Publish with POST .../publish."})
-    published_at = fields.DateTime(dump_only=True)
-    expires_at = fields.AwareDateTime(allow_none=True, default_timezone=None)
+    published_at = Timestamp(dump_only=True)
+    expires_at = Timestamp(allow_none=True, default_timezone=None)
     cover_photo_id = fields.String(allow_none=True, validate=validate.Length(max=26))
     download_policy = fields.Nested(DownloadPolicySchema)
     watermark = fields.Boolean(load_default=False)
@@ -48,8 +48,8 @@ class GallerySchema(Schema):
     download_limit = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=100_000),
                                     metadata={"description": "Downloads allowed per visitor (a zip counts as one)."})
     sets = fields.List(fields.Nested(SetSchema), dump_only=True)
-    created_at = fields.DateTime(dump_only=True)
-    updated_at = fields.DateTime(dump_only=True)
+    created_at = Timestamp(dump_only=True)
+    updated_at = Timestamp(dump_only=True)
 
 
 class GalleryDumpSchema(GallerySchema):
@@ -62,7 +62,7 @@ class GalleryQuerySchema(PageArgsSchema):
 
 
 class PublishSchema(Schema):
-    expires_at = fields.AwareDateTime(allow_none=True, metadata={"description": "Optional expiry set on publish."})
+    expires_at = Timestamp(default_timezone=None, allow_none=True, metadata={"description": "Optional expiry set on publish."})
 
 
 GalleryPageSchema = page_schema(GalleryDumpSchema, "GalleryPage")

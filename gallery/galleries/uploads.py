@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.formparser import FormDataParser
 
 from gallery.core.ids import new_id
+from gallery.core.transaction import commit, keep_on_error
 from gallery.errors import Problem
 from gallery.core.queues import is_inline
 from gallery.extensions import db
@@ -153,7 +154,7 @@ def _new_photo(gallery_id: str, *, filename: str, sha256: str, size: int, set_id
 def _commit_or_duplicate(photo: Photo) -> Photo | None:
     """Commit the new row; on a concurrent upload of the same file, the photo that won."""
     try:
-        db.session.commit()
+        commit()  # the row is saved before its processing job is queued (a worker is another process)
         return None
     except IntegrityError:
         db.session.rollback()
@@ -331,9 +332,9 @@ def complete_direct_upload(photographer_id: str, gallery_id: str, photo_id: str,
         storage.delete(photo.storage_key)
         photo.status, photo.failure_reason = "failed", (
             f"The upload was {size} bytes but {photo.bytes} were announced; upload the file again.")
-        db.session.commit()
+        keep_on_error()  # the photographer sees the failed upload and why
         raise Problem(422, photo.failure_reason, errors={"bytes": [f"Stored {size} bytes."]})
     photo.status = "processing"
-    db.session.commit()
+    commit()  # complete before its processing job is queued (a worker is another process)
     start_processing(photo)
     return photo

@@ -5,7 +5,6 @@ from marshmallow import Schema, fields, validate
 
 from gallery.accounts.auth import current_photographer, photographer_required
 from gallery.core.request_guard import body_limit
-from gallery.core.transaction import commit
 from gallery.galleries import arrange, uploads_resume
 from gallery.galleries.photo_schemas import CompletedPartSchema, PhotoSchema, UploadPlanSchema
 
@@ -64,5 +63,4 @@ def put_part(gallery_id, photo_id, part_number):
 def arrange_photos(payload, gallery_id):
     """Order these photos as listed (by capture time, by name...), in the places they hold between them."""
     arranged = arrange.arrange_photos(current_photographer().id, gallery_id, payload["photo_ids"])
-    commit()
     return {"arranged": arranged}

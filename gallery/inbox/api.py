@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from gallery.accounts.auth import current_photographer, photographer_required
+from gallery.core.schemas import Timestamp
 from gallery.inbox import services
 from gallery.mail import failures
 
@@ -23,7 +24,7 @@ class InboxSelectionSchema(Schema):
     visitor_name = fields.String(allow_none=True)
     visitor_email = fields.String()
     note = fields.String(allow_none=True)
-    submitted_at = fields.DateTime()
+    submitted_at = Timestamp()
     photo_count = fields.Integer()
 
 
@@ -36,7 +37,7 @@ class InboxCommentSchema(Schema):
     thumb_url = fields.String(allow_none=True, metadata={"description": "Signed, expiring URL of the photo's thumbnail."})
     color = fields.String(allow_none=True, metadata={"description": "The photo's average colour, while it loads."})
     body = fields.String()
-    created_at = fields.DateTime()
+    created_at = Timestamp()
     visitor_name = fields.String(allow_none=True)
     visitor_email = fields.String()
 
@@ -51,14 +52,14 @@ class InboxOrderSchema(Schema):
     next_step = fields.String(metadata={"description": "confirm_payment | produce | ship"})
     total = fields.Integer(metadata={"description": "Minor units of `currency`."})
     currency = fields.String()
-    placed_at = fields.DateTime()
+    placed_at = Timestamp()
     item_count = fields.Integer()
 
 
 class InboxExpiringSchema(Schema):
     id = fields.String()
     title = fields.String()
-    expires_at = fields.DateTime()
+    expires_at = Timestamp()
     client_id = fields.String(allow_none=True)
     client_name = fields.String(allow_none=True)
 
@@ -68,7 +69,7 @@ class InboxFollowUpSchema(Schema):
     kind = fields.String(metadata={"description": "low_score | complaint"})
     score = fields.Integer(allow_none=True)
     comment = fields.String(allow_none=True)
-    created_at = fields.DateTime()
+    created_at = Timestamp()
     client_id = fields.String(allow_none=True)
     client_name = fields.String(allow_none=True)
     gallery_id = fields.String(allow_none=True)
@@ -82,7 +83,7 @@ class InboxFailedMailSchema(Schema):
     subject = fields.String()
     last_error = fields.String(allow_none=True)
     attempts = fields.Integer()
-    created_at = fields.DateTime()
+    created_at = Timestamp()
 
 
 def _section(item_schema, name: str) -> fields.Nested:

@@ -4,7 +4,7 @@ from marshmallow import Schema, fields, validate
 
 from gallery.accounts.auth import current_photographer, photographer_required
 from gallery.core.pagination import PageArgsSchema
-from gallery.core.schemas import page_schema
+from gallery.core.schemas import Timestamp, page_schema
 from gallery.core.filenames import content_disposition
 from gallery.insights import activity
 from gallery.engagement.models import EVENT_KINDS
@@ -14,7 +14,7 @@ blp = Blueprint("activity", __name__, url_prefix="/api/v1/galleries", descriptio
 
 class ActivitySchema(Schema):
     id = fields.Integer()
-    ts = fields.DateTime()
+    ts = Timestamp()
     kind = fields.String()
     client_id = fields.String(allow_none=True)
     visitor_id = fields.String(allow_none=True)

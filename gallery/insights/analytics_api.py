@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from gallery.accounts.auth import current_photographer, photographer_required
+from gallery.core.schemas import Timestamp
 from gallery.insights import analytics
 
 blp = Blueprint("analytics", __name__, url_prefix="/api/v1/analytics", description="Engagement analytics")
@@ -20,7 +21,7 @@ class StatsSchema(Schema):
     shares = fields.Integer()
     orders = fields.Integer()
     revenue = fields.Integer(metadata={"description": "Paid orders, minor units."})
-    last_activity = fields.DateTime(allow_none=True)
+    last_activity = Timestamp(allow_none=True)
 
 
 class PhotoStatsSchema(Schema):

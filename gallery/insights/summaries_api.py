@@ -4,7 +4,7 @@ from marshmallow import Schema, fields, validate
 
 from gallery.accounts.auth import current_photographer, photographer_required
 from gallery.core.pagination import PageArgsSchema
-from gallery.core.schemas import page_schema
+from gallery.core.schemas import Timestamp, page_schema
 from gallery.galleries.services import get_gallery
 from gallery.insights import summaries
 
@@ -31,9 +31,9 @@ class GallerySummarySchema(Schema):
     state = fields.String(metadata={"description": "draft | published | expiring | expired | archived"})
     event_type = fields.String()
     shoot_date = fields.Date(allow_none=True)
-    expires_at = fields.DateTime(allow_none=True)
-    published_at = fields.DateTime(allow_none=True)
-    created_at = fields.DateTime()
+    expires_at = Timestamp(allow_none=True)
+    published_at = Timestamp(allow_none=True)
+    created_at = Timestamp()
     client = fields.Nested(SummaryClientSchema, allow_none=True)
     selection_limit = fields.Integer(allow_none=True)
     cover_url = fields.String(allow_none=True, metadata={"description": "Signed URL of the cover's thumbnail."})

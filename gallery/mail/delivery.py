@@ -27,6 +27,7 @@ from sqlalchemy import delete, select, update
 
 from gallery.core import clock
 from gallery.core.ids import new_id
+from gallery.core.transaction import commit
 from gallery.extensions import db
 from gallery.mail.models import OutboxMail
 from gallery.observability.metrics import MAILS
@@ -102,7 +103,7 @@ def claim(limit: int) -> list:
         .returning(OutboxMail.id, OutboxMail.envelope_from, OutboxMail.to_email, OutboxMail.content,
                    OutboxMail.attempts, OutboxMail.kind, OutboxMail.request_id)
         .execution_options(synchronize_session=False)).all()
-    db.session.commit()
+    commit()  # the exclusive claim is durable before any SMTP talk: no other worker sends these
     return rows
 
 
@@ -260,7 +261,7 @@ def _record(outcomes: _Outcomes, batch: list) -> None:
         db.session.execute(update(OutboxMail).where(OutboxMail.id.in_(ids))
                            .values(status="failed", claim=None, last_error=reason)
                            .execution_options(synchronize_session=False))
-    db.session.commit()
+    commit()  # the batch's outcomes, before they are reported
     _report(outcomes, {row.id: row for row in batch}, retry_at)
 
 
@@ -294,7 +295,7 @@ def fail_stalled() -> int:
         .values(status="failed", claim=None, last_error=reason)
         .returning(OutboxMail.id, OutboxMail.kind, OutboxMail.request_id)
         .execution_options(synchronize_session=False)).all()
-    db.session.commit()
+    commit()  # failed for good before reporting: never resent
     if stalled:
         _report(_Outcomes(failed=[(row.id, reason) for row in stalled]), {row.id: row for row in stalled}, {})
     return len(stalled)
@@ -305,5 +306,5 @@ def purge_sent() -> int:
     removed = db.session.execute(
         delete(OutboxMail).where(OutboxMail.status == "sent", OutboxMail.sent_at < clock.now() - KEEP_SENT)
         .execution_options(synchronize_session=False)).rowcount or 0
-    db.session.commit()
+    commit()
     return removed

@@ -7,7 +7,6 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from gallery.accounts.auth import current_photographer, photographer_required
-from gallery.core.transaction import commit
 from gallery.privacy import services
 
 blp = Blueprint("client_data", __name__, url_prefix="/api/v1/clients",
@@ -51,5 +50,4 @@ def export_client(client_id):
 def erase_client(payload, client_id):
     """Erase a client (GDPR erasure): what was removed, and what was kept and why (orders, anonymised)."""
     report = services.erase_client(current_photographer().id, client_id)
-    commit()
     return report

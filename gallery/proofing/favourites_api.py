@@ -4,6 +4,7 @@ from marshmallow import Schema, fields
 from sqlalchemy import select
 
 from gallery.accounts.auth import current_photographer, photographer_required
+from gallery.core.schemas import Timestamp
 from gallery.extensions import db
 from gallery.galleries.models import Photo
 from gallery.galleries.services import get_gallery
@@ -20,7 +21,7 @@ class VisitorListSchema(Schema):
     visitor = fields.Nested(SelectionVisitorSchema)
     selection_status = fields.String(allow_none=True, metadata={"description": "submitted, reopened or null."})
     count = fields.Integer()
-    updated_at = fields.DateTime()
+    updated_at = Timestamp()
     photos = fields.List(fields.Nested(SelectionPhotoSchema))
 
 

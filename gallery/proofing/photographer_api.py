@@ -5,6 +5,7 @@ from marshmallow import Schema, fields, validate
 
 from gallery.accounts.auth import current_photographer, photographer_required
 from gallery.core.pagination import PageArgsSchema
+from gallery.core.schemas import Timestamp
 from gallery.proofing import comments, selections as selection_service
 
 blp = Blueprint("selections", __name__, url_prefix="/api/v1/galleries", description="Client selections (proofing)")
@@ -29,9 +30,9 @@ class SelectionSchema(Schema):
     locked = fields.Boolean()
     list_name = fields.String()
     note = fields.String(allow_none=True)
-    submitted_at = fields.DateTime()
-    reopened_at = fields.DateTime(allow_none=True)
-    acknowledged_at = fields.DateTime(allow_none=True, metadata={
+    submitted_at = Timestamp()
+    reopened_at = Timestamp(allow_none=True)
+    acknowledged_at = Timestamp(allow_none=True, metadata={
         "description": "When the photographer marked it handled (before submitted_at: new since then)."})
     awaiting_photographer = fields.Boolean(metadata={
         "description": "Submitted and not marked handled since: listed in GET /api/v1/inbox."})
@@ -94,7 +95,7 @@ class GalleryCommentSchema(Schema):
     photo_id = fields.String()
     filename = fields.String(metadata={"description": "The photo's original file name."})
     body = fields.String()
-    created_at = fields.DateTime()
+    created_at = Timestamp()
     visitor = fields.Nested(SelectionVisitorSchema)
 
 

@@ -7,7 +7,7 @@ for `GET /api/v1/share/{token}/photos`.
 from marshmallow import Schema, fields, validate
 
 from gallery.core.pagination import MAX_LIMIT, PageArgsSchema
-from gallery.core.schemas import Text, page_schema
+from gallery.core.schemas import Text, Timestamp, page_schema
 from gallery.galleries.models import ROLES
 from gallery.sharing.schemas import VisitorSchema
 
@@ -60,7 +60,7 @@ class ShareGallerySchema(Schema):
     description = fields.String(allow_none=True)
     event_type = fields.String()
     shoot_date = fields.Date(allow_none=True)
-    expires_at = fields.DateTime(allow_none=True)
+    expires_at = Timestamp(allow_none=True)
     cover = fields.Dict(allow_none=True, metadata={"description": "Rendition URLs of the cover photo, like a photo's "
                                                                   "renditions."})
     photo_count = fields.Integer()
@@ -84,7 +84,7 @@ class SharePhotoSchema(Schema):
     height = fields.Integer(allow_none=True)
     placeholder_color = fields.String(allow_none=True)
     position = fields.Integer()
-    taken_at = fields.DateTime(allow_none=True)
+    taken_at = Timestamp(allow_none=True)
     hidden_from_guests = fields.Boolean(metadata={"description": "Only shown to client links."})
     # Passed through as built (no per-size nested dump: a page holds hundreds of them).
     renditions = fields.Dict(metadata={
@@ -110,7 +110,7 @@ class FavouriteListSchema(Schema):
     name = Text(120, required=True)
     count = fields.Integer(dump_only=True)
     locked = fields.Boolean(dump_only=True)
-    created_at = fields.DateTime(dump_only=True)
+    created_at = Timestamp(dump_only=True)
 
 
 class FavouriteListsSchema(Schema):
@@ -134,7 +134,7 @@ class FavouriteSchema(Schema):
     photo_id = fields.String()
     list_id = fields.String()
     note = fields.String(allow_none=True)
-    created_at = fields.DateTime()
+    created_at = Timestamp()
     selection = fields.Nested(SelectionStateSchema)
 
 
@@ -147,7 +147,7 @@ class CommentReplySchema(Schema):
     body = fields.String()
     author = fields.String(metadata={"description": "The studio's name."})
     from_photographer = fields.Boolean()
-    created_at = fields.DateTime()
+    created_at = Timestamp()
 
 
 class CommentSchema(Schema):
@@ -156,7 +156,7 @@ class CommentSchema(Schema):
     body = fields.String()
     author = fields.String(attribute="author_name")
     mine = fields.Boolean()
-    created_at = fields.DateTime()
+    created_at = Timestamp()
     replies = fields.List(fields.Nested(CommentReplySchema), dump_default=[],
                           metadata={"description": "The photographer's answers, oldest first."})
 
@@ -170,7 +170,7 @@ class SubmittedSelectionSchema(Schema):
     list_id = fields.String()
     status = fields.String()
     count = fields.Integer()
-    submitted_at = fields.DateTime()
+    submitted_at = Timestamp()
 
 
 class ShareEventSchema(Schema):

@@ -10,7 +10,6 @@ from marshmallow import ValidationError
 from gallery.accounts.branding import contact
 from gallery.accounts.auth import current_photographer, photographer_required
 from gallery.errors import Problem
-from gallery.core.transaction import commit
 from gallery.extensions import db
 from gallery.retention import metrics, referrals, rules, schemas, services, tokens
 
@@ -37,7 +36,7 @@ def get_rules():
 def put_rules(payload):
     """Switch rules on/off and change their timing and offers (only the rules given change)."""
     result = rules.update_rules(current_photographer().id, payload["rules"])
-    db.session.commit()
+    db.session.flush()
     return {"rules": result}
 
 
@@ -65,7 +64,7 @@ def retention_metrics(args):
 def referral_link(client_id):
     """The client's personal referral link (created on first request) and how many it brought."""
     result = referrals.link_for(current_photographer().id, client_id)
-    db.session.commit()
+    db.session.flush()
     return result
 
 
@@ -77,7 +76,7 @@ def attribute_referral(payload):
     """Attribute a new client to the referral code they arrived with (e.g. `?ref=` on your website's form);
     the referrer is rewarded when this client's first order is paid."""
     referred = referrals.attribute(current_photographer().id, payload["code"], payload["client_id"])
-    db.session.commit()
+    db.session.flush()
     return referred
 
 
@@ -116,7 +115,6 @@ def unsubscribe(token):
         message = services.message_for(message_id)
         return _page("unsubscribe.html", message, token=token, done=False)
     message = services.unsubscribe(message_id)
-    db.session.commit()
     return _page("unsubscribe.html", message, token=token, done=True)
 
 
@@ -125,7 +123,6 @@ def unsubscribe(token):
 def open_pixel(token):
     """Open tracking pixel."""
     services.record_open(tokens.verify("open", token))
-    db.session.commit()
     return Response(_PIXEL, mimetype="image/gif", headers={"Cache-Control": "no-store"})
 
 
@@ -139,7 +136,6 @@ def click(token):
         raise Problem(404, "This link is not valid.")
     message_id, url = value
     services.record_click(message_id, url)
-    db.session.commit()
     return redirect(url, code=302)
 
 
@@ -158,7 +154,6 @@ def survey(token):
         raise Problem(422, "Give a score from 0 to 10 (and an optional comment).",
                       errors=error.normalized_messages()) from None
     feedback = services.submit_feedback(message_id, payload["score"], payload.get("comment"))
-    commit()
     if request.is_json:
         return feedback
     return _page("survey.html", message, token=token, done=True)

@@ -13,7 +13,7 @@ from gallery.clients.models import Client
 from gallery.clients.schemas import ClientSchema
 from gallery.clients.services import get_client
 from gallery.core.pagination import Page, PageArgsSchema, paginate
-from gallery.core.schemas import page_schema
+from gallery.core.schemas import Timestamp, page_schema
 from gallery.extensions import db
 from gallery.galleries.models import EVENT_TYPES, Gallery
 from gallery.retention import segments
@@ -135,7 +135,7 @@ class SurveyAnswerSchema(Schema):
     score = fields.Integer()
     comment = fields.String(allow_none=True)
     gallery_id = fields.String(allow_none=True)
-    created_at = fields.DateTime()
+    created_at = Timestamp()
 
 
 class ClientSummarySchema(Schema):

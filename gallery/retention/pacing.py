@@ -18,6 +18,7 @@ from flask import current_app
 from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.orm import aliased
 
+from gallery.core.transaction import commit
 from gallery.extensions import db
 from gallery.retention.models import Message
 
@@ -47,7 +48,7 @@ def expire_stale(now: datetime) -> int:
                                   Message.due_at < now - allowed)
             .values(status="suppressed", status_reason="occasion passed")
             .execution_options(synchronize_session=False)).rowcount or 0
-    db.session.commit()
+    commit()  # a step of the sweep: what expired stays expired if a later step fails
     return count
 
 
@@ -75,5 +76,5 @@ def cap_marketing(now: datetime) -> int:
     postponed += db.session.execute(update(Message).where(Message.id.in_(losers))
                                     .values(send_after=now + DAY)
                                     .execution_options(synchronize_session=False)).rowcount or 0
-    db.session.commit()
+    commit()  # a step of the sweep: the postponements stand before messages are claimed
     return postponed

@@ -62,7 +62,7 @@ def put_wording(texts, rule, locale):
     """Your own subject, body and button for one rule's mail in one language (placeholders checked)."""
     _rule_and_locale(rule, locale)
     row = words.put_wording(_me().id, rule, locale, texts)
-    db.session.commit()
+    db.session.flush()
     return row
 
 
@@ -72,7 +72,6 @@ def put_wording(texts, rule, locale):
 def delete_wording(rule, locale):
     """Back to the default, translated text for that rule and language."""
     words.delete_wording(_me().id, rule, locale)
-    db.session.commit()
 
 
 @blp.post("/retention/wording/preview")
@@ -120,7 +119,7 @@ def list_campaigns(args):
 def create_campaign(data):
     """A draft campaign: name, segment filters, texts per language, optional offer."""
     campaign = campaigns.create_campaign(_me().id, data)
-    db.session.commit()
+    db.session.flush()
     return campaign
 
 
@@ -139,7 +138,7 @@ def get_campaign(campaign_id):
 def update_campaign(changes, campaign_id):
     """Change a campaign that has not gone out yet."""
     campaign = campaigns.update_campaign(_me().id, campaign_id, changes)
-    db.session.commit()
+    db.session.flush()
     return campaign
 
 
@@ -150,7 +149,7 @@ def update_campaign(changes, campaign_id):
 def schedule_campaign(payload, campaign_id):
     """Send on a date: each client receives it in their own local morning of that day."""
     campaign = campaigns.schedule_campaign(_me().id, campaign_id, payload["send_on"], _studio_today())
-    db.session.commit()
+    db.session.flush()
     return campaign
 
 
@@ -160,7 +159,7 @@ def schedule_campaign(payload, campaign_id):
 def cancel_campaign(campaign_id):
     """Stop a scheduled campaign; messages not yet sent are withdrawn."""
     campaign = campaigns.cancel_campaign(_me().id, campaign_id)
-    db.session.commit()
+    db.session.flush()
     return campaign
 
 
@@ -216,7 +215,7 @@ def create_tier(data):
     """A tier reached by lifetime spend or sessions; clients already there join it without a mail."""
     tier = loyalty.create_tier(_me().id, data)
     loyalty.recompute(photographer_id=_me().id)
-    db.session.commit()
+    db.session.flush()
     return tier
 
 
@@ -228,7 +227,7 @@ def update_tier(changes, tier_id):
     """Change a tier; clients move between tiers at once (no mail)."""
     tier = loyalty.update_tier(_me().id, tier_id, changes)
     loyalty.recompute(photographer_id=_me().id)
-    db.session.commit()
+    db.session.flush()
     return tier
 
 
@@ -239,7 +238,6 @@ def delete_tier(tier_id):
     """Remove a tier; its clients fall back to the next tier they reach."""
     loyalty.delete_tier(_me().id, tier_id)
     loyalty.recompute(photographer_id=_me().id)
-    db.session.commit()
 
 
 @blp.get("/loyalty/clients/<client_id>")
@@ -281,9 +279,7 @@ def get_followup(followup_id):
 @blp.response(200, s.FollowUpSchema)
 def reply_to_followup(payload, followup_id):
     """Write to the client (their language, your studio's name; they answer to your address); kept in the log."""
-    followup = followups.reply(_me(), followup_id, payload["subject"], payload["body"])
-    db.session.commit()
-    return followup
+    return followups.reply(_me(), followup_id, payload["subject"], payload["body"])
 
 
 @blp.post("/retention/followups")
@@ -294,7 +290,7 @@ def open_complaint(payload):
     """Record a complaint to follow up."""
     followup = followups.open_complaint(_me().id, payload.get("client_id"), payload["comment"],
                                         payload.get("gallery_id"))
-    db.session.commit()
+    db.session.flush()
     return followups.with_clients([followup])[0]
 
 
@@ -305,5 +301,5 @@ def open_complaint(payload):
 def act_on_followup(payload, followup_id):
     """Add a note (a call, a reply) and/or resolve (true) or reopen (false)."""
     followup = followups.act(_me().id, followup_id, **payload)
-    db.session.commit()
+    db.session.flush()
     return followups.with_clients([followup])[0]

@@ -2,7 +2,7 @@
 from marshmallow import Schema, fields, validate
 
 from gallery.core.pagination import PageArgsSchema
-from gallery.core.schemas import page_schema
+from gallery.core.schemas import Timestamp, page_schema
 from gallery.retention.models import CAMPAIGN_STATUSES, FOLLOWUP_STATUSES
 from gallery.retention.rules import RULE_KINDS, OfferSchema
 from gallery.retention.segments import SegmentSchema
@@ -20,7 +20,7 @@ class WordsSchema(Schema):
 class WordingSchema(WordsSchema):
     rule = fields.String(dump_only=True)
     locale = fields.String(dump_only=True)
-    updated_at = fields.DateTime(dump_only=True)
+    updated_at = Timestamp(dump_only=True)
 
 
 class RuleWordsSchema(WordingSchema):
@@ -65,9 +65,9 @@ class CampaignSchema(Schema):
     attribution_days = fields.Integer(validate=validate.Range(min=1, max=90), load_default=14)
     early_access_days = fields.Integer(validate=validate.Range(min=0, max=30), load_default=0, metadata={
         "description": "Clients in a tier with early access receive it this many days sooner."})
-    planned_at = fields.DateTime(dump_only=True, allow_none=True)
+    planned_at = Timestamp(dump_only=True, allow_none=True)
     recipients = fields.Integer(dump_only=True)
-    created_at = fields.DateTime(dump_only=True)
+    created_at = Timestamp(dump_only=True)
 
 
 class CampaignQuerySchema(PageArgsSchema):
@@ -123,7 +123,7 @@ class TierListSchema(Schema):
 class ClientLoyaltySchema(Schema):
     client_id = fields.String()
     tier = fields.Nested(TierSchema, allow_none=True)
-    since = fields.DateTime(allow_none=True)
+    since = Timestamp(allow_none=True)
     spend = fields.Integer()
     sessions = fields.Integer()
 
@@ -139,15 +139,15 @@ class FollowUpSchema(Schema):
     client_name = fields.String(dump_only=True, allow_none=True)
     client_email = fields.String(dump_only=True, allow_none=True)
     log = fields.List(fields.Dict(), dump_only=True)
-    created_at = fields.DateTime(dump_only=True)
-    resolved_at = fields.DateTime(dump_only=True, allow_none=True)
+    created_at = Timestamp(dump_only=True)
+    resolved_at = Timestamp(dump_only=True, allow_none=True)
 
 
 class TierClientSchema(Schema):
     id = fields.String()
     name = fields.String()
     email = fields.String(allow_none=True)
-    since = fields.DateTime(allow_none=True, metadata={"description": "When the client reached the tier."})
+    since = Timestamp(allow_none=True, metadata={"description": "When the client reached the tier."})
 
 
 class TierClientQuerySchema(PageArgsSchema):

@@ -1,7 +1,7 @@
 from marshmallow import Schema, fields, validate
 
 from gallery.core.pagination import PageArgsSchema
-from gallery.core.schemas import page_schema
+from gallery.core.schemas import Timestamp, page_schema
 from gallery.retention.models import MESSAGE_STATUSES
 from gallery.retention.rules import RULE_KINDS
 
@@ -25,16 +25,16 @@ class MessageSchema(Schema):
     gallery_id = fields.String(allow_none=True)
     status = fields.String()
     status_reason = fields.String(allow_none=True)
-    due_at = fields.DateTime()
-    send_after = fields.DateTime()
-    sent_at = fields.DateTime(allow_none=True)
-    opened_at = fields.DateTime(allow_none=True)
-    clicked_at = fields.DateTime(allow_none=True)
+    due_at = Timestamp()
+    send_after = Timestamp()
+    sent_at = Timestamp(allow_none=True)
+    opened_at = Timestamp(allow_none=True)
+    clicked_at = Timestamp(allow_none=True)
     locale = fields.String(allow_none=True)
     to_email = fields.String(allow_none=True)
     subject = fields.String(allow_none=True)
     coupon_code = fields.String(allow_none=True)
-    created_at = fields.DateTime()
+    created_at = Timestamp()
 
 
 class MessageQuerySchema(PageArgsSchema):
@@ -54,7 +54,7 @@ class FeedbackSchema(Schema):
 class FeedbackDumpSchema(Schema):
     score = fields.Integer()
     comment = fields.String(allow_none=True)
-    created_at = fields.DateTime()
+    created_at = Timestamp()
 
 
 class MetricsQuerySchema(Schema):
@@ -77,5 +77,5 @@ class AttributionSchema(Schema):
 class AttributionDumpSchema(Schema):
     id = fields.String()
     client_id = fields.String()
-    created_at = fields.DateTime()
-    rewarded_at = fields.DateTime(allow_none=True)
+    created_at = Timestamp()
+    rewarded_at = Timestamp(allow_none=True)

@@ -76,7 +76,7 @@ def _suppress(now: datetime) -> int:
         count += db.session.execute(update(Message).where(due, condition)
                                     .values(status="suppressed", status_reason=reason)
                                     .execution_options(synchronize_session=False)).rowcount or 0
-    db.session.commit()
+    commit()  # a step of the sweep: suppressed before anything is claimed
     return count
 
 
@@ -87,7 +87,7 @@ def _claim(message_ids: list[str]) -> list[str]:
     claimed = list(db.session.scalars(update(Message).where(Message.id.in_(message_ids), Message.status == "queued")
                                       .values(status="sending", claimed_at=clock.now()).returning(Message.id)
                                       .execution_options(synchronize_session=False)))
-    db.session.commit()
+    commit()  # the exclusive claim is durable before delivery: a concurrent sweep takes the others
     return claimed
 
 
@@ -193,7 +193,7 @@ def recover_stalled(now: datetime) -> tuple[int, int]:
         update(Message).where(Message.status == "sending", Message.attempted_at < stale)
         .values(status="failed", status_reason="delivery interrupted; it may not have reached the client")
         .execution_options(synchronize_session=False)).rowcount or 0
-    db.session.commit()
+    commit()  # recovered (or failed for good) before this sweep sends anything
     if requeued or failed:
         log.warning("retention: %d stalled messages back in the outbox, %d interrupted marked failed",
                     requeued, failed)

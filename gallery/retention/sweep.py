@@ -19,6 +19,7 @@ from datetime import datetime
 
 from gallery.core import clock
 from gallery.core.ids import new_id
+from gallery.core.transaction import commit
 from gallery.extensions import db
 from gallery.retention import schedule
 from gallery.retention.digest import send_digests
@@ -52,10 +53,10 @@ def plan(now: datetime | None = None, kinds=None) -> int:
     if not kinds or "loyalty" in kinds:
         rows.extend(loyalty.plan_moves(now))
     if not rows:
-        db.session.commit()  # tier holdings may have changed without a move up
+        commit()  # tier holdings may have changed without a move up
         return 0
     inserted = insert_ignoring_duplicates(rows)
-    db.session.commit()
+    commit()  # planned messages are durable before the send step claims them
     return inserted
 
 

@@ -7,7 +7,6 @@ from flask import after_this_request, current_app, request
 from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint
 
-from gallery.core import transaction
 from gallery.core.emails import normalize_email
 from gallery.core.parsing import json_body_or_none
 from gallery.core.passwords import verify_password
@@ -77,7 +76,6 @@ def start_visitor(payload, access):
     """Identify with an email: a 6-digit one-time code is mailed to it (valid 15 minutes)."""
     visitor, code = visitors.start_identification(access, payload["email"], payload.get("name"))
     visitors.mail_code(access, visitor.email, code)  # queued in the outbox: it leaves after the commit
-    transaction.commit()
     return {"sent": True, "expires_in": int(visitors.CODE_TTL.total_seconds())}
 
 

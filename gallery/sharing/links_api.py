@@ -2,7 +2,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from gallery.accounts.auth import current_photographer, photographer_required
-from gallery.core import transaction
+from gallery.core.schemas import Timestamp
 from gallery.sharing import links as share_links
 from gallery.galleries.models import DOWNLOAD_SIZES, ROLES
 
@@ -28,9 +28,9 @@ class ShareLinkSchema(Schema):
     password = fields.String(load_only=True, allow_none=True, validate=validate.Length(min=4, max=200),
                              metadata={"description": "Optional; the gallery's password applies when absent."})
     has_password = fields.Method("_has_password", dump_only=True)
-    expires_at = fields.AwareDateTime(allow_none=True)
-    revoked_at = fields.DateTime(dump_only=True)
-    created_at = fields.DateTime(dump_only=True)
+    expires_at = Timestamp(default_timezone=None, allow_none=True)
+    revoked_at = Timestamp(dump_only=True)
+    created_at = Timestamp(dump_only=True)
 
     def _url(self, link):
         return share_links.page_url(link.token)
@@ -58,7 +58,6 @@ def list_links(gallery_id):
 def create_link(payload, gallery_id):
     """Create a client or guest link, optionally with its own password and expiry."""
     link = share_links.create_link(current_photographer().id, gallery_id, payload)
-    transaction.commit()  # answered as stored (times in UTC)
     return link
 
 
@@ -68,5 +67,4 @@ def create_link(payload, gallery_id):
 def revoke_link(gallery_id, link_id):
     """Revoke a link: it and every URL issued through it stop working at once."""
     link = share_links.revoke_link(current_photographer().id, gallery_id, link_id)
-    transaction.commit()
     return link

@@ -1,14 +1,14 @@
 """Schemas of unlocking a share link and identifying its visitor."""
 from marshmallow import Schema, fields, validate
 
-from gallery.core.schemas import Email
+from gallery.core.schemas import Email, Timestamp
 
 
 class VisitorSchema(Schema):
     id = fields.String()
     email = fields.String()
     name = fields.String(allow_none=True)
-    verified_at = fields.DateTime()
+    verified_at = Timestamp()
 
 
 class UnlockSchema(Schema):

@@ -5,7 +5,6 @@ from flask_smorest import Blueprint
 
 from gallery.accounts.auth import current_photographer, photographer_required
 from gallery.clients.models import Client
-from gallery.core.transaction import commit
 from gallery.extensions import db
 from gallery.sharing.access import share_access
 from gallery.store import schemas, services
@@ -30,7 +29,7 @@ def list_price_sheets(args):
 def create_price_sheet(payload):
     """Create a price sheet with its products inline (prices in minor units of its currency)."""
     sheet = services.create_price_sheet(current_photographer().id, schemas.price_sheet_fields(payload))
-    db.session.commit()
+    db.session.flush()
     return sheet
 
 
@@ -50,7 +49,7 @@ def update_price_sheet(changes, price_sheet_id):
     """Change a price sheet; `products`, when given, replaces the product list."""
     sheet = services.update_price_sheet(current_photographer().id, price_sheet_id,
                                         schemas.price_sheet_fields(changes))
-    db.session.commit()
+    db.session.flush()
     return sheet
 
 
@@ -61,7 +60,6 @@ def update_price_sheet(changes, price_sheet_id):
 def delete_price_sheet(price_sheet_id):
     """Delete a price sheet no gallery sells from; orders keep their price snapshot."""
     services.delete_price_sheet(current_photographer().id, price_sheet_id)
-    commit()
 
 
 @blp.get("/coupons")
@@ -80,7 +78,7 @@ def list_coupons(args):
 def create_coupon(payload):
     """Create a coupon: percent or amount off and/or free shipping, with limits and validity."""
     coupon = services.create_coupon(current_photographer().id, payload)
-    db.session.commit()
+    db.session.flush()
     return coupon
 
 
@@ -99,7 +97,7 @@ def get_coupon(coupon_id):
 def update_coupon(changes, coupon_id):
     """Withdraw a coupon (`disabled`), or change its end date or use limit."""
     coupon = services.update_coupon(current_photographer().id, coupon_id, changes)
-    db.session.commit()
+    db.session.flush()
     return coupon
 
 
@@ -139,7 +137,7 @@ def update_order(changes, order_id):
                                          note=changes.get("note"))
     if order.status != before and order.status in ("paid", "shipped"):
         services.notify_order(order.id, order.status)
-    commit()
+    db.session.flush()
     return services.detailed(order)
 
 
@@ -152,7 +150,6 @@ def payment_webhook(provider):
     outcome, paid_order = services.handle_payment_webhook(provider, request.get_data(cache=False), request.headers)
     if paid_order is not None:
         services.notify_order(paid_order.id, "paid")
-    commit()
     return {"received": True, "outcome": outcome}
 
 
@@ -184,7 +181,7 @@ def get_cart(access):
 def put_cart(payload, access):
     """Replace the cart's items (product, photo of this gallery, quantity 1-100, options per product kind)."""
     cart = services.replace_cart(access.gallery, _buyer(access), payload["items"])
-    db.session.commit()
+    db.session.flush()
     return _pictured(access, cart)
 
 
@@ -197,7 +194,7 @@ def checkout(payload, access):
     return_url = f"{current_app.config['GALLERY'].public_base_url}/g/{access.link.token}"
     order = services.place_order(access.gallery, _buyer(access), return_url=return_url, **payload)
     services.notify_order(order.id, "placed")
-    commit()
+    db.session.flush()
     return order_view(access, order)
 
 

@@ -3,7 +3,7 @@ from decimal import Decimal
 from marshmallow import Schema, ValidationError, fields, validate
 
 from gallery.core.pagination import PageArgsSchema
-from gallery.core.schemas import Text, page_schema
+from gallery.core.schemas import Text, Timestamp, page_schema
 from gallery.store import money
 from gallery.store.models import ORDER_STATUSES, PRODUCT_KINDS
 
@@ -59,8 +59,8 @@ class PriceSheetSchema(Schema):
     products = fields.List(fields.Nested(ProductSchema), load_default=list, validate=validate.Length(max=500),
                            metadata={"description": "On PATCH the list replaces the products; products left out "
                                                     "stay inactive so past carts and orders keep their names."})
-    created_at = fields.DateTime(dump_only=True)
-    updated_at = fields.DateTime(dump_only=True)
+    created_at = Timestamp(dump_only=True)
+    updated_at = Timestamp(dump_only=True)
 
 
 class PriceSheetDumpSchema(PriceSheetSchema):
@@ -90,8 +90,8 @@ class CouponSchema(Schema):
     currency = Currency(allow_none=True)
     free_shipping = fields.Boolean(load_default=False)
     minimum_order = Amount(1, allow_none=True)
-    valid_from = fields.AwareDateTime(allow_none=True)
-    valid_until = fields.AwareDateTime(allow_none=True)
+    valid_from = Timestamp(default_timezone=None, allow_none=True)
+    valid_until = Timestamp(default_timezone=None, allow_none=True)
     max_uses = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=1_000_000))
     max_uses_per_client = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=1_000_000))
     client_id = fields.String(allow_none=True, validate=validate.Length(max=26))
@@ -99,7 +99,7 @@ class CouponSchema(Schema):
     uses = fields.Integer(dump_only=True)
     source = fields.String(dump_only=True)
     disabled = fields.Method("_disabled", dump_only=True)
-    created_at = fields.DateTime(dump_only=True)
+    created_at = Timestamp(dump_only=True)
 
     def _disabled(self, coupon):
         return coupon.disabled_at is not None
@@ -108,8 +108,8 @@ class CouponSchema(Schema):
 class CouponPatchSchema(Schema):
     disabled = fields.Boolean()
     description = fields.String(allow_none=True, validate=validate.Length(max=500))
-    valid_from = fields.AwareDateTime(allow_none=True)
-    valid_until = fields.AwareDateTime(allow_none=True)
+    valid_from = Timestamp(default_timezone=None, allow_none=True)
+    valid_until = Timestamp(default_timezone=None, allow_none=True)
     max_uses = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=1_000_000))
     max_uses_per_client = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=1_000_000))
 
@@ -214,7 +214,7 @@ class CartSchema(Schema):
     currency = fields.String()
     items = fields.List(fields.Nested(CartLineSchema))
     subtotal = fields.Integer()
-    updated_at = fields.DateTime(allow_none=True)
+    updated_at = Timestamp(allow_none=True)
 
 
 class AddressSchema(Schema):
@@ -262,9 +262,9 @@ class OrderSchema(Schema):
     checkout_url = fields.String(allow_none=True)
     tracking = fields.String(allow_none=True)
     tracking_url = fields.String(allow_none=True)
-    placed_at = fields.DateTime()
-    paid_at = fields.DateTime(allow_none=True)
-    status_changed_at = fields.DateTime(allow_none=True)
+    placed_at = Timestamp()
+    paid_at = Timestamp(allow_none=True)
+    status_changed_at = Timestamp(allow_none=True)
     items = fields.List(fields.Nested(OrderItemSchema))
 
 
@@ -274,7 +274,7 @@ class StudioOrderSchema(OrderSchema):
 
 
 class OrderEventSchema(Schema):
-    at = fields.DateTime()
+    at = Timestamp()
     kind = fields.String(metadata={"description": "placed, status, tracking or refund"})
     from_status = fields.String(allow_none=True)
     to_status = fields.String(allow_none=True)
@@ -314,8 +314,8 @@ class OrderQuerySchema(PageArgsSchema):
     status = fields.String(validate=validate.OneOf(ORDER_STATUSES))
     gallery_id = fields.String(validate=validate.Length(max=26))
     client_id = fields.String(validate=validate.Length(max=26))
-    placed_after = fields.AwareDateTime()
-    placed_before = fields.AwareDateTime()
+    placed_after = Timestamp(default_timezone=None)
+    placed_before = Timestamp(default_timezone=None)
     q = fields.String(validate=validate.Length(max=200),
                       metadata={"description": "Buyer's name or email, order id or coupon code, in part."})
 
