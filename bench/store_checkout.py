@@ -46,7 +46,7 @@ def _shop():
     photographer = create_photographer(email="bench@example.com", password="bench password 123",
                                        studio_name="Bench")
     sheet = services.create_price_sheet(photographer.id, {
-        "name": "Bench", "currency": "EUR", "tax_rate_bp": 2500, "shipping_flat": 990, "products": [
+        "name": "Bench", "currency": "EUR", "payment_instructions": "Bank transfer to 1234.56.78903, reference: the order number.", "tax_rate_bp": 2500, "shipping_flat": 990, "products": [
             {"kind": "print", "name": "Print", "price": 2500},
             {"kind": "digital_photo", "name": "Download", "price": 1000}]})
     gallery = create_gallery(photographer.id, {"title": "Bench", "price_sheet_id": sheet.id})

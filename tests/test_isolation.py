@@ -91,7 +91,7 @@ def _b_store(bob, gallery, client):
     """B's price sheet, coupon and order (placed by a visitor of B's gallery)."""
     from gallery.store import services as store
 
-    sheet = store.create_price_sheet(bob.id, {"name": "Bob's prices", "currency": "EUR", "products": [
+    sheet = store.create_price_sheet(bob.id, {"name": "Bob's prices", "currency": "EUR", "payment_instructions": "Bank transfer to 1234.56.78903, reference: the order number.", "products": [
         {"kind": "digital_gallery", "name": "All photos", "price": 10000}]})
     gallery.price_sheet_id = sheet.id
     coupon = store.create_coupon(bob.id, {"code": "BOBS-ONLY", "percent_off": 10})

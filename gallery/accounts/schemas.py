@@ -1,6 +1,7 @@
 from marshmallow import Schema, fields, validate
 
 from gallery.accounts.fields import Origin, SenderName, SocialLink, WebUrl
+from gallery.core.locales import default_currency
 from gallery.core.schemas import Email, Locale, Password, Text, Timestamp, Timezone
 
 
@@ -51,6 +52,8 @@ class PhotographerSchema(Schema):
     allowed_origins = fields.List(Origin(), validate=validate.Length(max=20), metadata={
         "description": "Origins of your own website allowed to call the API from a browser (CORS), e.g. "
                        "https://www.example.com: https (http only for localhost), no path."})
+    default_currency = fields.Function(default_currency, dump_only=True, metadata={
+        "description": "The currency new price sheets start in (from the time zone and language)."})
     created_at = Timestamp(dump_only=True)
 
 

@@ -210,6 +210,7 @@ def commit_import(photographer_id: str, plan: Plan) -> dict:
         raise Problem(422, f"{len({e['row'] for e in plan.errors})} rows have errors; nothing was imported.",
                       report=plan.report())
     for payload in plan.creates:
+        payload = services.with_studio_defaults(photographer_id, payload)
         wanted = payload.pop("marketing_consent", None)
         dates = payload.pop("important_dates", [])
         client = Client(photographer_id=photographer_id, marketing_consent=False, **payload)

@@ -16,8 +16,8 @@ class ClientSchema(Schema):
     name = Text(200, required=True)
     email = Email(allow_none=True)
     phone = fields.String(validate=validate.Length(max=40), allow_none=True)
-    locale = Locale(load_default="en")
-    timezone = Timezone(load_default="UTC")
+    locale = Locale(metadata={"description": "Default on create: the studio's language."})
+    timezone = Timezone(metadata={"description": "Default on create: the studio's time zone."})
     marketing_consent = fields.Boolean(load_default=False)
     consent_source = fields.String(
         validate=validate.Length(min=1, max=200), allow_none=True,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from gallery.accounts.models import Photographer
 from gallery.clients.models import Client, ImportantDate
 from gallery.core import clock
 from gallery.core.scoping import get_owned
@@ -48,8 +49,19 @@ def _set_important_dates(client: Client, dates: list[dict]) -> None:
     ]
 
 
-def create_client(photographer_id: str, data: dict) -> Client:
+def with_studio_defaults(photographer_id: str, data: dict) -> dict:
+    """A new client speaks the studio's language and lives in its time zone unless told otherwise."""
     data = dict(data)
+    if not data.get("locale") or not data.get("timezone"):
+        studio = db.session.get(Photographer, photographer_id)
+        if studio is not None:
+            data["locale"] = data.get("locale") or studio.locale
+            data["timezone"] = data.get("timezone") or studio.timezone
+    return data
+
+
+def create_client(photographer_id: str, data: dict) -> Client:
+    data = with_studio_defaults(photographer_id, data)
     _ensure_email_free(photographer_id, data.get("email"))
     consent = data.pop("marketing_consent", False)
     source = data.pop("consent_source", None)

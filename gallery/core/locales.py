@@ -10,6 +10,22 @@ LANGUAGE_COOKIE = "gallery_lang"  # the language a visitor switched to on the pa
 _ALIASES = {"no": "nb", "nn": "nb", "in": "id"}
 
 
+# The currency a studio most likely sells in: by its time zone (the country) first, then by its language.
+_ZONE_CURRENCIES = {"Europe/Oslo": "NOK", "Europe/Stockholm": "SEK", "Europe/Copenhagen": "DKK",
+                    "Europe/Warsaw": "PLN", "Europe/London": "GBP", "Europe/Zurich": "CHF", "Asia/Jakarta": "IDR",
+                    "Asia/Makassar": "IDR", "Asia/Jayapura": "IDR", "Europe/Zagreb": "EUR", "Asia/Tokyo": "JPY"}
+_LANGUAGE_CURRENCIES = {"nb": "NOK", "pl": "PLN", "id": "IDR", "hr": "EUR"}
+FALLBACK_CURRENCY = "EUR"
+
+
+def default_currency(studio) -> str:
+    """The currency a new price sheet of this studio (anything with .timezone and .locale) starts in."""
+    if studio is None:
+        return FALLBACK_CURRENCY
+    zone = _ZONE_CURRENCIES.get(getattr(studio, "timezone", None) or "")
+    return zone or _LANGUAGE_CURRENCIES.get(normalise(getattr(studio, "locale", None)) or "", FALLBACK_CURRENCY)
+
+
 def normalise(tag: str | None) -> str | None:
     """'nb-NO', 'no', 'pl_PL' -> a language we serve, or None."""
     if not tag or not isinstance(tag, str):

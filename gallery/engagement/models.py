@@ -44,6 +44,9 @@ class Event(db.Model):
     payload: Mapped[dict] = mapped_column(JSONType, default=dict)
 
 
+# Recorded for the photographer's own actions: the studio did it, not a visitor.
+STUDIO_KINDS = ("gallery_published",)
+
 # What counts as a client coming back: their own actions, not our mail landing in their inbox.
 ENGAGEMENT_KINDS = ("gallery_viewed", "photo_viewed", "favourited", "unfavourited", "selection_submitted",
                     "downloaded", "zip_downloaded", "shared", "cart_updated", "order_placed", "order_paid",

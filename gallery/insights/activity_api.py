@@ -16,6 +16,8 @@ class ActivitySchema(Schema):
     id = fields.Integer()
     ts = Timestamp()
     kind = fields.String()
+    actor = fields.String(metadata={"description": "`studio` for the photographer's own actions (publishing "
+                                                   "the gallery), else `visitor`."})
     client_id = fields.String(allow_none=True)
     visitor_id = fields.String(allow_none=True)
     visitor_email = fields.String(allow_none=True)

@@ -5,6 +5,8 @@ import logging
 
 from sqlalchemy import select
 
+from gallery.accounts.models import Photographer
+from gallery.core.locales import default_currency
 from gallery.core.pagination import Page, paginate
 from gallery.errors import Problem
 from gallery.extensions import db
@@ -34,6 +36,15 @@ def _check_provider(name: str) -> None:
                       errors={"payment_provider": [f"Use one of: {', '.join(configured_providers())}."]})
 
 
+def _check_instructions(provider: str, instructions: str | None) -> None:
+    """With manual payment the buyer learns how to pay only from the instructions (order page and mail): a sheet
+    that sells this way must say how (bank account, reference, Vipps number...)."""
+    if provider == "manual" and not (instructions or "").strip():
+        raise Problem(422, "Say how buyers pay: a price sheet with manual payment needs payment instructions.",
+                      errors={"payment_instructions": ["Required with manual payment: the bank account, "
+                                                       "reference or payment number buyers use."]})
+
+
 def _apply_products(sheet: PriceSheet, products: list[dict]) -> None:
     """The list replaces the sheet's products: known ids are updated, new ones added, missing ones retired
     (kept inactive, so carts and orders that name them still resolve)."""
@@ -61,6 +72,9 @@ def create_price_sheet(photographer_id: str, data: dict) -> PriceSheet:
     data = dict(data)
     products = data.pop("products", [])
     _check_provider(data.get("payment_provider", "manual"))
+    _check_instructions(data.get("payment_provider", "manual"), data.get("payment_instructions"))
+    if not data.get("currency"):
+        data["currency"] = default_currency(db.session.get(Photographer, photographer_id))
     sheet = PriceSheet(photographer_id=photographer_id, **data)
     db.session.add(sheet)
     _apply_products(sheet, products)
@@ -73,6 +87,9 @@ def update_price_sheet(photographer_id: str, price_sheet_id: str, changes: dict)
     changes = dict(changes)
     if "payment_provider" in changes:
         _check_provider(changes["payment_provider"])
+    if "payment_provider" in changes or "payment_instructions" in changes:
+        _check_instructions(changes.get("payment_provider", sheet.payment_provider),
+                            changes.get("payment_instructions", sheet.payment_instructions))
     if "products" in changes:
         _apply_products(sheet, changes.pop("products"))
     for key, value in changes.items():

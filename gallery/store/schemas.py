@@ -47,7 +47,8 @@ def _percent(value: Decimal) -> None:
 class PriceSheetSchema(Schema):
     id = fields.String(dump_only=True)
     name = Text(120, required=True)
-    currency = Currency(required=True)
+    currency = Currency(metadata={"description": "Default on create: the studio's currency by its time zone "
+                                                  "and language (NOK for a Norwegian studio), else EUR."})
     tax_rate = fields.Decimal(places=2, validate=_percent,
                               metadata={"description": "Percent, 0 to 100, e.g. \"25.00\"; default 0."})
     tax_included = fields.Boolean(load_default=True, metadata={"description": "Prices include tax (EU style)."})
@@ -55,7 +56,8 @@ class PriceSheetSchema(Schema):
     free_shipping_over = Amount(allow_none=True)
     payment_provider = fields.String(load_default="manual", validate=validate.OneOf(["manual", "stripe"]))
     payment_instructions = fields.String(allow_none=True, validate=validate.Length(max=2000), metadata={
-        "description": "How to pay when payment is manual (bank account, reference); shown to the buyer."})
+        "description": "How to pay when payment is manual (bank account, reference); shown to the buyer. "
+                       "Required with manual payment (422 otherwise)."})
     products = fields.List(fields.Nested(ProductSchema), load_default=list, validate=validate.Length(max=500),
                            metadata={"description": "On PATCH the list replaces the products; products left out "
                                                     "stay inactive so past carts and orders keep their names."})

@@ -23,6 +23,14 @@ def test_create_read_update_delete(photographer_api):
     problem(photographer_api.get(f"/api/v1/clients/{client_id}"), 404)
 
 
+def test_a_new_client_gets_the_studios_language_and_time_zone(make_photographer):
+    _, api = make_photographer(locale="nb", timezone="Europe/Oslo")
+    ola = api.post("/api/v1/clients", json={"name": "Ola"}).json
+    assert (ola["locale"], ola["timezone"]) == ("nb", "Europe/Oslo")
+    ines = api.post("/api/v1/clients", json={"name": "Ines", "locale": "pl", "timezone": "Europe/Warsaw"}).json
+    assert (ines["locale"], ines["timezone"]) == ("pl", "Europe/Warsaw")
+
+
 def test_granting_consent_needs_a_source(photographer_api):
     body = problem(photographer_api.post("/api/v1/clients", json={"name": "X", "marketing_consent": True}), 422)
     assert "consent_source" in body["errors"]

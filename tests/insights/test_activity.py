@@ -41,3 +41,33 @@ def test_activity_is_the_photographers_own(make_photographer, make_gallery):
     _, intruder = make_photographer()
     problem(intruder.get(f"/api/v1/galleries/{gallery.id}/activity"), 404)
     problem(intruder.get(f"/api/v1/galleries/{gallery.id}/activity", headers={"Accept": "text/csv"}), 404)
+
+
+def test_photographer_actions_are_the_studios(make_photographer, make_gallery):
+    photographer, api = make_photographer()
+    gallery = make_gallery(photographer, publish=True)
+    items = api.get(f"/api/v1/galleries/{gallery.id}/activity").json["items"]
+    assert [(e["kind"], e["actor"]) for e in items] == [("gallery_published", "studio")]
+
+
+def test_reloads_within_a_visit_show_as_one_open(client, make_photographer, make_gallery, make_share_link,
+                                                 identify_visitor):
+    from datetime import UTC, datetime, timedelta
+
+    from gallery.core import clock
+
+    photographer, api = make_photographer()
+    gallery = make_gallery(photographer, publish=True)
+    link = make_share_link(gallery)
+    auth = {"Authorization": "Bearer " + identify_visitor(link, "kari@example.com", name="Kari")}
+    start = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
+    for minutes in (0, 1, 2, 10, 50, 51):  # two visits: 12:00-12:10 and 12:50
+        clock.set_now(start + timedelta(minutes=minutes))
+        client.get(f"/api/v1/share/{link.token}", headers=auth)
+        client.get(f"/api/v1/share/{link.token}")  # anonymous opens are never merged
+    opens = api.get(f"/api/v1/galleries/{gallery.id}/activity?kind=gallery_viewed").json["items"]
+    mine = [e["ts"] for e in opens if e["visitor_email"] == "kari@example.com"]
+    assert [datetime.fromisoformat(ts).minute for ts in mine] == [50, 0]
+    assert len([e for e in opens if e["visitor_id"] is None]) == 6
+    exported = api.get(f"/api/v1/galleries/{gallery.id}/activity?kind=gallery_viewed", headers={"Accept": "text/csv"})
+    assert exported.get_data(as_text=True).count("gallery_viewed") == 12  # the events themselves are all kept

@@ -170,7 +170,7 @@ def test_add_to_cart_and_check_out_on_a_phone(app, live_server, phone, make_shar
     from gallery.store.models import Order
 
     shared = make_shared_gallery(photos=3, title="Family")
-    sheet = store.create_price_sheet(shared.photographer.id, {"name": "Prints", "currency": "EUR", "products": [
+    sheet = store.create_price_sheet(shared.photographer.id, {"name": "Prints", "currency": "EUR", "payment_instructions": "Bank transfer to 1234.56.78903, reference: the order number.", "products": [
         {"kind": "print", "name": "Print 20x30", "price": 2500},
         {"kind": "digital_photo", "name": "Full-size download", "price": 1000}]})
     shared.gallery.price_sheet_id = sheet.id

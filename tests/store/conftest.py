@@ -26,6 +26,8 @@ def make_price_sheet(app):
 
     def make(photographer, currency="EUR", products=None, **fields):
         fields.setdefault("name", f"Prices {next(_counter)}")
+        if fields.get("payment_provider", "manual") == "manual":
+            fields.setdefault("payment_instructions", "Bank transfer to 1234.56.78903, your order number as reference.")
         sheet = services.create_price_sheet(photographer.id, {
             "currency": currency, "products": [dict(p) for p in (products or DEFAULT_PRODUCTS)], **fields})
         db.session.commit()

@@ -3,7 +3,7 @@ from tests.plugins.problems import problem
 
 def test_price_sheet_lifecycle(photographer_api):
     created = photographer_api.post("/api/v1/price-sheets", json={
-        "name": "Wedding 2026", "currency": "nok", "tax_rate": "25", "shipping_flat": 9900,
+        "name": "Wedding 2026", "currency": "nok", "tax_rate": "25", "payment_instructions": "Vipps 91234567", "shipping_flat": 9900,
         "free_shipping_over": 150000, "products": [
             {"kind": "print", "name": "Print 13x18", "price": 19900},
             {"kind": "digital_gallery", "name": "All photos", "price": 250000}]})
@@ -29,6 +29,20 @@ def test_price_sheet_lifecycle(photographer_api):
     assert photographer_api.get(f"/api/v1/price-sheets/{sheet['id']}").json["name"] == "Wedding 2026"
 
 
+def test_manual_payment_needs_instructions_and_currency_defaults_to_the_studios(make_photographer):
+    _, api = make_photographer(locale="nb", timezone="Europe/Oslo")
+    body = problem(api.post("/api/v1/price-sheets", json={"name": "Prints", "payment_instructions": "  "}), 422)
+    assert set(body["errors"]) == {"payment_instructions"}
+    sheet = api.post("/api/v1/price-sheets", json={"name": "Prints", "payment_instructions": "Vipps 91234567"}).json
+    assert sheet["currency"] == "NOK"
+    body = problem(api.patch(f"/api/v1/price-sheets/{sheet['id']}", json={"payment_instructions": None}), 422)
+    assert set(body["errors"]) == {"payment_instructions"}
+    assert api.patch(f"/api/v1/price-sheets/{sheet['id']}", json={"name": "Prints 2027"}).status_code == 200
+    _, english = make_photographer()
+    assert english.post("/api/v1/price-sheets", json={"name": "P", "payment_instructions": "IBAN"}).json["currency"] == "EUR"
+    assert english.get("/api/v1/me").json["default_currency"] == "EUR"
+
+
 def test_price_sheet_validation(photographer_api):
     body = problem(photographer_api.post("/api/v1/price-sheets", json={
         "name": "", "currency": "EURO", "tax_rate": "101", "shipping_flat": -1, "payment_provider": "paypal",
@@ -46,8 +60,10 @@ def test_stripe_needs_configuration(photographer_api):
 
 def test_product_ids_of_another_sheet_are_refused(photographer_api):
     first = photographer_api.post("/api/v1/price-sheets", json={
-        "name": "A", "currency": "EUR", "products": [{"kind": "print", "name": "P", "price": 100}]}).json
-    second = photographer_api.post("/api/v1/price-sheets", json={"name": "B", "currency": "EUR"}).json
+        "name": "A", "currency": "EUR", "payment_instructions": "IBAN",
+        "products": [{"kind": "print", "name": "P", "price": 100}]}).json
+    second = photographer_api.post("/api/v1/price-sheets", json={"name": "B", "currency": "EUR",
+                                                                  "payment_instructions": "IBAN"}).json
     body = problem(photographer_api.patch(f"/api/v1/price-sheets/{second['id']}", json={
         "products": [{"id": first["products"][0]["id"], "kind": "print", "name": "Stolen", "price": 1}]}), 422)
     assert "products.0.id" in body["errors"]
@@ -57,8 +73,8 @@ def test_product_ids_of_another_sheet_are_refused(photographer_api):
 def test_gallery_uses_only_its_photographers_price_sheet(make_photographer):
     _, alice = make_photographer()
     _, bob = make_photographer()
-    bobs = bob.post("/api/v1/price-sheets", json={"name": "Bob", "currency": "EUR"}).json
-    alices = alice.post("/api/v1/price-sheets", json={"name": "Alice", "currency": "EUR"}).json
+    bobs = bob.post("/api/v1/price-sheets", json={"name": "Bob", "currency": "EUR", "payment_instructions": "IBAN"}).json
+    alices = alice.post("/api/v1/price-sheets", json={"name": "Alice", "currency": "EUR", "payment_instructions": "IBAN"}).json
     body = problem(alice.post("/api/v1/galleries", json={"title": "G", "price_sheet_id": bobs["id"]}), 422)
     assert "price_sheet_id" in body["errors"]
     gallery = alice.post("/api/v1/galleries", json={"title": "G", "price_sheet_id": alices["id"]}).json

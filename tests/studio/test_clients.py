@@ -31,7 +31,8 @@ def fresh(email):
 
 def test_list_search_filters_create_and_edit_with_consent(studio, make_photographer, make_client, make_gallery,
                                                            client_with_history):
-    photographer, _ = make_photographer(email="eva@studio.example", studio_name="Eva Studio", locale=studio.lang)
+    photographer, _ = make_photographer(email="eva@studio.example", studio_name="Eva Studio", locale=studio.lang,
+                                        timezone="Europe/Warsaw")
     client_with_history(photographer, locale="nb", tags=["vip"], marketing_consent=True, consent_source="booking form")
     make_client(photographer, name="Ola Hansen", email="ola@example.no", locale="nb")
     zofia = make_client(photographer, name="Zofia Nowak", email="zofia@example.pl", locale="pl")
@@ -44,6 +45,10 @@ def test_list_search_filters_create_and_edit_with_consent(studio, make_photograp
     kari = page.locator(ROWS, has_text="Kari Nordmann")
     assert "2" in kari.locator("td.num").inner_text() and "vip" in kari.inner_text()
     assert kari.locator(".badge").inner_text().lower() == studio.t("clients.consent.yes").lower()
+    # The search box shows its whole placeholder (measured in the input's own font).
+    assert page.evaluate("""() => { const input = document.querySelector('#client-search'), style = getComputedStyle(input);
+      const context = document.createElement('canvas').getContext('2d'); context.font = style.font;
+      return context.measureText(input.placeholder).width + parseFloat(style.paddingLeft) + 22 <= input.clientWidth; }""")
     studio.axe("clients")
     studio.shot("clients")
 
@@ -74,6 +79,8 @@ def test_list_search_filters_create_and_edit_with_consent(studio, make_photograp
     page.click(f"button:has-text({studio.t('clients.new')!r})")
     page.wait_for_selector("#c-name")
     assert not page.is_checked("#c-consent")
+    # A new client starts in the studio's language and time zone.
+    assert (page.input_value("#c-locale"), page.input_value("#c-zone")) == (studio.lang, "Europe/Warsaw")
     page.fill("#c-name", "Maja Berg")
     page.fill("#c-email", "maja@example.no")
     page.fill("#c-phone", "+47 912 34 567")

@@ -25,7 +25,7 @@ KINDS = ("selections", "comments", "orders", "expiring", "followups", "failed_ma
 def _everything_pending(app, client, api, photographer, make_client, make_gallery, make_photo, make_share_link,
                         visitor_actions, smtp_server):
     kari = make_client(photographer, name="Kari Nordmann", email="kari@example.com")
-    sheet = api.post("/api/v1/price-sheets", json={"name": "Prints", "currency": "EUR", "products": [
+    sheet = api.post("/api/v1/price-sheets", json={"name": "Prints", "currency": "EUR", "payment_instructions": "Bank transfer to 1234.56.78903, reference: the order number.", "products": [
         {"kind": "print", "name": "Print 20x30", "price": 2500}]}).json
     gallery = make_gallery(photographer, publish=True, title="Kari & Ola", client_id=kari.id,
                            price_sheet_id=sheet["id"], expires_at=clock.now() + timedelta(days=3))
@@ -67,6 +67,11 @@ def test_home_shows_each_kind_and_clears_it_when_handled(studio, app, client, ma
     for kind in KINDS:
         assert page.locator(f"#home-{kind} .count").inner_text() == "1", kind
     assert page.locator(".tally.on").count() == 6
+    # The numbers line up across the cards, however the labels wrap; the items' buttons stay inside their card.
+    assert len(set(page.evaluate("() => [...document.querySelectorAll('.tally strong')]"
+                                 ".map(n => Math.round(n.getBoundingClientRect().top))"))) == 1
+    assert page.evaluate("""() => [...document.querySelectorAll('.home-section .acts')].filter(acts =>
+      acts.getBoundingClientRect().right > acts.closest('.home-section').getBoundingClientRect().right - 8).length""") == 0
     wait_for(lambda: thumbs == [200], timeout=10)  # the photo commented on, through its signed URL
     studio.axe("home")
     studio.shot("home")

@@ -10,6 +10,12 @@ from gallery.proofing.models import Selection
 from tests.plugins.uploads import wait_for
 
 
+# Elements inside `root` whose right edge is past the root's (what a reader sees as sticking out of the card).
+OVERFLOWING = """(root) => { const box = document.querySelector(root).getBoundingClientRect();
+  return [...document.querySelectorAll(root + ' *')].filter(el => el.getBoundingClientRect().right > box.right + 0.5)
+    .map(el => el.tagName + '.' + el.className + ': ' + el.textContent.slice(0, 30)); }"""
+
+
 def test_share_links(studio, live_server, make_photographer, make_gallery, make_photo):
     photographer, _ = make_photographer(email="sigrid@studio.example", locale=studio.lang)
     gallery = make_gallery(photographer, publish=True, title="Fjord wedding")
@@ -59,6 +65,13 @@ def test_share_links(studio, live_server, make_photographer, make_gallery, make_
     studio.shot("qr")
     page.keyboard.press("Escape")
 
+    # At 1280x800 in every language: nothing of the table sticks out of the tab, headings stay on one line,
+    # and the whole link shows.
+    assert page.evaluate(OVERFLOWING, ".share") == []
+    assert page.evaluate("() => [...document.querySelectorAll('table.links th')].filter(th => th.offsetHeight > 45)"
+                         ".map(th => th.textContent)") == []
+    assert page.evaluate("() => [...document.querySelectorAll('table.links .token')]"
+                         ".filter(c => c.scrollWidth > c.clientWidth).length") == 0
     studio.axe("share links")
     studio.shot("share")
     row.locator(f"button:has-text({studio.t('share.revoke')!r})").click()
@@ -119,6 +132,7 @@ def test_proofing_results(studio, make_photographer, make_gallery, make_photo, m
     timeline = page.locator(".timeline").inner_text()
     assert "Kari" in timeline and "Aunt Liv" in timeline
     assert studio.t("kind.selection_submitted") in timeline
+    assert studio.t("kind.studio.gallery_published") in timeline  # the photographer's own publish is the studio's
     studio.axe("activity")
     studio.shot("activity")
     assert studio.errors == []

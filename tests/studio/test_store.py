@@ -42,6 +42,8 @@ def test_price_sheet_with_products(studio, make_photographer, make_gallery):
     page.wait_for_selector(".empty")
     page.click(f".empty a:has-text({studio.t('store.sheets.new')!r})")
     page.fill("#ps-name", "Wedding 2027")
+    # A new sheet starts in the studio's currency (Norwegian: kroner).
+    assert page.input_value("#ps-currency") == {"nb": "NOK"}.get(studio.lang, "EUR")
     page.select_option("#ps-currency", "NOK")
     page.fill("#ps-tax", "25")
     page.fill("#ps-shipping", amounts["shipping"][0])
@@ -61,6 +63,11 @@ def test_price_sheet_with_products(studio, make_photographer, make_gallery):
     page.wait_for_selector(".table.products tr:nth-child(2) .error")
     assert db.session.scalar(select(PriceSheet)) is None
     page.fill("#pp-price-1", amounts["canvas"][0])
+    page.fill("#ps-instructions", "  ")  # manual payment that does not say how: the server refuses, on the field
+    page.click("form button[type=submit]")
+    page.wait_for_selector(".field.invalid #ps-instructions")
+    assert db.session.scalar(select(PriceSheet)) is None
+    page.fill("#ps-instructions", "Vipps 91234567, mark with your order number.")
     studio.axe("new price sheet")
     page.click("form button[type=submit]")
     page.wait_for_function("/#\\/store\\/sheets\\/[0-9a-z]{26}$/.test(location.hash)")

@@ -26,13 +26,13 @@ function filterParams(f) {
   return params;
 }
 
-export function ClientsView({ parts }) {
+export function ClientsView({ me, parts }) {
   useClientStyles();
   if (parts[1]) return html`<${ClientPage} key=${parts[1]} id=${parts[1]}/>`;
-  return html`<${ClientList}/>`;
+  return html`<${ClientList} me=${me}/>`;
 }
 
-function ClientList() {
+function ClientList({ me }) {
   const [items, setItems] = useState(null);
   const [cursor, setCursor] = useState(null);
   const [q, setQ] = useState('');
@@ -88,7 +88,7 @@ function ClientList() {
           text=${filtered ? null : t('clients.noneText')}/>`
       : html`<${ClientTable} items=${items}/>`}
     ${cursor && html`<div class="center"><button type="button" class="button" onClick=${() => load(true)}>${t('common.more')}</button></div>`}
-    ${dialog === 'new' && html`<${ClientDialog} onClose=${() => setDialog(null)}
+    ${dialog === 'new' && html`<${ClientDialog} me=${me} onClose=${() => setDialog(null)}
       onSaved=${(client) => { setDialog(null); location.hash = '#/clients/' + client.id; }}/>`}
     ${dialog === 'import' && html`<${ImportDialog} onClose=${() => setDialog(null)} onDone=${() => { setDialog(null); load(); }}/>`}
   </div>`;

@@ -10,11 +10,12 @@ const ZONES = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValue
 export const DATE_KINDS = ['wedding', 'birthday', 'child_birth', 'anniversary', 'other'];
 const guessZone = () => { try { return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'; } catch (e) { return 'UTC'; } };
 
-export function ClientDialog({ client, onClose, onSaved }) {
+export function ClientDialog({ client, me, onClose, onSaved }) {
   const editing = Boolean(client);
   const [f, setF] = useState(() => ({
     name: client ? client.name : '', email: (client && client.email) || '', phone: (client && client.phone) || '',
-    locale: client ? client.locale : language(), timezone: client ? client.timezone : guessZone(),
+    // A new client speaks the studio's language and lives in its time zone (what most clients do).
+    locale: client ? client.locale : (me && me.locale) || language(), timezone: client ? client.timezone : (me && me.timezone) || guessZone(),
     tags: ((client && client.tags) || []).join(', '), notes: (client && client.notes) || '', consent_source: '' }));
   const bind = (name) => ({ name, value: f[name], onInput: (e) => setF((old) => ({ ...old, [name]: e.target.value })) });
   const [dates, setDates] = useState((client && client.important_dates) || []);
@@ -22,7 +23,7 @@ export function ClientDialog({ client, onClose, onSaved }) {
   const [errors, setErrors] = useState({});
   const [busy, setBusy] = useState(false);
   const zones = ZONES.includes('UTC') ? ZONES : ['UTC', ...ZONES];
-  const locales = { ...LANGUAGES, ...(client && !LANGUAGES[client.locale] ? { [client.locale]: client.locale } : {}) };
+  const locales = { ...LANGUAGES, ...(f.locale && !LANGUAGES[f.locale] ? { [f.locale]: f.locale } : {}) };
 
   const submit = async (event) => {
     event.preventDefault();

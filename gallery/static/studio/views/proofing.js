@@ -137,7 +137,8 @@ export function ActivityTab({ gallery }) {
       <button type="button" class="button small" onClick=${exportCsv}>${t('activity.export')}</button></div>
     ${events.length === 0 ? html`<${Empty} icon="activity" title=${t('activity.none')}/>` : html`<ol class="timeline">${events.map((e) => html`<li key=${e.id}>
       <span class="dot"><${Icon} name=${KIND_ICONS[e.kind] || 'activity'} size=${14}/></span>
-      <p><strong>${e.visitor_name || e.visitor_email || t('proofing.anonymous')}</strong> ${t('kind.' + e.kind)}${e.photo_filename ? html` <span class="fname">${e.photo_filename}</span>` : ''}</p>
+      <p>${e.actor === 'studio' ? t('kind.studio.' + e.kind)
+        : html`<strong>${e.visitor_name || e.visitor_email || t('proofing.anonymous')}</strong> ${t('kind.' + e.kind)}`}${e.photo_filename ? html` <span class="fname">${e.photo_filename}</span>` : ''}</p>
       <time class="muted small" datetime=${e.ts} title=${dateTime(e.ts)}>${ago(e.ts)}</time></li>`)}</ol>`}
     ${cursor && html`<button type="button" class="button" onClick=${() => load(true)}>${t('common.more')}</button>`}
   </div>`;

@@ -46,10 +46,10 @@ export function ShareTab({ gallery }) {
                 : link.expires_at && html`<br/><span class="muted small">${t('share.expires', { date: dateTime(link.expires_at) })}</span>`}</td>
             <td>${t('size.' + ((link.permissions && link.permissions.download) || (gallery.download_policy || {})[link.role] || 'web'))}</td>
             <td class="num">${number(v.visits)}<br/><span class="muted small">${t('share.visitors', { n: v.visitors })}</span></td>
-            <td class="actions">${!link.revoked_at && html`
+            <td class="actions">${!link.revoked_at && html`<div class="link-actions">
               <button type="button" class="button small" onClick=${() => copyText(absolute(link))}><${Icon} name="copy"/>${t('share.copy')}</button>
               <button type="button" class="button small" onClick=${() => setQr(link)}><${Icon} name="qr"/>${t('share.qr')}</button>
-              <button type="button" class="button small danger-text" onClick=${() => revoke(link)}>${t('share.revoke')}</button>`}</td>
+              <button type="button" class="button small danger-text" onClick=${() => revoke(link)}>${t('share.revoke')}</button></div>`}</td>
           </tr>`;
         })}</tbody></table>`}
     ${creating && html`<${NewLinkDialog} gallery=${gallery} onClose=${() => setCreating(false)} onCreated=${(link) => { setCreating(false); load(); copyText(absolute(link)); }}/>`}

@@ -12,9 +12,9 @@ import { OrderPage } from './store_order.js';
 
 const TABS = [['sheets', 'list'], ['coupons', 'star'], ['orders', 'activity']];
 
-export function StoreView({ parts }) {
+export function StoreView({ me, parts }) {
   const [, section = 'sheets', id] = parts;
-  if (section === 'sheets' && id) return html`<${SheetEditor} key=${id} id=${id}/>`;
+  if (section === 'sheets' && id) return html`<${SheetEditor} key=${id} id=${id} me=${me}/>`;
   if (section === 'orders' && id) return html`<${OrderPage} key=${id} id=${id}/>`;
   const tab = TABS.some(([name]) => name === section) ? section : 'sheets';
   return html`<div class="page store">
@@ -31,6 +31,13 @@ export function StoreView({ parts }) {
       ${tab === 'orders' && html`<${OrdersTab}/>`}
     </section>
   </div>`;
+}
+
+// One price when every product costs the same, else the cheapest to the dearest.
+function priceRange(prices, currency) {
+  if (!prices.length) return '–';
+  const low = Math.min(...prices), high = Math.max(...prices);
+  return low === high ? money(low, currency) : `${money(low, currency)} – ${money(high, currency)}`;
 }
 
 function SheetsTab() {
@@ -51,7 +58,8 @@ function SheetsTab() {
       return html`<tr key=${s.id}>
         <td><a href=${'#/store/sheets/' + s.id}>${s.name}</a></td><td>${s.currency}</td>
         <td class="num">${number(active.length)}</td>
-        <td>${prices.length ? `${money(Math.min(...prices), s.currency)} – ${money(Math.max(...prices), s.currency)}` : '–'}</td>
-        <td>${t('store.provider.' + s.payment_provider)}</td><td>${date(s.updated_at)}</td></tr>`;
+        <td>${priceRange(prices, s.currency)}</td>
+        <td>${t('store.provider.' + s.payment_provider)}${s.payment_provider === 'manual' && !(s.payment_instructions || '').trim()
+          ? html` <span class="badge sheet-warn" title=${t('store.sheets.noInstructionsHint')}>${t('store.sheets.noInstructions')}</span>` : ''}</td><td>${date(s.updated_at)}</td></tr>`;
     })}</tbody></table>`;
 }

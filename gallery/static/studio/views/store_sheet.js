@@ -22,8 +22,8 @@ const productErrors = (errors, index) => {
   return out;
 };
 
-export function SheetEditor({ id }) {
-  const [sheet, setSheet] = useState(id === 'new' ? { ...BLANK, products: [row({ kind: 'print', name: '', price: null, active: true })] } : null);
+export function SheetEditor({ id, me }) {
+  const [sheet, setSheet] = useState(id === 'new' ? { ...BLANK, currency: (me && me.default_currency) || BLANK.currency, products: [row({ kind: 'print', name: '', price: null, active: true })] } : null);
   const [errors, setErrors] = useState({});
   const [busy, setBusy] = useState(false);
   useEffect(() => {
@@ -135,7 +135,7 @@ export function SheetEditor({ id }) {
           <select id="ps-provider" value=${sheet.payment_provider} onChange=${(e) => set({ payment_provider: e.target.value })}>
             ${['manual', 'stripe'].map((p) => html`<option value=${p}>${t('store.provider.' + p)}</option>`)}</select></${Field}>
         ${sheet.payment_provider === 'manual' && html`<${Field} id="ps-instructions" label=${t('store.sheets.instructions')}
-            error=${flat.payment_instructions} hint=${t('store.sheets.instructionsHint')}>
+            error=${flat.payment_instructions && t('store.sheets.instructionsRequired')} hint=${t('store.sheets.instructionsHint')}>
           <textarea id="ps-instructions" rows="4" maxlength="2000" value=${sheet.payment_instructions || ''}
             onInput=${(e) => set({ payment_instructions: e.target.value })}></textarea></${Field}>`}
       </section>
