@@ -14,6 +14,7 @@ from gallery.extensions import db
 PUBLIC_PREFIXES = ("/healthz", "/livez", "/readyz", "/metrics", "/api/v1/auth/signup", "/api/v1/auth/login", "/api/v1/auth/logout",
                    "/api/v1/auth/csrf", "/api/v1/openapi.json", "/static/", "/api/v1/share/", "/g/",
                    "/files/", "/api/v1/payments/", "/u/", "/t/", "/r/",
+                   "/api/v1/logos/",  # a studio's logo: public by design, shown on client pages and in mails
                    "/studio")  # the studio's shell page: everything it shows comes from the scoped API
 
 # Path parameters that name a kind of thing everyone has (a retention rule, a language), not something owned:
