@@ -1,6 +1,6 @@
 // The store: add a product for a photo, the cart with a picture on every line, and checkout with a country
 // picker in the visitor's language; a manual-payment order shows the studio's payment instructions.
-import { $, api, el, emit, formError, money, on, openDialog, showError, state, t, thumbPicture, toast } from "./core.js";
+import { $, api, config, el, emit, formError, money, on, openDialog, showError, state, t, thumbPicture, toast } from "./core.js";
 import { asVisitor } from "./visitor.js";
 import { showOrderPlaced } from "./orders.js";
 
@@ -42,7 +42,8 @@ function renderCart(photo) {
   body.replaceChildren();
   const cart = state.cart;
   if (!cart || !cart.items.length) {
-    body.append(el("p", { text: t("cartEmpty") }));
+    // Said once, and only when there is nothing else to show: not above the add form or a placed order.
+    if (!photo && $("#order-placed").hidden) body.append(el("p", { text: t("cartEmpty") }));
   } else {
     const list = el("ul", { class: "cart-lines" });
     cart.items.forEach((item, index) => {
@@ -84,8 +85,9 @@ function fillCountries() {
       .then((response) => response.json())
       .then(({ countries }) => {
         const select = $("#ship-country");
-        const region = (navigator.languages || [navigator.language]).map((tag) => (tag.split("-")[1] || "").toUpperCase())
-          .find((code) => code.length === 2 && countries.some(([c]) => c === code));
+        // The studio's region or the page language's (from the server); no guess from the browser's locale,
+        // which says "US" for many a Norwegian phone set to English.
+        const region = countries.some(([c]) => c === config.country) ? config.country : "";
         select.append(...countries.map(([code, name]) => new Option(name, code, false, code === region)));
       })
       .catch(() => { countriesLoaded = null; });
@@ -95,8 +97,8 @@ function fillCountries() {
 
 export async function openCart(photo) {
   await loadCart();
-  renderCart(photo);
   $("#order-placed").hidden = true;
+  renderCart(photo);
   openDialog($("#cart"));
 }
 
@@ -133,8 +135,8 @@ export function setupCart() {
       if (order.checkout_url) { window.location.assign(order.checkout_url); return; }
       state.cart = null;
       renderCartCount();
-      renderCart(null);
       showOrderPlaced(order);
+      renderCart(null);
     } catch (error) { formError(form, error.message); }
   });
 }

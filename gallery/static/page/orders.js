@@ -13,6 +13,21 @@ function instructions(order) {
     el("p", { class: "pre", text: order.payment_instructions }));
 }
 
+// Subtotal, discount, shipping and tax on lines of their own, so the total adds up before the buyer's eyes.
+function totals(order) {
+  const rows = [["subtotal", order.subtotal]];
+  if (order.discount) rows.push(["discount", -order.discount]);
+  if (order.shipping) rows.push(["shipping", order.shipping]);
+  if (order.tax) rows.push([order.tax_included ? "taxIncluded" : "tax", order.tax]);
+  const list = el("dl", { class: "totals" });
+  for (const [key, amount] of rows) {
+    list.append(el("div", {}, el("dt", { text: t(key) }), el("dd", { text: money(amount, order.currency) })));
+  }
+  list.append(el("div", { class: "cart-total" }, el("dt", { text: t("total") }),
+    el("dd", { text: money(order.total, order.currency) })));
+  return list;
+}
+
 function orderCard(order) {
   const lines = el("ul", { class: "cart-lines" }, ...order.items.map((item) => el("li", { class: "cart-line" },
     thumbPicture(item.thumb, item.photo_filename || ""),
@@ -24,7 +39,7 @@ function orderCard(order) {
     el("h3", {}, el("span", { text: formatDate(order.placed_at) }), " · ",
       el("span", { class: `status status-${order.status}`, text: status })),
     lines,
-    el("p", { class: "cart-total", text: `${t("total")}: ${money(order.total, order.currency)}` }),
+    totals(order),
     order.tracking ? el("p", {}, el("strong", { text: `${t("tracking")}: ` }),
       /^https?:\/\//.test(order.tracking) ? el("a", { href: order.tracking, rel: "noopener", text: order.tracking })
         : el("span", { text: order.tracking })) : null,
