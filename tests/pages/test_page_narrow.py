@@ -31,8 +31,8 @@ OVERFLOW = """(selectors) => {
 BARS = [".topbar", ".studio", ".lang-form", ".toolbar", ".toolbar .tool", ".actionbar", ".actionbar > *"]
 SHEET = ["#cart", "#cart fieldset", "#cart input", "#cart select", "#cart .button"]
 WORDS = {
-    "nb": {"date": "20. juni 2026", "country": "NO", "shipping": "Frakt", "subtotal": "Delsum"},
-    "pl": {"date": "20 czerwca 2026", "country": "PL", "shipping": "Wysyłka", "subtotal": "Suma częściowa"},
+    "nb": {"date": "20. juni 2026", "country": "NO", "shipping": "Frakt", "subtotal": "Delsum", "matte": "Matt"},
+    "pl": {"date": "20 czerwca 2026", "country": "PL", "shipping": "Wysyłka", "subtotal": "Suma częściowa", "matte": "Matowe"},
 }
 
 
@@ -87,6 +87,11 @@ def test_narrow_phone_checkout_fits_and_speaks_the_language(app, live_server, na
 
         page.wait_for_selector("#cart[open] #product-form:not([hidden])")
         assert page.locator("#cart-body").inner_text() == ""  # no "cart is empty" above the add form
+        # A print offers its finish and border, defaults shown; the choice travels with the line.
+        assert page.input_value("#product-option-finish") == "lustre"
+        assert page.input_value("#product-option-border") == "false"
+        page.select_option("#product-option-finish", "matte")
+        page.select_option("#product-option-border", "true")
         page.click("#product-form button[type=submit]")
         page.wait_for_selector("#shipping:not([hidden])")
         page.wait_for_selector("#ship-country option[value=NO]", state="attached")
@@ -106,6 +111,7 @@ def test_narrow_phone_checkout_fits_and_speaks_the_language(app, live_server, na
         totals = page.inner_text("#order-placed .totals")
         assert words["subtotal"] in totals and words["shipping"] in totals and "79,00" in totals
         assert "328,00" in totals
+        assert words["matte"] in page.inner_text("#order-placed .cart-line")
         screenshot(page, f"narrow-{language}-placed")
         page.click("#cart button[data-close]")
         page.click("#viewer-close")
@@ -118,3 +124,9 @@ def test_narrow_phone_checkout_fits_and_speaks_the_language(app, live_server, na
                 assert _single_line(page, selector), selector
         screenshot(page, f"narrow-{language}-bars")
     assert page.problems == []
+    from sqlalchemy import select
+
+    from gallery.store.models import Order
+    with app.app_context():
+        order = db.session.scalar(select(Order))
+        assert order.items[0].options == {"finish": "matte", "border": True}

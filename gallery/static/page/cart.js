@@ -3,6 +3,7 @@
 import { $, api, config, el, emit, formError, money, on, openDialog, showError, state, t, thumbPicture, toast } from "./core.js";
 import { asVisitor } from "./visitor.js";
 import { showOrderPlaced } from "./orders.js";
+import { chosenOptions, describeOptions, renderProductOptions } from "./product_options.js";
 
 const PHYSICAL_KINDS = new Set(["print", "canvas", "album"]); // these need a shipping address
 
@@ -53,7 +54,8 @@ function renderCart(photo) {
       quantity.addEventListener("change", () => setQuantity(index, Number(quantity.value) || 0).catch(showError));
       list.append(el("li", { class: "cart-line" }, thumbPicture(item.thumb, photoName),
         el("span", { class: "line-text" }, el("span", { text: item.product_name }),
-          photoName ? el("span", { class: "muted", text: photoName }) : null),
+          photoName ? el("span", { class: "muted", text: photoName }) : null,
+          describeOptions(item.options) ? el("span", { class: "muted small", text: describeOptions(item.options) }) : null),
         quantity,
         el("span", { class: "line-price", text: money(item.line_total, cart.currency) }),
         el("button", { type: "button", class: "button small", text: t("remove"),
@@ -67,6 +69,9 @@ function renderCart(photo) {
     $("#product-select").replaceChildren(...state.products.map((product) =>
       new Option(`${product.name} · ${money(product.price, state.currency)}`, product.id)));
     $("#product-quantity").value = "1"; // each product starts at one
+    const kindOf = () => (state.products.find((p) => p.id === $("#product-select").value) || {}).kind;
+    $("#product-select").onchange = () => renderProductOptions(kindOf());
+    renderProductOptions(kindOf());
     $("#product-photo").replaceChildren(thumbPicture(photo.renditions.thumb, photo.filename),
       el("span", { text: photo.filename }));
     productForm.onsubmit = (event) => { event.preventDefault(); addToCart(photo); };
@@ -107,7 +112,7 @@ async function addToCart(photo) {
   const product = state.products.find((p) => p.id === $("#product-select").value);
   // The whole gallery as a download is not about one photo.
   items.push({ product_id: product.id, photo_id: product.kind === "digital_gallery" ? null : photo.id,
-    quantity: Number($("#product-quantity").value) || 1, options: {} });
+    quantity: Number($("#product-quantity").value) || 1, options: chosenOptions() });
   try {
     state.cart = await asVisitor(() => api.putCart(items));
     renderCartCount();

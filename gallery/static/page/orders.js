@@ -1,6 +1,7 @@
 // "My orders": the visitor's orders in this gallery, with status, tracking and how to pay.
 import { $, api, el, formatDate, money, openDialog, showError, state, t, thumbPicture } from "./core.js";
 import { asVisitor } from "./visitor.js";
+import { describeOptions } from "./product_options.js";
 
 const STATUS_KEYS = {
   pending_payment: "statusPendingPayment", paid: "statusPaid", in_production: "statusInProduction",
@@ -32,7 +33,8 @@ function orderCard(order) {
   const lines = el("ul", { class: "cart-lines" }, ...order.items.map((item) => el("li", { class: "cart-line" },
     thumbPicture(item.thumb, item.photo_filename || ""),
     el("span", { class: "line-text" }, el("span", { text: `${item.quantity} × ${item.product_name}` }),
-      item.photo_filename ? el("span", { class: "muted", text: item.photo_filename }) : null),
+      item.photo_filename ? el("span", { class: "muted", text: item.photo_filename }) : null,
+      describeOptions(item.options) ? el("span", { class: "muted small", text: describeOptions(item.options) }) : null),
     el("span", { class: "line-price", text: money(item.line_total, order.currency) }))));
   const status = t(STATUS_KEYS[order.status] || "statusPendingPayment");
   return el("article", { class: "order" },
