@@ -70,6 +70,6 @@ translations: $(STAMP)
 		-o var/messages.pot .
 	$(PYBABEL) update -i var/messages.pot -d gallery/translations -D messages
 	$(PYBABEL) compile -d gallery/translations -D messages --statistics
-	$(PYBABEL) extract -F gallery/web_client/babel.cfg -k _l --sort-output -o gallery/web_client/translations/page.pot .
+	$(PYBABEL) extract -F gallery/web_client/babel.cfg -k _l -k _n:1,2 --sort-output -o gallery/web_client/translations/page.pot .
 	$(PYBABEL) update -i gallery/web_client/translations/page.pot -d gallery/web_client/translations -D page
 	$(PYBABEL) compile -d gallery/web_client/translations -D page --statistics

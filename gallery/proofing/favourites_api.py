@@ -8,7 +8,7 @@ from gallery.core.schemas import Timestamp
 from gallery.extensions import db
 from gallery.galleries.models import Photo
 from gallery.galleries.services import get_gallery
-from gallery.proofing.models import Favourite, FavouriteList, Selection
+from gallery.proofing.models import DEFAULT_LIST_NAME, Favourite, FavouriteList, Selection
 from gallery.sharing.models import Visitor
 from gallery.proofing.photographer_api import SelectionPhotoSchema, SelectionVisitorSchema
 
@@ -18,6 +18,7 @@ blp = Blueprint("favourite_lists", __name__, url_prefix="/api/v1/galleries", des
 class VisitorListSchema(Schema):
     id = fields.String()
     name = fields.String()
+    is_default = fields.Boolean(metadata={"description": "The visitor's default list, stored under a fixed name: each face shows it in its own language."})
     visitor = fields.Nested(SelectionVisitorSchema)
     selection_status = fields.String(allow_none=True, metadata={"description": "submitted, reopened or null."})
     count = fields.Integer()
@@ -42,7 +43,8 @@ def favourite_lists(photographer_id: str, gallery_id: str) -> list[dict]:
                 .join(Photo, Photo.id == Favourite.photo_id)
                 .where(Favourite.list_id.in_([row[0].id for row in lists])).order_by(Photo.position, Photo.id)):
             photos.setdefault(list_id, []).append({"photo_id": photo_id, "filename": filename, "note": note})
-    return [{"id": fav_list.id, "name": fav_list.name, "visitor": visitor, "selection_status": status,
+    return [{"id": fav_list.id, "name": fav_list.name, "is_default": fav_list.name == DEFAULT_LIST_NAME,
+             "visitor": visitor, "selection_status": status,
              "count": len(photos.get(fav_list.id, [])), "updated_at": fav_list.updated_at,
              "photos": photos.get(fav_list.id, [])} for fav_list, visitor, status in lists]
 

@@ -29,6 +29,7 @@ class SelectionSchema(Schema):
     status = fields.String(metadata={"description": "submitted (locked) or reopened"})
     locked = fields.Boolean()
     list_name = fields.String()
+    list_is_default = fields.Boolean(metadata={"description": "The visitor's default list, stored under a fixed name: each face shows it in its own language."})
     note = fields.String(allow_none=True)
     submitted_at = Timestamp()
     reopened_at = Timestamp(allow_none=True)

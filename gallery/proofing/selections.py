@@ -16,7 +16,7 @@ from gallery.extensions import db
 from gallery.galleries.models import Gallery, Photo
 from gallery.galleries.services import get_gallery
 from gallery.proofing.favourites import get_list, selection_state
-from gallery.proofing.models import Favourite, FavouriteList, Selection
+from gallery.proofing.models import DEFAULT_LIST_NAME, Favourite, FavouriteList, Selection
 from gallery.sharing.access import ShareAccess
 from gallery.sharing.language import client_locale
 from gallery.sharing.links import page_url
@@ -102,6 +102,7 @@ def list_selections(photographer_id: str, gallery_id: str, selection_id: str | N
         items = photos.get(selection.list_id, [])
         result.append({
             "id": selection.id, "status": selection.status, "locked": selection.locked, "list_name": list_name,
+            "list_is_default": list_name == DEFAULT_LIST_NAME,
             "note": selection.note, "submitted_at": selection.submitted_at, "reopened_at": selection.reopened_at,
             "acknowledged_at": selection.acknowledged_at, "awaiting_photographer": bool(awaiting),
             "visitor": {"id": visitor.id, "email": visitor.email, "name": visitor.name,

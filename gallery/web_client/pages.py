@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import hashlib
 
+from babel.dates import format_date
 from flask import make_response, render_template, request
 from flask_babel import force_locale
 from flask_smorest import Blueprint
@@ -89,9 +90,12 @@ def _render(token: str, photo_id: str | None = None):
             image=shared or hero)
         config = {"token": token, "api": f"/api/v1/share/{token}", "lang": language, "photoId": photo_id,
                   "role": link.role, "defaultListName": DEFAULT_LIST_NAME,
-                  "locked": access.locked, "pageUrl": page_url(token), "strings": script_strings()}
+                  "locked": access.locked, "pageUrl": page_url(token), "strings": script_strings(),
+                  "country": default_country(photographer.locale, language)}
+        shoot_date = format_date(gallery.shoot_date, "long", locale=language) if gallery.shoot_date else None
     return _page("page/gallery.html", 200, language=language, explicit=explicit, photographer=photographer,
-                 gallery=gallery, access=access, preview=preview, hero=hero, config=config, studio=studio)
+                 gallery=gallery, access=access, preview=preview, hero=hero, config=config, studio=studio,
+                 shoot_date=shoot_date)
 
 
 def _page(template: str, status: int, *, language: str, photographer, explicit: bool = False, **context):
@@ -114,6 +118,19 @@ def _page(template: str, status: int, *, language: str, photographer, explicit: 
         response.set_cookie(i18n.LANGUAGE_COOKIE, language, max_age=LANGUAGE_COOKIE_AGE, samesite="Lax",
                             httponly=False, secure=request.is_secure)
     return response
+
+
+# The region a page language is mostly spoken in, for languages that name one country.
+LANGUAGE_REGIONS = {"nb": "NO", "pl": "PL", "hr": "HR", "id": "ID"}
+
+
+def default_country(studio_locale: str | None, language: str) -> str | None:
+    """The checkout's first guess at the buyer's country: the studio's own region (its locale, e.g. nb-NO),
+    else the region of the page's language; never a country picked by accident (None: the buyer chooses)."""
+    parts = (studio_locale or "").replace("_", "-").split("-")
+    if len(parts) > 1 and len(parts[1]) == 2 and parts[1].isalpha():
+        return parts[1].upper()
+    return LANGUAGE_REGIONS.get(language) or LANGUAGE_REGIONS.get(i18n.normalise(studio_locale) or "")
 
 
 def _sha256(text: str) -> str:

@@ -1,5 +1,9 @@
 """Strings the page's script shows, translated on the server and handed over in the page's JSON block
 (one catalogue, one translation workflow; the script ships no dictionaries)."""
+from babel import Locale
+from flask_babel import get_locale
+
+from gallery.web_client.i18n import domain
 from gallery.web_client.i18n import lazy_gettext as _l
 
 SCRIPT_STRINGS = {
@@ -35,6 +39,23 @@ SCRIPT_STRINGS = {
     "product": _l("Product"),
     "quantity": _l("Quantity"),
     "total": _l("Total"),
+    "subtotal": _l("Subtotal"),
+    "discount": _l("Discount"),
+    "shipping": _l("Shipping"),
+    "tax": _l("Tax"),
+    "taxIncluded": _l("Tax included"),
+    "finish": _l("Finish"),
+    "finishLustre": _l("Lustre"),
+    "finishGlossy": _l("Glossy"),
+    "finishMatte": _l("Matte"),
+    "border": _l("White border"),
+    "borderNo": _l("No"),
+    "borderYes": _l("Yes"),
+    "wrap": _l("Canvas edge"),
+    "wrapGallery": _l("Gallery wrap (photo continues round the edge)"),
+    "wrapMirror": _l("Mirrored edge"),
+    "wrapWhite": _l("White edge"),
+    "wrapBlack": _l("Black edge"),
     "remove": _l("Remove"),
     "close": _l("Close"),
     "previous": _l("Previous photo"),
@@ -60,7 +81,6 @@ SCRIPT_STRINGS = {
     "noDownloads": _l("Nothing to download here."),
     "fullSize": _l("Full size"),
     "webSize": _l("Web size"),
-    "photoCount": _l("Photos: %(count)s"),
     "howToPay": _l("How to pay"),
     "tracking": _l("Tracking"),
     "noOrders": _l("You have no orders in this gallery yet."),
@@ -74,5 +94,25 @@ SCRIPT_STRINGS = {
 }
 
 
-def script_strings() -> dict[str, str]:
-    return {key: str(value) for key, value in SCRIPT_STRINGS.items()}
+def _n(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a string with plural forms for extraction (`-k _n:1,2`); resolved per language below."""
+    return singular, plural
+
+
+# Strings whose words change with a number: handed over as one text per CLDR plural category of the
+# page's language, which the script picks with Intl.PluralRules (same categories as Babel's).
+PLURAL_STRINGS = {
+    "photoCount": _n("%(count)s photo", "%(count)s photos"),
+}
+
+
+def script_strings() -> dict[str, str | dict[str, str]]:
+    strings: dict[str, str | dict[str, str]] = {key: str(value) for key, value in SCRIPT_STRINGS.items()}
+    locale = get_locale() or Locale("en")
+    translations = domain.get_translations()
+    for key, (singular, plural) in PLURAL_STRINGS.items():
+        forms: dict[str, str] = {}
+        for number in range(120):  # every category shows up among the first hundred-odd numbers
+            forms.setdefault(locale.plural_form(number), translations.ngettext(singular, plural, number))
+        strings[key] = forms
+    return strings

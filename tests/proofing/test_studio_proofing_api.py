@@ -18,4 +18,8 @@ def test_favourite_lists_per_visitor(make_photographer, make_gallery, make_photo
     assert by_email["kari@example.com"]["selection_status"] == "submitted"
     assert [(p["filename"], p["note"]) for p in by_email["kari@example.com"]["photos"]] == [("DSC_0.jpg", None), ("DSC_2.jpg", "cover")]
     assert by_email["aunt@example.com"]["selection_status"] is None and by_email["aunt@example.com"]["count"] == 1
+    # The default list is a marker each face names in its own language, not an English name.
+    assert all(item["is_default"] for item in lists)
+    selections = api.get(f"/api/v1/galleries/{gallery.id}/selections").json["items"]
+    assert [selection["list_is_default"] for selection in selections] == [True]
     assert other_api.get(f"/api/v1/galleries/{gallery.id}/favourite-lists").status_code == 404

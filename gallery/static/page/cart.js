@@ -1,8 +1,9 @@
 // The store: add a product for a photo, the cart with a picture on every line, and checkout with a country
 // picker in the visitor's language; a manual-payment order shows the studio's payment instructions.
-import { $, api, el, emit, formError, money, on, openDialog, showError, state, t, thumbPicture, toast } from "./core.js";
+import { $, api, config, el, emit, formError, money, on, openDialog, showError, state, t, thumbPicture, toast } from "./core.js";
 import { asVisitor } from "./visitor.js";
 import { showOrderPlaced } from "./orders.js";
+import { chosenOptions, describeOptions, renderProductOptions } from "./product_options.js";
 
 const PHYSICAL_KINDS = new Set(["print", "canvas", "album"]); // these need a shipping address
 
@@ -42,7 +43,8 @@ function renderCart(photo) {
   body.replaceChildren();
   const cart = state.cart;
   if (!cart || !cart.items.length) {
-    body.append(el("p", { text: t("cartEmpty") }));
+    // Said once, and only when there is nothing else to show: not above the add form or a placed order.
+    if (!photo && $("#order-placed").hidden) body.append(el("p", { text: t("cartEmpty") }));
   } else {
     const list = el("ul", { class: "cart-lines" });
     cart.items.forEach((item, index) => {
@@ -52,7 +54,8 @@ function renderCart(photo) {
       quantity.addEventListener("change", () => setQuantity(index, Number(quantity.value) || 0).catch(showError));
       list.append(el("li", { class: "cart-line" }, thumbPicture(item.thumb, photoName),
         el("span", { class: "line-text" }, el("span", { text: item.product_name }),
-          photoName ? el("span", { class: "muted", text: photoName }) : null),
+          photoName ? el("span", { class: "muted", text: photoName }) : null,
+          describeOptions(item.options) ? el("span", { class: "muted small", text: describeOptions(item.options) }) : null),
         quantity,
         el("span", { class: "line-price", text: money(item.line_total, cart.currency) }),
         el("button", { type: "button", class: "button small", text: t("remove"),
@@ -66,6 +69,9 @@ function renderCart(photo) {
     $("#product-select").replaceChildren(...state.products.map((product) =>
       new Option(`${product.name} · ${money(product.price, state.currency)}`, product.id)));
     $("#product-quantity").value = "1"; // each product starts at one
+    const kindOf = () => (state.products.find((p) => p.id === $("#product-select").value) || {}).kind;
+    $("#product-select").onchange = () => renderProductOptions(kindOf());
+    renderProductOptions(kindOf());
     $("#product-photo").replaceChildren(thumbPicture(photo.renditions.thumb, photo.filename),
       el("span", { text: photo.filename }));
     productForm.onsubmit = (event) => { event.preventDefault(); addToCart(photo); };
@@ -84,8 +90,9 @@ function fillCountries() {
       .then((response) => response.json())
       .then(({ countries }) => {
         const select = $("#ship-country");
-        const region = (navigator.languages || [navigator.language]).map((tag) => (tag.split("-")[1] || "").toUpperCase())
-          .find((code) => code.length === 2 && countries.some(([c]) => c === code));
+        // The studio's region or the page language's (from the server); no guess from the browser's locale,
+        // which says "US" for many a Norwegian phone set to English.
+        const region = countries.some(([c]) => c === config.country) ? config.country : "";
         select.append(...countries.map(([code, name]) => new Option(name, code, false, code === region)));
       })
       .catch(() => { countriesLoaded = null; });
@@ -95,8 +102,8 @@ function fillCountries() {
 
 export async function openCart(photo) {
   await loadCart();
-  renderCart(photo);
   $("#order-placed").hidden = true;
+  renderCart(photo);
   openDialog($("#cart"));
 }
 
@@ -105,7 +112,7 @@ async function addToCart(photo) {
   const product = state.products.find((p) => p.id === $("#product-select").value);
   // The whole gallery as a download is not about one photo.
   items.push({ product_id: product.id, photo_id: product.kind === "digital_gallery" ? null : photo.id,
-    quantity: Number($("#product-quantity").value) || 1, options: {} });
+    quantity: Number($("#product-quantity").value) || 1, options: chosenOptions() });
   try {
     state.cart = await asVisitor(() => api.putCart(items));
     renderCartCount();
@@ -133,8 +140,8 @@ export function setupCart() {
       if (order.checkout_url) { window.location.assign(order.checkout_url); return; }
       state.cart = null;
       renderCartCount();
-      renderCart(null);
       showOrderPlaced(order);
+      renderCart(null);
     } catch (error) { formError(form, error.message); }
   });
 }

@@ -8,8 +8,12 @@ export const config = JSON.parse($("#page-config").textContent);
 export const api = shareApi(config.api);
 export { ApiError };
 
+// Strings with plural forms come as one text per plural category of the page's language.
 export function t(key, vars = {}) {
-  const text = config.strings[key] || key;
+  let text = config.strings[key] || key;
+  if (typeof text === "object") {
+    text = text[new Intl.PluralRules(config.lang).select(Number(vars.count))] || text.other || key;
+  }
   return text.replace(/%\((\w+)\)s/g, (_, name) => String(vars[name] ?? ""));
 }
 

@@ -1,6 +1,7 @@
 // "My orders": the visitor's orders in this gallery, with status, tracking and how to pay.
 import { $, api, el, formatDate, money, openDialog, showError, state, t, thumbPicture } from "./core.js";
 import { asVisitor } from "./visitor.js";
+import { describeOptions } from "./product_options.js";
 
 const STATUS_KEYS = {
   pending_payment: "statusPendingPayment", paid: "statusPaid", in_production: "statusInProduction",
@@ -13,18 +14,34 @@ function instructions(order) {
     el("p", { class: "pre", text: order.payment_instructions }));
 }
 
+// Subtotal, discount, shipping and tax on lines of their own, so the total adds up before the buyer's eyes.
+function totals(order) {
+  const rows = [["subtotal", order.subtotal]];
+  if (order.discount) rows.push(["discount", -order.discount]);
+  if (order.shipping) rows.push(["shipping", order.shipping]);
+  if (order.tax) rows.push([order.tax_included ? "taxIncluded" : "tax", order.tax]);
+  const list = el("dl", { class: "totals" });
+  for (const [key, amount] of rows) {
+    list.append(el("div", {}, el("dt", { text: t(key) }), el("dd", { text: money(amount, order.currency) })));
+  }
+  list.append(el("div", { class: "cart-total" }, el("dt", { text: t("total") }),
+    el("dd", { text: money(order.total, order.currency) })));
+  return list;
+}
+
 function orderCard(order) {
   const lines = el("ul", { class: "cart-lines" }, ...order.items.map((item) => el("li", { class: "cart-line" },
     thumbPicture(item.thumb, item.photo_filename || ""),
     el("span", { class: "line-text" }, el("span", { text: `${item.quantity} × ${item.product_name}` }),
-      item.photo_filename ? el("span", { class: "muted", text: item.photo_filename }) : null),
+      item.photo_filename ? el("span", { class: "muted", text: item.photo_filename }) : null,
+      describeOptions(item.options) ? el("span", { class: "muted small", text: describeOptions(item.options) }) : null),
     el("span", { class: "line-price", text: money(item.line_total, order.currency) }))));
   const status = t(STATUS_KEYS[order.status] || "statusPendingPayment");
   return el("article", { class: "order" },
     el("h3", {}, el("span", { text: formatDate(order.placed_at) }), " · ",
       el("span", { class: `status status-${order.status}`, text: status })),
     lines,
-    el("p", { class: "cart-total", text: `${t("total")}: ${money(order.total, order.currency)}` }),
+    totals(order),
     order.tracking ? el("p", {}, el("strong", { text: `${t("tracking")}: ` }),
       /^https?:\/\//.test(order.tracking) ? el("a", { href: order.tracking, rel: "noopener", text: order.tracking })
         : el("span", { text: order.tracking })) : null,

@@ -9,7 +9,7 @@ function requireVisitor(action) {
   $("#identify-email").hidden = false;
   $("#identify-code").hidden = true;
   openDialog($("#identify"));
-  $("#identify-address").focus();
+  $("#identify-name").focus(); // the first field of the form
   return undefined;
 }
 

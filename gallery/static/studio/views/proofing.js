@@ -41,7 +41,7 @@ export function SelectionsTab({ gallery }) {
     ${selections.length === 0 ? html`<${Empty} icon="heart" title=${t('proofing.noSelections')} text=${t('proofing.noSelectionsText')}/>`
       : selections.map((s) => html`<article class="panel selection" key=${s.id}>
         <header class="selection-head">
-          <div><h3>${who(s.visitor)} <span class="muted">· ${s.list_name}</span></h3>
+          <div><h3>${who(s.visitor)} <span class="muted">· ${s.list_is_default ? t('proofing.defaultList') : s.list_name}</span></h3>
             <p class="muted">${t('proofing.submitted', { date: dateTime(s.submitted_at) })} · ${gallery.selection_limit
               ? t('proofing.countOf', { n: s.count, limit: gallery.selection_limit }) : t('proofing.count', { n: s.count })}
               ${s.status === 'reopened' && html` · <span class="badge state-expiring">${t('proofing.isReopened')}</span>`}
@@ -59,7 +59,7 @@ export function SelectionsTab({ gallery }) {
     <h2>${t('proofing.favourites')}</h2>
     ${open.length === 0 ? html`<p class="muted">${t('proofing.noFavourites')}</p>`
       : open.map((l) => html`<article class="panel" key=${l.id}>
-        <header class="selection-head"><div><h3>${who(l.visitor)} <span class="muted">· ${l.name}</span></h3>
+        <header class="selection-head"><div><h3>${who(l.visitor)} <span class="muted">· ${l.is_default ? t('proofing.defaultList') : l.name}</span></h3>
           <p class="muted">${t('proofing.count', { n: l.count })} · ${t('proofing.updated', { when: ago(l.updated_at) })}</p></div>
           <button type="button" class="button small" onClick=${() => copyText(l.photos.map((p) => p.filename.replace(/\.[^.]+$/, '')).join(', '))}><${Icon} name="copy"/>${t('proofing.copyFilter')}</button></header>
         <${Thumbs} photos=${l.photos} map=${map}/></article>`)}
