@@ -83,6 +83,7 @@ CONTEXTS = {
     "selection_submitted": {"gallery_title": "Kari & Ola", "note": "Thanks", "filenames": ["A.jpg", "B.jpg"],
                             "who": "Kari", "lightroom_filter": "A, B"},
     "survey_alert": {"who": "Kari", "score": 3, "comment": "Slow"},
+    "followup_reply": {"subject_text": "About your album", "body": "Dear Kari, we will reprint it."},
     "order_placed": {"order": _Order, "money": str, "payment_instructions": "Bank 1234"},
     "order_paid": {"order": _Order, "money": str},
     "order_shipped": {"order": _Order, "money": str},
@@ -91,6 +92,10 @@ CONTEXTS = {
                "stats": {"visits": 3, "unique_visitors": 2, "favourites": 1, "downloads": 0, "shares": 0,
                          "orders": 0, "active_clients": 1}},
 }
+
+
+# Mails whose subject and text are the photographer's own words (only the frame around them is translated).
+OWN_WORDS = {"followup_reply"}
 
 
 def test_every_mail_template_has_a_context_here():
@@ -106,6 +111,7 @@ def test_every_mail_renders_in_every_language(app, template):
     assert english.subject and english.text.strip() and "<html" in english.html
     for language in LANGUAGES:
         rendered = mail.render(template, language, {"brand": brand, **CONTEXTS[template]})
-        assert rendered.subject != english.subject, (template, language)
-        assert rendered.text != english.text, (template, language)
+        if template not in OWN_WORDS:
+            assert rendered.subject != english.subject, (template, language)
+            assert rendered.text != english.text, (template, language)
         assert f'lang="{language}"' in rendered.html
