@@ -91,12 +91,12 @@ def gallery_activity_csv(photographer_id: str, gallery_id: str, *, kinds=None, b
 
     Checks ownership now (404), then streams with a session of its own, so the
     body can be sent after the request (and its context) is gone."""
-    gallery = get_gallery(photographer_id, gallery_id)
+    owned_id = get_gallery(photographer_id, gallery_id).id  # a plain id: the instance dies with the request
     engine = db.engine
 
     def rows():
         with Session(engine) as session:
-            yield from _csv_rows(session, gallery.id, kinds, batch)
+            yield from _csv_rows(session, owned_id, kinds, batch)
 
     return rows()
 

@@ -64,6 +64,7 @@ def test_narrow_phone_checkout_fits_and_speaks_the_language(app, live_server, na
                                  shoot_date=date(2026, 6, 20))
     sheet = store.create_price_sheet(shared.photographer.id, {
         "name": "Prints", "currency": "EUR", "shipping_flat": 7900,
+        "payment_instructions": "Bank transfer to 1234.56.78903, the order number as reference.",
         "products": [{"kind": "print", "name": "Print 20x30", "price": 24900}]})
     shared.gallery.price_sheet_id = sheet.id
     db.session.commit()
