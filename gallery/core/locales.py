@@ -1,6 +1,7 @@
 """The languages we speak and the one clean-up of a language tag (pages and mails alike)."""
 from __future__ import annotations
 
+from babel.numbers import get_territory_currencies
 from flask import Request
 
 LANGUAGES = {"en": "English", "nb": "Norsk bokmål", "pl": "Polski", "hr": "Hrvatski", "id": "Bahasa Indonesia"}
@@ -14,8 +15,9 @@ _ALIASES = {"no": "nb", "nn": "nb", "in": "id"}
 _ZONE_CURRENCIES = {"Europe/Oslo": "NOK", "Europe/Stockholm": "SEK", "Europe/Copenhagen": "DKK",
                     "Europe/Warsaw": "PLN", "Europe/London": "GBP", "Europe/Zurich": "CHF", "Asia/Jakarta": "IDR",
                     "Asia/Makassar": "IDR", "Asia/Jayapura": "IDR", "Europe/Zagreb": "EUR", "Asia/Tokyo": "JPY"}
-_LANGUAGE_CURRENCIES = {"nb": "NOK", "pl": "PLN", "id": "IDR", "hr": "EUR"}
 FALLBACK_CURRENCY = "EUR"
+# The region a language is mostly spoken in, for languages that name one country (checkout's country, currency).
+LANGUAGE_REGIONS = {"nb": "NO", "pl": "PL", "hr": "HR", "id": "ID"}
 
 
 def default_currency(studio) -> str:
@@ -23,7 +25,8 @@ def default_currency(studio) -> str:
     if studio is None:
         return FALLBACK_CURRENCY
     zone = _ZONE_CURRENCIES.get(getattr(studio, "timezone", None) or "")
-    return zone or _LANGUAGE_CURRENCIES.get(normalise(getattr(studio, "locale", None)) or "", FALLBACK_CURRENCY)
+    region = LANGUAGE_REGIONS.get(normalise(getattr(studio, "locale", None)) or "")
+    return zone or (region and next(iter(get_territory_currencies(region)), None)) or FALLBACK_CURRENCY
 
 
 def normalise(tag: str | None) -> str | None:

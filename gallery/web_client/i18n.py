@@ -7,7 +7,7 @@ from pathlib import Path
 from flask_babel import Domain
 
 from gallery.core.locales import (  # noqa: F401 - the page's languages and their choice
-    DEFAULT_LANGUAGE, LANGUAGE_COOKIE, LANGUAGES, choose_language, normalise)
+    DEFAULT_LANGUAGE, LANGUAGE_COOKIE, LANGUAGE_REGIONS, LANGUAGES, choose_language, normalise)
 from gallery.sharing.language import client_locale, share_language  # noqa: F401
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"

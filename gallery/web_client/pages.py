@@ -120,17 +120,13 @@ def _page(template: str, status: int, *, language: str, photographer, explicit: 
     return response
 
 
-# The region a page language is mostly spoken in, for languages that name one country.
-LANGUAGE_REGIONS = {"nb": "NO", "pl": "PL", "hr": "HR", "id": "ID"}
-
-
 def default_country(studio_locale: str | None, language: str) -> str | None:
     """The checkout's first guess at the buyer's country: the studio's own region (its locale, e.g. nb-NO),
     else the region of the page's language; never a country picked by accident (None: the buyer chooses)."""
     parts = (studio_locale or "").replace("_", "-").split("-")
     if len(parts) > 1 and len(parts[1]) == 2 and parts[1].isalpha():
         return parts[1].upper()
-    return LANGUAGE_REGIONS.get(language) or LANGUAGE_REGIONS.get(i18n.normalise(studio_locale) or "")
+    return i18n.LANGUAGE_REGIONS.get(language) or i18n.LANGUAGE_REGIONS.get(i18n.normalise(studio_locale) or "")
 
 
 def _sha256(text: str) -> str:
