@@ -33,6 +33,11 @@ EVENTS_PER_CLIENT = 10
 REPEATS = {10_000: 5, 100_000: 5, 1_000_000: 3}  # first and repeat sweep, from the same loaded studio
 # Delivery runs on parallel mail workers: a sample gives the rate per process (0: skip it).
 DELIVERY_SAMPLE = int(os.environ.get("GALLERY_BENCH_DELIVERY_SAMPLE", "1000"))
+# Then the day's mail out of the door: a fresh sweep with this many real mail workers running (the README's
+# recommendation for a 2-core machine; 0: skip it), timed until the SMTP server has every mail.
+MAIL_WORKERS = int(os.environ.get("GALLERY_BENCH_MAIL_WORKERS", "2"))
+DAY_OUT_TARGET = 120.0  # seconds, at 1M clients
+SECRET = "bench-secret-key-" + "x" * 32
 
 
 LOAD = [
@@ -57,6 +62,11 @@ LOAD = [
               (date '2023-01-01' + ((i * 7919) % 1095)::int + 20)::timestamptz + interval '10 hours',
               (date '2023-01-01' + ((i * 7919) % 1095)::int + 110)::timestamptz + interval '10 hours',
               '{"client": "full", "guest": "web"}', false, now(), now()
+       FROM generate_series(1::bigint, :n) AS i""",
+    # each gallery shared with its client by one link (what retention mails point to)
+    """INSERT INTO share_links (id, gallery_id, token, role, permissions, created_at, updated_at)
+       SELECT 's' || lpad(i::text, 25, '0'), 'g' || lpad(i::text, 25, '0'), 'bench-link-' || i, 'client', '{}',
+              (date '2023-01-01' + ((i * 7919) % 1095)::int + 20)::timestamptz + interval '10 hours', now()
        FROM generate_series(1::bigint, :n) AS i""",
     """INSERT INTO client_important_dates (id, client_id, kind, date, month_day)
        SELECT 'd' || lpad(i::text, 25, '0'), 'c' || lpad(i::text, 25, '0'), 'birthday',
@@ -198,7 +208,7 @@ def run(size: int, sink: SmtpSink):
     from gallery.retention.sending import deliver_claimed
     from gallery.retention.sweep import sweep
 
-    app = create_app({"env": "testing", "database_url": BASE_URL, "secret_key": "bench-secret-key-" + "x" * 32,
+    app = create_app({"env": "testing", "database_url": BASE_URL, "secret_key": SECRET,
                       "mail_dir": tempfile.mkdtemp(prefix="bench-mail-"), "public_base_url": "https://bench.example",
                       "redis_url": REDIS_URL, "mail_backend": "smtp", "smtp_host": "127.0.0.1",
                       "database_statement_timeout": 0,  # the bulk load runs for minutes on a busy machine
@@ -258,8 +268,8 @@ def run(size: int, sink: SmtpSink):
             return first, cpu_runs
         from gallery.mail.delivery import deliver_due
 
-        claimed = list(db.session.scalars(db.select(Message.id).where(Message.status == "sending")
-                                          .limit(DELIVERY_SAMPLE)))
+        claimed = list(db.session.scalars(db.select(Message.id).where(Message.status == "sending")  # a mix of rules
+                                          .order_by(db.func.md5(Message.id)).limit(DELIVERY_SAMPLE)))
         received = sink.received
         started, cpu = time.perf_counter(), time.process_time()
         sent, failed = deliver_claimed(claimed, NOW)  # render into the outbox (its commits kick Redis)
@@ -269,6 +279,8 @@ def run(size: int, sink: SmtpSink):
         delivered = deliver_due().sent
         smtp, smtp_cpu = time.perf_counter() - started, time.process_time() - cpu
         assert delivered == sent == sink.received - received, (delivered, sent, sink.received - received)
+        if not sent:
+            raise SystemExit(f"none of the {len(claimed)} sampled messages had anything to say: the data is wrong")
         print(f"BENCH sweep_delivery_{_label(size)} {sent / (rendered + smtp):.1f} msg/s vs render_only "
               f"{sent / rendered:.1f} msg/s ratio {rendered / (rendered + smtp):.2f}", flush=True)
         # On a shared machine the wall-clock rate also waits for a busy database and SMTP sink; the CPU this
@@ -278,9 +290,59 @@ def run(size: int, sink: SmtpSink):
         print(f"# a sample of {sent} (failed {failed}) by one process: rendered with coupons into the outbox in "
               f"{rendered:.2f} s, sent over SMTP in {smtp:.2f} s ({sent / smtp:.0f} msg/s); CPU of this process per "
               f"message: render {render_cpu / sent * 1000:.1f} ms, send {smtp_cpu / sent * 1000:.1f} ms", flush=True)
+        if MAIL_WORKERS:
+            mail_queue.empty()
+            _reset()
+            _day_out(size, sink)
         db.session.remove()
         db.engine.dispose()
     return first, cpu_runs
+
+
+def _day_out(size: int, sink: SmtpSink) -> None:
+    """A sweep with MAIL_WORKERS real mail workers already running, timed from its start until the SMTP server
+    has received every mail it handed over (rendered with coupons into the outbox, then sent)."""
+    from gallery.extensions import db
+    from gallery.retention.sweep import sweep
+
+    from bench.lib.mail_workers import MailWorkers
+
+    def counts() -> tuple[int, int, int]:
+        db.session.rollback()  # a fresh snapshot each poll
+        return db.session.execute(text(
+            "SELECT (SELECT count(*) FROM retention_messages WHERE status = 'sending'), "
+            "(SELECT count(*) FROM retention_messages WHERE status = 'sent'), "
+            "(SELECT count(*) FROM mail_outbox WHERE status IN ('queued', 'sending'))")).one()
+
+    received = sink.received
+    with MailWorkers(MAIL_WORKERS, database_url=BASE_URL, redis_url=REDIS_URL, smtp_port=sink.port,
+                     secret_key=SECRET) as workers:
+        cpu_before = workers.cpu_seconds()
+        print(f"# the day out: {MAIL_WORKERS} mail workers listening; load average {load_average()}", flush=True)
+        started = time.perf_counter()
+        result = sweep(NOW)
+        swept = time.perf_counter() - started
+        while True:
+            sending, sent, pending = counts()
+            if not sending and not pending and sink.received - received == sent:
+                break
+            workers.check()
+            if time.perf_counter() - started > 900:
+                raise SystemExit(f"the day's mail is not out after 15 minutes ({sending} claimed, {pending} in "
+                                 f"the outbox, {sink.received - received} of {sent} received)")
+            time.sleep(0.25)
+        elapsed = time.perf_counter() - started
+        cpu = workers.cpu_seconds() - cpu_before
+    label = _label(size)
+    print(f"BENCH sweep_day_out_{label} {elapsed:.1f} s vs target {DAY_OUT_TARGET:.0f} s ratio "
+          f"{elapsed / DAY_OUT_TARGET:.2f}", flush=True)
+    delivering = elapsed - swept
+    print(f"BENCH sweep_day_out_{label}_per_worker {sent / delivering / MAIL_WORKERS:.1f} msg/s vs target 200 msg/s",
+          flush=True)
+    print(f"# {size} clients: the sweep planned {result.planned} and handed {result.enqueued} to the workers in "
+          f"{swept:.1f} s; {MAIL_WORKERS} workers rendered and sent {sent} (the rest had nothing left to say) in "
+          f"{delivering:.1f} s more ({sent / delivering:.0f} msg/s together; worker CPU "
+          f"{cpu / max(sent, 1) * 1000:.2f} ms per mail); load average {load_average()}", flush=True)
 
 
 def _label(size: int) -> str:
