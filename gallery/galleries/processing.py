@@ -115,7 +115,8 @@ def process_photo(photo_id: str) -> Photo | None:
             if not hmac.compare_digest(sha256, photo.sha256):
                 return _fail(photo, "The uploaded file does not match the sha256 announced for it (damaged or "
                                     "incomplete); upload it again.")
-            photo.crc32 = crc32  # a direct upload's first read: kept for zips
+            # Nothing is written until the renditions are stored: a write here would hold SQLite's write lock
+            # through the decode and the storage uploads, and other requests would wait on it.
             gallery = db.session.get(Gallery, photo.gallery_id)
             try:
                 result = process_image(original, DEFAULT_SPECS, watermark=_watermark_for(gallery),
@@ -140,6 +141,7 @@ def process_photo(photo_id: str) -> Photo | None:
                 storage.delete(row.storage_key)
                 photo.renditions.remove(row)
         info = result.info
+        photo.crc32 = crc32  # a direct upload's first read: kept for zips
         photo.width, photo.height = info.width, info.height
         photo.taken_at = info.taken_at
         photo.placeholder_color = info.placeholder_color

@@ -226,3 +226,46 @@ def test_junk_and_truncated_files_are_refused_in_seconds_with_their_reason(app, 
     Image.new("L", (60000, 1)).save(wide, "PNG")
     wide_id = upload(api, gallery.id, wide.getvalue(), filename="wide.png").json["photo"]["id"]
     assert "50 times as long" in refresh_photo(wide_id).failure_reason
+
+
+
+def test_processing_holds_no_write_lock_while_it_decodes_and_stores(app, make_photographer, make_gallery,
+                                                                     monkeypatch):
+    """Other requests write while a photo's renditions are stored. A direct upload's first processing records
+    the file's CRC: were it written before the work, on SQLite it would hold the database's one write lock
+    through the decode and every storage upload, and other requests would time out waiting."""
+    from sqlalchemy import create_engine, text
+
+    from gallery.galleries import processing
+    from gallery.galleries.models import Gallery, Photo
+
+    photographer, api = make_photographer()
+    gallery = make_gallery(photographer, title="Before")
+    response = upload(api, gallery.id, sorted(PHOTOS.iterdir())[0])
+    assert response.status_code == 201, response.json
+    photo_id = response.json["photo"]["id"]
+    db.session.execute(db.update(Photo).where(Photo.id == photo_id).values(crc32=None))  # as a direct upload
+    db.session.commit()
+
+    storage_type = type(get_storage())
+    original_save = storage_type.save_bytes
+    writes = []
+
+    def save_bytes(self, key, data, **kwargs):
+        other = create_engine(db.engine.url, **({"connect_args": {"timeout": 0.5}}
+                                                 if db.engine.dialect.name == "sqlite" else {}))
+        with other.begin() as conn:  # another request's write, with little patience
+            conn.execute(text("UPDATE galleries SET title = :t WHERE id = :id"),
+                         {"t": f"Renamed {len(writes)}", "id": gallery.id})
+        other.dispose()
+        writes.append(key)
+        return original_save(self, key, data, **kwargs)
+
+    monkeypatch.setattr(storage_type, "save_bytes", save_bytes)
+    db.session.get(Gallery, gallery.id)  # in the identity map, as in a job that has read it
+    processing.process_photo(photo_id)
+    assert len(writes) >= 3
+    db.session.expire_all()
+    photo = db.session.get(Photo, photo_id)
+    assert photo.status == "ready" and photo.crc32 is not None
+    assert db.session.get(Gallery, gallery.id).title == f"Renamed {len(writes) - 1}"
