@@ -10,11 +10,13 @@ const zonesWith = (zone) => (zone && !ZONES.includes(zone) ? [zone, ...ZONES] : 
 
 export function AccountView({ me, onChange, onLanguage }) {
   const [errors, setErrors] = useState({});
+  // The forms are uncontrolled: a successful save draws them anew from what the server kept (origins normalised).
+  const [saves, setSaves] = useState(0);
   const save = async (body, form) => {
     setErrors({});
     try {
       const saved = await patch('/me', body);
-      onChange(saved); toast(t('account.saved'));
+      onChange(saved); setSaves((n) => n + 1); toast(t('account.saved'));
       if (form) form.reset();
       return saved;
     } catch (e) {
@@ -45,17 +47,17 @@ export function AccountView({ me, onChange, onLanguage }) {
   return html`<div class="page narrow account">
     <header class="page-head"><h1>${t('account.title')}</h1></header>
     <div class="stack">
-    <form class="form panel" onSubmit=${profile}>
+    <form class="form panel" onSubmit=${profile} key=${'profile-' + saves}>
       <h2>${t('account.profile')}</h2>
       <p class="muted">${t('account.signedInAs', { email: me.email })}</p>
       <${Field} id="a-studio" label=${t('auth.studioName')} error=${errors.studio_name}>
-        <input id="a-studio" name="studio_name" value=${me.studio_name} required/></${Field}>
+        <input id="a-studio" name="studio_name" defaultValue=${me.studio_name} required/></${Field}>
       <div class="row">
         <${Field} id="a-lang" label=${t('account.language')} hint=${t('account.languageHint')}>
-          <select id="a-lang" name="locale" value=${language()}>
-            ${Object.entries(LANGUAGES).map(([code, name]) => html`<option value=${code} lang=${code}>${name}</option>`)}</select></${Field}>
+          <select id="a-lang" name="locale">
+            ${Object.entries(LANGUAGES).map(([code, name]) => html`<option value=${code} lang=${code} selected=${code === language()}>${name}</option>`)}</select></${Field}>
         <${Field} id="a-zone" label=${t('account.timezone')} error=${errors.timezone}>
-          <select id="a-zone" name="timezone" value=${me.timezone}>${zonesWith(me.timezone).map((z) => html`<option value=${z}>${z}</option>`)}</select></${Field}>
+          <select id="a-zone" name="timezone">${zonesWith(me.timezone).map((z) => html`<option value=${z} selected=${z === me.timezone}>${z}</option>`)}</select></${Field}>
       </div>
       <div class="form-actions"><button type="submit" class="button primary">${t('common.save')}</button></div>
     </form>
@@ -73,11 +75,11 @@ export function AccountView({ me, onChange, onLanguage }) {
     </form>
     <${Sessions}/>
     <${Tokens}/>
-    <form class="form panel" onSubmit=${origins}>
+    <form class="form panel" onSubmit=${origins} key=${'origins-' + saves}>
       <h2>${t('account.origins')}</h2>
       <${Field} id="a-origins" label=${t('account.originsLabel')} error=${errors.allowed_origins} hint=${t('account.originsHint')}>
         <textarea id="a-origins" name="origins" rows="3" placeholder="https://www.example.com"
-          value=${(me.allowed_origins || []).join('\n')}></textarea></${Field}>
+          defaultValue=${(me.allowed_origins || []).join('\n')}></textarea></${Field}>
       <div class="form-actions"><button type="submit" class="button">${t('common.save')}</button></div>
     </form>
     </div>

@@ -84,22 +84,22 @@ function TierForm({ tier, onDone }) {
     <h2 id="tier-form-title">${tier.id ? t('loyalty.editTier', { name: tier.name }) : t('loyalty.newTier')}</h2>
     <div class="row three">
       <${Field} id="tier-name" label=${t('loyalty.name')} error=${errors.name} hint=${t('loyalty.nameHint')}>
-        <input id="tier-name" name="name" value=${tier.name} required maxlength="60"/></${Field}>
+        <input id="tier-name" name="name" defaultValue=${tier.name} required maxlength="60"/></${Field}>
       <${Field} id="tier-spend" label=${t('loyalty.minSpend')} error=${errors.min_spend} hint=${t('loyalty.minSpendHint')}>
-        <input id="tier-spend" name="min_spend" inputmode="decimal" value=${major(tier.min_spend)}/></${Field}>
+        <input id="tier-spend" name="min_spend" inputmode="decimal" defaultValue=${major(tier.min_spend)}/></${Field}>
       <${Field} id="tier-sessions" label=${t('loyalty.minSessions')} error=${errors.min_sessions} hint=${t('loyalty.minSessionsHint')}>
-        <input id="tier-sessions" name="min_sessions" type="number" min="1" max="1000" value=${tier.min_sessions ?? ''}/></${Field}>
+        <input id="tier-sessions" name="min_sessions" type="number" min="1" max="1000" defaultValue=${tier.min_sessions ?? ''}/></${Field}>
     </div>
     <fieldset class="perks-fields"><legend>${t('loyalty.perks')}</legend>
       <div class="row three">
         <${Field} id="tier-discount" label=${t('loyalty.discountLabel')} error=${errors.discount_percent} hint=${t('loyalty.discountHint')}>
-          <input id="tier-discount" name="discount_percent" type="number" min="0" max="50" value=${tier.discount_percent}/></${Field}>
-        <label class="check"><input type="checkbox" name="free_digital" checked=${tier.free_digital}/>${t('loyalty.freeDigitalLabel')}</label>
-        <label class="check"><input type="checkbox" name="early_access" checked=${tier.early_access}/>${t('loyalty.earlyAccessLabel')}</label>
+          <input id="tier-discount" name="discount_percent" type="number" min="0" max="50" defaultValue=${tier.discount_percent}/></${Field}>
+        <label class="check"><input type="checkbox" name="free_digital" defaultChecked=${tier.free_digital}/>${t('loyalty.freeDigitalLabel')}</label>
+        <label class="check"><input type="checkbox" name="early_access" defaultChecked=${tier.early_access}/>${t('loyalty.earlyAccessLabel')}</label>
       </div>
     </fieldset>
     <${Field} id="tier-rank" label=${t('loyalty.rank')} error=${errors.rank} hint=${t('loyalty.rankHint')}>
-      <input id="tier-rank" name="rank" type="number" min="0" max="100" value=${tier.rank}/></${Field}>
+      <input id="tier-rank" name="rank" type="number" min="0" max="100" defaultValue=${tier.rank}/></${Field}>
     <div class="form-actions">
       <button type="button" class="button" onClick=${() => onDone(false)}>${t('common.cancel')}</button>
       <button type="submit" class="button primary" disabled=${busy}>${t('common.save')}</button></div>

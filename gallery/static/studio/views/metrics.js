@@ -25,8 +25,8 @@ export function MetricsView() {
     <link rel="stylesheet" href=${AREA_STYLES}/>
     <header class="page-head"><h1>${t('metrics.title')}</h1>
       <form class="period" onSubmit=${apply} aria-label=${t('metrics.period')}>
-        <label for="m-from">${t('metrics.from')}</label><input id="m-from" name="from" type="date" value=${range.from}/>
-        <label for="m-to">${t('metrics.to')}</label><input id="m-to" name="to" type="date" value=${range.to}/>
+        <label for="m-from">${t('metrics.from')}</label><input id="m-from" name="from" type="date" defaultValue=${range.from}/>
+        <label for="m-to">${t('metrics.to')}</label><input id="m-to" name="to" type="date" defaultValue=${range.to}/>
         <button type="submit" class="button small">${t('metrics.apply')}</button></form></header>
     ${!data ? html`<div class="center"><${Spinner}/></div>` : html`
     <p class="muted">${t('metrics.periodText', { from: date(data.period_from), to: date(data.period_to) })}</p>

@@ -57,7 +57,7 @@ export function SetsPanel({ gallery, photos, filter, onFilter, onGallery, onDrop
       ${gallery.sets.map((set, index) => html`<li key=${set.id} class=${'set' + (filter === set.id ? ' on' : '') + (over === set.id ? ' over' : '')} ...${dropProps(set.id)}>
         ${editing === set.id
           ? html`<form class="set-edit" onSubmit=${(e) => rename(e, set)}><label class="visually-hidden" for=${'rename-' + set.id}>${t('sets.rename')}</label>
-              <input id=${'rename-' + set.id} name="name" value=${set.name} maxlength="120" autofocus onBlur=${(e) => e.target.form.requestSubmit()}/></form>`
+              <input id=${'rename-' + set.id} name="name" defaultValue=${set.name} maxlength="120" autofocus onBlur=${(e) => e.target.form.requestSubmit()}/></form>`
           : html`<button type="button" class="set-name" aria-pressed=${filter === set.id} onClick=${() => onFilter(set.id)}
               onDblClick=${() => setEditing(set.id)}>${set.name}${set.hidden_from_guests ? html` <${Icon} name="eyeOff" size=${12}/>` : ''}<span class="n">${number(counts[set.id] || 0)}</span></button>`}
         <span class="set-actions">

@@ -36,7 +36,9 @@ export function ClientPicker({ value, onChange, errors = {} }) {
   </div>`;
 }
 
-const toLocal = (iso) => {
+// A datetime-local field's value and back; the form's fields are uncontrolled (defaultValue, defaultChecked,
+// selected options), so a re-render while the photographer types (the price sheets arriving) keeps what they typed.
+export const toLocal = (iso) => {
   if (!iso) return '';
   const d = new Date(iso);
   const pad = (n) => String(n).padStart(2, '0');
@@ -82,23 +84,23 @@ export function SettingsTab({ gallery, onSaved, onDeleted }) {
   return html`<form class="form settings" onSubmit=${submit} key=${gallery.updated_at}>
     <section class="panel"><h2>${t('settings.general')}</h2>
       <${Field} id="s-title" label=${t('settings.title')} error=${errors.title}>
-        <input id="s-title" name="title" value=${gallery.title} required maxlength="200"/></${Field}>
+        <input id="s-title" name="title" defaultValue=${gallery.title} required maxlength="200"/></${Field}>
       <${Field} id="s-description" label=${t('settings.description')} error=${errors.description}>
         <textarea id="s-description" name="description" rows="3" maxlength="5000">${gallery.description || ''}</textarea></${Field}>
       <${ClientPicker} value=${gallery.client_id} onChange=${setClient} errors=${errors}/>
       <div class="row">
         <${Field} id="s-event" label=${t('settings.eventType')}>
-          <select id="s-event" name="event_type" value=${gallery.event_type}>${EVENT_TYPES.map((e) => html`<option value=${e}>${t('event.' + e)}</option>`)}</select></${Field}>
+          <select id="s-event" name="event_type">${EVENT_TYPES.map((e) => html`<option value=${e} selected=${e === gallery.event_type}>${t('event.' + e)}</option>`)}</select></${Field}>
         <${Field} id="s-date" label=${t('settings.shootDate')} error=${errors.shoot_date}>
-          <input id="s-date" name="shoot_date" type="date" value=${gallery.shoot_date || ''}/></${Field}>
+          <input id="s-date" name="shoot_date" type="date" defaultValue=${gallery.shoot_date || ''}/></${Field}>
       </div>
       <${Field} id="s-slug" label=${t('settings.slug')} error=${errors.slug} hint=${t('settings.slugHint')}>
-        <input id="s-slug" name="slug" value=${gallery.slug} pattern="[a-z0-9]+(-[a-z0-9]+)*"/></${Field}>
+        <input id="s-slug" name="slug" defaultValue=${gallery.slug} pattern="[a-z0-9]+(-[a-z0-9]+)*"/></${Field}>
     </section>
     <section class="panel"><h2>${t('settings.access')}</h2>
       <div class="row">
         <${Field} id="s-expires" label=${t('settings.expires')} error=${errors.expires_at} hint=${t('settings.expiresHint')}>
-          <input id="s-expires" name="expires_at" type="datetime-local" value=${toLocal(gallery.expires_at)}/></${Field}>
+          <input id="s-expires" name="expires_at" type="datetime-local" defaultValue=${toLocal(gallery.expires_at)}/></${Field}>
         <${Field} id="s-password" label=${gallery.has_password ? t('settings.passwordChange') : t('settings.password')} error=${errors.password}>
           <input id="s-password" name="password" type="password" autocomplete="new-password" minlength="4"/></${Field}>
       </div>
@@ -106,29 +108,29 @@ export function SettingsTab({ gallery, onSaved, onDeleted }) {
     </section>
     <section class="panel"><h2>${t('settings.proofing')}</h2>
       <${Field} id="s-limit" label=${t('settings.selectionLimit')} error=${errors.selection_limit} hint=${t('settings.selectionLimitHint')}>
-        <input id="s-limit" name="selection_limit" type="number" min="1" max="100000" value=${gallery.selection_limit || ''}/></${Field}>
+        <input id="s-limit" name="selection_limit" type="number" min="1" max="100000" defaultValue=${gallery.selection_limit || ''}/></${Field}>
     </section>
     <section class="panel"><h2>${t('settings.downloads')}</h2>
       <div class="row">
         <${Field} id="s-dl-client" label=${t('settings.downloadClient')}>
-          <select id="s-dl-client" name="download_client" value=${dp.client || 'full'}>${SIZES.map((s) => html`<option value=${s}>${t('size.' + s)}</option>`)}</select></${Field}>
+          <select id="s-dl-client" name="download_client">${SIZES.map((s) => html`<option value=${s} selected=${s === (dp.client || 'full')}>${t('size.' + s)}</option>`)}</select></${Field}>
         <${Field} id="s-dl-guest" label=${t('settings.downloadGuest')}>
-          <select id="s-dl-guest" name="download_guest" value=${dp.guest || 'web'}>${SIZES.map((s) => html`<option value=${s}>${t('size.' + s)}</option>`)}</select></${Field}>
+          <select id="s-dl-guest" name="download_guest">${SIZES.map((s) => html`<option value=${s} selected=${s === (dp.guest || 'web')}>${t('size.' + s)}</option>`)}</select></${Field}>
       </div>
       <div class="row">
         <${Field} id="s-pin" label=${gallery.has_download_pin ? t('settings.pinChange') : t('settings.pin')} error=${errors.download_pin} hint=${t('settings.pinHint')}>
           <input id="s-pin" name="download_pin" inputmode="numeric" pattern="[0-9]{4}" maxlength="4" autocomplete="off"/></${Field}>
         <${Field} id="s-dl-limit" label=${t('settings.downloadLimit')} error=${errors.download_limit}>
-          <input id="s-dl-limit" name="download_limit" type="number" min="1" value=${gallery.download_limit || ''}/></${Field}>
+          <input id="s-dl-limit" name="download_limit" type="number" min="1" defaultValue=${gallery.download_limit || ''}/></${Field}>
       </div>
       ${gallery.has_download_pin && html`<label class="check"><input type="checkbox" name="remove_pin"/> ${t('settings.pinRemove')}</label>`}
-      <label class="check"><input type="checkbox" name="watermark" checked=${gallery.watermark}/> ${t('settings.watermark')}</label>
+      <label class="check"><input type="checkbox" name="watermark" defaultChecked=${gallery.watermark}/> ${t('settings.watermark')}</label>
     </section>
     <section class="panel"><h2>${t('settings.store')}</h2>
       ${sheets === null ? html`<${Spinner}/>` : html`<${Field} id="s-sheet" label=${t('settings.priceSheet')} error=${errors.price_sheet_id}>
-        <select id="s-sheet" name="price_sheet_id" value=${gallery.price_sheet_id || ''}>
-          <option value="">${t('settings.noStore')}</option>
-          ${sheets.map((s) => html`<option value=${s.id}>${s.name}</option>`)}</select></${Field}>`}
+        <select id="s-sheet" name="price_sheet_id">
+          <option value="" selected=${!gallery.price_sheet_id}>${t('settings.noStore')}</option>
+          ${sheets.map((s) => html`<option value=${s.id} selected=${s.id === gallery.price_sheet_id}>${s.name}</option>`)}</select></${Field}>`}
     </section>
     <div class="form-actions sticky">
       <button type="button" class="button danger-text" onClick=${remove}>${t('settings.delete')}</button>

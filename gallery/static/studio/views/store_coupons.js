@@ -4,15 +4,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { get, post, patch, query } from '../api.js';
 import { t, dateTime, number } from '../i18n.js';
 import { html, Icon, Dialog, Field, Empty, Spinner, fieldErrors, toast, toastError } from '../ui.js';
-import { fromLocal } from './settings.js';
+import { fromLocal, toLocal } from './settings.js';
 import { CURRENCIES, MoneyInput, money } from './store_money.js';
-
-const toLocal = (iso) => {
-  if (!iso) return '';
-  const d = new Date(iso);
-  const pad = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-};
 
 export function couponState(c, now = Date.now()) {
   if (c.disabled) return 'disabled';
@@ -120,23 +113,23 @@ function CouponDialog({ coupon, onClose, onSaved }) {
             <select id="c-currency" value=${currency} onChange=${(e) => setCurrency(e.target.value)}>
               ${CURRENCIES.map((c) => html`<option value=${c}>${c}</option>`)}</select></${Field}>`}
         </div>
-        <label class="check"><input type="checkbox" name="free_shipping" checked=${kind === 'none'}/> ${t('store.coupon.freeShipping')}</label>
+        <label class="check"><input type="checkbox" name="free_shipping" defaultChecked=${kind === 'none'}/> ${t('store.coupon.freeShipping')}</label>
         ${errors.percent_off && kind === 'none' && html`<p class="error" role="alert">${errors.percent_off}</p>`}
         <${Field} id="c-minimum" label=${t('store.coupon.minimumOrder')} error=${errors.minimum_order}>
           <${MoneyInput} id="c-minimum" value=${minimum} currency=${currency} onValue=${setMinimum}/></${Field}>`
       : html`<p class="muted">${couponTerms(coupon)}</p>`}
       <${Field} id="c-description" label=${t('store.coupon.description')} error=${errors.description}>
-        <input id="c-description" name="description" maxlength="500" value=${coupon.description || ''}/></${Field}>
+        <input id="c-description" name="description" maxlength="500" defaultValue=${coupon.description || ''}/></${Field}>
       <div class="row">
         <${Field} id="c-from" label=${t('store.coupon.validFrom')} error=${errors.valid_from}>
-          <input id="c-from" name="valid_from" type="datetime-local" value=${toLocal(coupon.valid_from)}/></${Field}>
+          <input id="c-from" name="valid_from" type="datetime-local" defaultValue=${toLocal(coupon.valid_from)}/></${Field}>
         <${Field} id="c-until" label=${t('store.coupon.validUntil')} error=${errors.valid_until}>
-          <input id="c-until" name="valid_until" type="datetime-local" value=${toLocal(coupon.valid_until)}/></${Field}>
+          <input id="c-until" name="valid_until" type="datetime-local" defaultValue=${toLocal(coupon.valid_until)}/></${Field}>
       </div>
       <div class="row">
         <${Field} id="c-max" label=${t('store.coupon.maxUses')} error=${errors.max_uses} hint=${t('store.coupon.maxUsesHint')}>
-          <input id="c-max" name="max_uses" type="number" min="1" value=${coupon.max_uses || ''}/></${Field}>
-        <label class="check"><input type="checkbox" name="once_per_client" checked=${coupon.max_uses_per_client === 1}/> ${t('store.coupon.oncePerClient')}</label>
+          <input id="c-max" name="max_uses" type="number" min="1" defaultValue=${coupon.max_uses || ''}/></${Field}>
+        <label class="check"><input type="checkbox" name="once_per_client" defaultChecked=${coupon.max_uses_per_client === 1}/> ${t('store.coupon.oncePerClient')}</label>
       </div>
       <div class="form-actions"><button type="button" class="button" onClick=${onClose}>${t('common.cancel')}</button>
         <button type="submit" class="button primary" disabled=${busy}>${t('common.save')}</button></div>

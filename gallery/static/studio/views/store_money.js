@@ -54,10 +54,16 @@ export function parseAmount(text, currency) {
 // An amount field: typed in the studio's language, handed out in minor units (onValue(null|int|NaN)).
 export function MoneyInput({ id, value, currency, onValue, required, label, invalid }) {
   const [text, setText] = useState(toInput(value, currency));
-  // A new currency keeps what was typed (12,50 stays 12,50) and re-reads it in that currency's minor units.
+  // A new currency keeps what was typed (12,50 stays 12,50) and re-reads it in that currency's minor units: the
+  // text typed last, which may be newer than this render's (the effect runs after the browser has painted).
+  const typed = useRef(text);
   const first = useRef(true);
-  useEffect(() => { if (first.current) first.current = false; else onValue(parseAmount(text, currency)); }, [currency]);
-  const change = (event) => { setText(event.target.value); onValue(parseAmount(event.target.value, currency)); };
+  useEffect(() => { if (first.current) first.current = false; else onValue(parseAmount(typed.current, currency)); }, [currency]);
+  const change = (event) => {
+    typed.current = event.target.value;
+    setText(event.target.value);
+    onValue(parseAmount(event.target.value, currency));
+  };
   return html`<span class="money-input"><input id=${id} inputmode="decimal" value=${text} onInput=${change}
     required=${required} aria-label=${label} aria-invalid=${invalid ? 'true' : undefined} autocomplete="off"/>
     <span class="currency" aria-hidden="true">${currency}</span></span>`;

@@ -111,9 +111,9 @@ function Tracking({ order, onSaved }) {
   return html`<section class="panel"><h2>${t('store.tracking.title')}</h2>
     <form class="form" onSubmit=${submit} key=${order.tracking + '|' + order.tracking_url}>
       <${Field} id="t-number" label=${t('store.tracking.number')} error=${errors.tracking}>
-        <input id="t-number" name="tracking" maxlength="500" value=${order.tracking || ''} autocomplete="off"/></${Field}>
+        <input id="t-number" name="tracking" maxlength="500" defaultValue=${order.tracking || ''} autocomplete="off"/></${Field}>
       <${Field} id="t-url" label=${t('store.tracking.url')} error=${errors.tracking_url} hint=${t('store.tracking.urlHint')}>
-        <input id="t-url" name="tracking_url" type="url" maxlength="2000" value=${order.tracking_url || ''} placeholder="https://"/></${Field}>
+        <input id="t-url" name="tracking_url" type="url" maxlength="2000" defaultValue=${order.tracking_url || ''} placeholder="https://"/></${Field}>
       ${order.tracking_url && html`<p><a href=${order.tracking_url} target="_blank" rel="noopener noreferrer">${t('store.tracking.follow')}</a></p>`}
       <div class="form-actions"><button type="submit" class="button" disabled=${busy}>${t('store.tracking.save')}</button></div>
     </form></section>`;
