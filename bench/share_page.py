@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.lib.report import Runs, load_footer, machine_header  # noqa: E402
+from bench.lib.report import Runs, load_footer, machine_header, process_cpu_seconds  # noqa: E402
 from bench.lib.serve import Gunicorn, bench_line, published_gallery  # noqa: E402
 
 POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench_share")
@@ -144,12 +144,8 @@ def etags(app, paths: list[str], headers: dict) -> dict[str, str]:
 
 
 def workers_cpu_seconds(server) -> float:
-    """User + system CPU seconds of every gunicorn worker so far (clock ticks from /proc/<pid>/stat)."""
-    total = 0
-    for pid in server.worker_pids():
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / os.sysconf("SC_CLK_TCK")
+    """User + system CPU seconds of every gunicorn worker so far."""
+    return sum(process_cpu_seconds(pid) for pid in server.worker_pids())
 
 
 LUA = """

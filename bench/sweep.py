@@ -24,7 +24,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from bench.lib.mail_support import SmtpSink, ensure_database, load  # noqa: E402
-from bench.lib.report import Runs, load_average  # noqa: E402
+from bench.lib.report import Runs, bench_line, load_average, process_cpu_seconds  # noqa: E402
 
 BASE_URL = os.environ.get("GALLERY_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench_sweep")
 REDIS_URL = os.environ.get("GALLERY_BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
@@ -134,13 +134,7 @@ def _backend_cpu() -> float:
     query workers, if any, are not counted)."""
     from gallery.extensions import db
 
-    pid = db.session.scalar(text("SELECT pg_backend_pid()"))
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return float("nan")
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return process_cpu_seconds(db.session.scalar(text("SELECT pg_backend_pid()")))
 
 
 def _timed(work):
@@ -309,7 +303,7 @@ def _day_out(size: int, sink: SmtpSink) -> None:
     from bench.lib.mail_workers import MailWorkers
 
     whole, per_worker, cpu_per_mail = Runs(), Runs(), Runs()
-    result_sent = 0
+    sent = 0
     with MailWorkers(MAIL_WORKERS, database_url=BASE_URL, redis_url=REDIS_URL, smtp_port=sink.port,
                      secret_key=SECRET) as workers:
         for run_number in range(DAY_OUT_REPEATS):
@@ -319,7 +313,6 @@ def _day_out(size: int, sink: SmtpSink) -> None:
                   f"{load_average()}", flush=True)
             cpu_before = workers.cpu_seconds()
             result, sent, swept, elapsed = _one_day_out(sink, workers)
-            result_sent = sent
             delivering = elapsed - swept
             whole.add(elapsed)
             per_worker.add(sent / delivering / MAIL_WORKERS)
@@ -330,9 +323,11 @@ def _day_out(size: int, sink: SmtpSink) -> None:
                   flush=True)
     db.session.remove()
     label = _label(size)
-    whole.report(f"sweep_day_out_{label}", "s", Runs([DAY_OUT_TARGET]), "target", digits=1)
-    if result_sent >= 2000:  # fewer mails measure the workers' start-up latency, not their throughput
-        per_worker.report(f"sweep_day_out_{label}_per_worker", "msg/s", Runs([200.0]), "target", digits=1)
+    bench_line(f"sweep_day_out_{label}", whole.median, "s", "target", DAY_OUT_TARGET, digits=1)
+    print(f"#   sweep_day_out_{label}: {whole.spread('s', 1)}", flush=True)
+    if sent >= 2000:  # fewer mails measure the workers' start-up latency, not their throughput
+        bench_line(f"sweep_day_out_{label}_per_worker", per_worker.median, "msg/s", "target", 200.0, digits=1)
+        print(f"#   sweep_day_out_{label}_per_worker: {per_worker.spread('msg/s', 1)}", flush=True)
     print(f"#   worker CPU per mail: {cpu_per_mail.spread('ms')}; load average {load_average()}", flush=True)
 
 

@@ -9,6 +9,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.lib.report import process_cpu_seconds
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -50,16 +52,7 @@ class MailWorkers:
 
     def cpu_seconds(self) -> float:
         """User + system CPU of the workers and their work horses so far (children that have exited included)."""
-        total = 0.0
-        tick = os.sysconf("SC_CLK_TCK")
-        for process in self.processes:
-            try:
-                with open(f"/proc/{process.pid}/stat") as stat:
-                    fields = stat.read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            total += sum(int(value) for value in fields[11:15]) / tick  # utime, stime, cutime, cstime
-        return total
+        return sum(process_cpu_seconds(process.pid, with_children=True) for process in self.processes)
 
     def __exit__(self, *exc) -> None:
         for process in self.processes:

@@ -95,6 +95,18 @@ def repeat(measure: Callable[[], float], times: int) -> Runs:
     return runs
 
 
+def process_cpu_seconds(pid: int, *, with_children: bool = False) -> float:
+    """User + system CPU seconds a process has used so far (clock ticks from /proc/<pid>/stat); with_children adds
+    its children that have exited and been waited for (an RQ worker's work horses). NaN once the process is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()  # after the command name, which may hold spaces
+    except OSError:
+        return float("nan")
+    ticks = fields[11:15] if with_children else fields[11:13]  # utime, stime[, cutime, cstime]
+    return sum(int(value) for value in ticks) / os.sysconf("SC_CLK_TCK")
+
+
 def bench_line(name: str, value: float, unit: str, reference: str | None = None, ref_value: float | None = None,
                ref_unit: str | None = None, *, digits: int = 2) -> str:
     line = f"BENCH {name} {value:.{digits}f} {unit}"

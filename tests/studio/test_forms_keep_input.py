@@ -18,7 +18,6 @@ def _hold(page, pattern):
     page.route(pattern, hold)
 
     def release():
-        page.wait_for_function("() => true")  # let the page issue what it was going to
         for _ in range(200):
             if held:
                 break
